@@ -1,0 +1,40 @@
+/**
+ * Names of the environment variables the runtime reads. The CDK constructs in `lib/` import this
+ * file to set container and Lambda environments, so the infrastructure and the runtime cannot drift.
+ * Names only: defaults and validation live in `schema.ts`.
+ */
+export const ENV = Object.freeze({
+  /** `production` turns off the development API key and pretty defaults. */
+  NODE_ENV: 'NODE_ENV',
+  PORT: 'PORT',
+  HOST: 'HOST',
+  LOG_LEVEL: 'LOG_LEVEL',
+  /** JSON object `{ "<apiKey>": "<base64 client secret or empty>" }` for local runs. */
+  AUDIOHOOK_API_KEYS: 'AUDIOHOOK_API_KEYS',
+  /** Secrets Manager secret id (name or ARN) whose value has the AUDIOHOOK_API_KEYS shape. */
+  API_KEYS_SECRET_ID: 'API_KEYS_SECRET_ID',
+  API_KEYS_REFRESH_MS: 'API_KEYS_REFRESH_MS',
+  /** Directory of bot definitions; the file name (without .json) is the connector id. */
+  BOTS_DIR: 'BOTS_DIR',
+  DRAIN_TIMEOUT_MS: 'DRAIN_TIMEOUT_MS',
+  MAX_SESSIONS: 'MAX_SESSIONS',
+  SIGNATURE_CLOCK_SKEW_MS: 'SIGNATURE_CLOCK_SKEW_MS',
+  SIGNATURE_MAX_AGE_MS: 'SIGNATURE_MAX_AGE_MS',
+  AUTH_FAILURE_DELAY_MS: 'AUTH_FAILURE_DELAY_MS',
+  OPEN_TIMEOUT_MS: 'OPEN_TIMEOUT_MS',
+  CLOSE_TIMEOUT_MS: 'CLOSE_TIMEOUT_MS',
+  IDLE_TIMEOUT_MS: 'IDLE_TIMEOUT_MS',
+  /** Log transcripts, DTMF digits and input variables at debug level (personal data). */
+  LOG_CALLER_DATA: 'LOG_CALLER_DATA',
+  /** DynamoDB table for session records; unset = embedded local table. */
+  SESSION_TABLE_NAME: 'SESSION_TABLE_NAME',
+  SESSION_TTL_DAYS: 'SESSION_TTL_DAYS',
+  LOCAL_DATA_DIR: 'LOCAL_DATA_DIR',
+  /** CloudWatch namespace for the embedded-metric-format lines the server logs. */
+  METRICS_NAMESPACE: 'METRICS_NAMESPACE',
+  /** Set by the ECS agent on Fargate; enables task scale-in protection while calls are live. */
+  ECS_AGENT_URI: 'ECS_AGENT_URI',
+  AWS_REGION: 'AWS_REGION',
+} as const);
+
+export type EnvKey = (typeof ENV)[keyof typeof ENV];

@@ -1,0 +1,46 @@
+/** Cancels a timer started with {@link Clock.setTimer}; calling it twice is harmless. */
+export type Cancel = () => void;
+
+/**
+ * The only source of time in the runtime. Everything that waits, paces, times out or checks an age
+ * takes a Clock, so tests drive time with a fake instead of sleeping.
+ */
+export interface Clock {
+  /** Monotonic milliseconds (arbitrary origin): use for durations, deadlines and pacing. */
+  now(): number;
+  /** Wall-clock milliseconds since the Unix epoch: use for signature timestamps and stored records. */
+  epochMs(): number;
+  /** Runs `fn` once after `ms` milliseconds. */
+  setTimer(ms: number, fn: () => void): Cancel;
+}
+
+/** The real clock. The only place in `runtime/src` allowed to touch timers and `Date`. */
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  epochMs: () => Date.now(),
+  setTimer(ms, fn) {
+    const handle = setTimeout(fn, Math.max(0, ms));
+    return () => clearTimeout(handle);
+  },
+};
+
+/** Resolves after `ms` on the given clock; rejects with the signal's reason if aborted first. */
+export function delay(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const abortError = (): Error =>
+      signal?.reason instanceof Error ? signal.reason : new Error('aborted', { cause: signal?.reason });
+    if (signal?.aborted) {
+      reject(abortError());
+      return;
+    }
+    const onAbort = (): void => {
+      cancel();
+      reject(abortError());
+    };
+    const cancel = clock.setTimer(ms, () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,22 @@
+/**
+ * The logging surface the runtime depends on: a subset of pino's, so code can be handed a pino
+ * child logger in production and a capturing logger in tests. Fields first, constant message second.
+ */
+export interface Logger {
+  trace(fields: object, msg: string): void;
+  debug(fields: object, msg: string): void;
+  info(fields: object, msg: string): void;
+  warn(fields: object, msg: string): void;
+  error(fields: object, msg: string): void;
+  child(bindings: object): Logger;
+}
+
+/** A logger that drops everything; for tools and tests that do not inspect logs. */
+export const silentLogger: Logger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silentLogger,
+};

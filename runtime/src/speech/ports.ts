@@ -1,0 +1,65 @@
+/**
+ * Speech ports: what the call orchestrator needs from speech recognition and synthesis, in domain
+ * types. Adapters (Transcribe, Polly, offline) implement them; nothing here names an SDK type.
+ */
+
+/** One recognition result. Partials repeat with the same `resultId` until the final one. */
+export interface TranscriptEvent {
+  readonly kind: 'partial' | 'final';
+  readonly resultId: string;
+  readonly text: string;
+  /**
+   * For partials: the prefix of `text` the service has marked stable (will not change). Empty when the
+   * service gives no stability information. For finals it equals `text`.
+   */
+  readonly stableText: string;
+  /** Offsets in ms from the start of this recognizer stream. */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Mean item confidence in [0, 1], when the service reports it. */
+  readonly confidence?: number;
+  readonly languageCode: string;
+}
+
+export interface RecognizerOptions {
+  /** BCP-47 code as Genesys sends it, e.g. `en-US`. */
+  readonly languageCode: string;
+  /** Sample rate of the PCM written to the stream. */
+  readonly sampleRateHz: number;
+}
+
+/** One live recognition stream. Written with 16-bit PCM (host order, mono) as audio arrives. */
+export interface RecognizerStream {
+  /** Queues audio; never blocks the caller. Audio written after `end()` is ignored. */
+  write(pcm16: Int16Array): void;
+  /** Ends the input; `results` finishes after the last final result. */
+  end(): void;
+  /**
+   * Results until the stream ends. Iteration throws an AppError (category set) if the stream fails,
+   * e.g. when the service drops it or a limit is reached; the orchestrator decides whether to restart.
+   */
+  readonly results: AsyncIterable<TranscriptEvent>;
+}
+
+export interface SpeechRecognizer {
+  /** Opens a stream; aborting `signal` tears it down at once. */
+  start(options: RecognizerOptions, signal: AbortSignal): RecognizerStream;
+}
+
+export interface SynthesisRequest {
+  /** Plain text, or SSML when `ssml` is true. */
+  readonly text: string;
+  readonly ssml: boolean;
+  readonly languageCode: string;
+  /** Voice name (Polly VoiceId); adapters pick a default per language when absent. */
+  readonly voice?: string;
+}
+
+export interface SpeechSynthesizer {
+  /**
+   * Synthesizes speech as G.711 μ-law (PCMU), 8000 Hz, mono, streamed in chunks as they become
+   * available so playback can start before synthesis ends. Throws an AppError (category set) on
+   * failure; aborting `signal` stops synthesis and ends the iteration.
+   */
+  synthesize(request: SynthesisRequest, signal: AbortSignal): AsyncIterable<Uint8Array>;
+}
