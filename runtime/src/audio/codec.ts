@@ -1,4 +1,8 @@
-import { mulaw } from 'alawmulaw';
+import alawmulaw from 'alawmulaw';
+
+// alawmulaw ships a UMD bundle whose named exports Node's ESM loader cannot see, so a named import
+// works under vitest but throws at `npm start`; the default import (module.exports) works in both.
+const { mulaw } = alawmulaw;
 
 /**
  * G.711 μ-law ⇄ 16-bit PCM. The per-sample math is alawmulaw's; decoding goes through a 256-entry

@@ -1,0 +1,98 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { authenticateUpgrade } from './auth/authenticate-upgrade.js';
+import { DEVELOPMENT_API_KEY, DEVELOPMENT_CLIENT_SECRET_BASE64, parseApiKeyMap } from './auth/api-key-map.js';
+import { createNonceReplayCache } from './auth/nonce-replay-cache.js';
+import type { KeyStore } from './auth/ports.js';
+import { createSecretsManagerKeyStore } from './auth/secrets-manager-key-store.js';
+import { createStaticKeyStore } from './auth/static-key-store.js';
+import { createPacedSender } from './audio/paced-sender.js';
+import { loadBotCatalog, type BotCatalog } from './bot/bot-catalog.js';
+import type { Config } from './config/schema.js';
+import { DEFAULT_LINGER_MS, type SessionOptions } from './protocol/index.js';
+import { createAudioHookServer, type AudioHookServer } from './server/http-server.js';
+import type { Clock } from './shared/clock.js';
+import type { Logger } from './shared/logger.js';
+
+/** The running application: what main.ts starts and stops. */
+export interface App {
+  readonly server: AudioHookServer;
+  readonly keys: KeyStore;
+  readonly bots: BotCatalog;
+  /** Stops background work (key refresh). Call after the server has drained. */
+  stop(): void;
+}
+
+export interface AppDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The bots directory to use when the config names none. */
+  readonly defaultBotsDir: string;
+  /** Injected in tests; built here otherwise (one client per process). */
+  readonly secretsManager?: SecretsManagerClient;
+}
+
+/**
+ * The composition root: the only place that builds SDK clients and concrete adapters and wires them
+ * into the server. Everything it builds gets only the slice of config it needs.
+ */
+export async function createApp(config: Config, deps: AppDeps): Promise<App> {
+  const { clock, logger } = deps;
+  const keys = createKeyStore(config, deps);
+  await keys.start();
+  const bots = await loadBotCatalog(config.botsDir ?? deps.defaultBotsDir);
+  logger.info({ connectorIds: bots.connectorIds }, 'bots loaded');
+
+  const replayCache = createNonceReplayCache({ clock });
+  const signatureOptions = { clockSkewMs: config.signatureClockSkewMs, maxSignatureAgeMs: config.signatureMaxAgeMs };
+  const sessionOptions: SessionOptions = {
+    openTimeoutMs: config.openTimeoutMs,
+    closeTimeoutMs: config.closeTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+    lingerMs: DEFAULT_LINGER_MS,
+    supportedLanguages: ['en-US'],
+  };
+
+  const server = createAudioHookServer({
+    options: {
+      maxSessions: config.maxSessions,
+      authFailureDelayMs: config.authFailureDelayMs,
+      maxPayloadBytes: 256 * 1024,
+      headersTimeoutMs: 10_000,
+      session: sessionOptions,
+      closingBudgetMs: 2_000,
+    },
+    clock,
+    logger,
+    authenticate: (request) => authenticateUpgrade(request, { keys, replayCache, clock, options: signatureOptions }),
+    connectors: bots,
+    keysReadiness: () => keys.readiness(),
+    createWriter: (sink) => createPacedSender(sink, {}, clock, logger),
+  });
+
+  return { server, keys, bots, stop: () => keys.stop() };
+}
+
+function createKeyStore(config: Config, deps: AppDeps): KeyStore {
+  if (config.apiKeysSecretId !== undefined) {
+    return createSecretsManagerKeyStore({
+      client: deps.secretsManager ?? new SecretsManagerClient(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
+      secretId: config.apiKeysSecretId,
+      refreshMs: config.apiKeysRefreshMs,
+      clock: deps.clock,
+      logger: deps.logger,
+    });
+  }
+  if (config.apiKeysJson !== undefined) {
+    const parsed = parseApiKeyMap(config.apiKeysJson);
+    if (!parsed.ok) throw new Error(`AUDIOHOOK_API_KEYS: ${parsed.error.detail ?? parsed.error.code}`);
+    return createStaticKeyStore(parsed.value);
+  }
+  // Only reachable outside production (the config schema refuses production without keys).
+  deps.logger.warn(
+    { developmentApiKey: DEVELOPMENT_API_KEY, developmentClientSecret: DEVELOPMENT_CLIENT_SECRET_BASE64 },
+    'no API keys configured: using the public development key pair; never expose this server',
+  );
+  const devKeys = parseApiKeyMap(JSON.stringify({ [DEVELOPMENT_API_KEY]: DEVELOPMENT_CLIENT_SECRET_BASE64 }));
+  if (!devKeys.ok) throw new Error('development key pair is invalid');
+  return createStaticKeyStore(devKeys.value);
+}

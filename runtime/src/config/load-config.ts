@@ -1,0 +1,63 @@
+import { ENV } from './env-keys.js';
+import { configSchema, type Config } from './schema.js';
+
+/** Which environment variable feeds which config field. */
+const SOURCES: Readonly<Record<keyof Config, string>> = {
+  nodeEnv: ENV.NODE_ENV,
+  port: ENV.PORT,
+  host: ENV.HOST,
+  logLevel: ENV.LOG_LEVEL,
+  apiKeysJson: ENV.AUDIOHOOK_API_KEYS,
+  apiKeysSecretId: ENV.API_KEYS_SECRET_ID,
+  apiKeysRefreshMs: ENV.API_KEYS_REFRESH_MS,
+  botsDir: ENV.BOTS_DIR,
+  drainTimeoutMs: ENV.DRAIN_TIMEOUT_MS,
+  maxSessions: ENV.MAX_SESSIONS,
+  signatureClockSkewMs: ENV.SIGNATURE_CLOCK_SKEW_MS,
+  signatureMaxAgeMs: ENV.SIGNATURE_MAX_AGE_MS,
+  authFailureDelayMs: ENV.AUTH_FAILURE_DELAY_MS,
+  openTimeoutMs: ENV.OPEN_TIMEOUT_MS,
+  closeTimeoutMs: ENV.CLOSE_TIMEOUT_MS,
+  idleTimeoutMs: ENV.IDLE_TIMEOUT_MS,
+  logCallerData: ENV.LOG_CALLER_DATA,
+  sessionTableName: ENV.SESSION_TABLE_NAME,
+  sessionTtlDays: ENV.SESSION_TTL_DAYS,
+  localDataDir: ENV.LOCAL_DATA_DIR,
+  metricsNamespace: ENV.METRICS_NAMESPACE,
+  ecsAgentUri: ENV.ECS_AGENT_URI,
+  awsRegion: ENV.AWS_REGION,
+};
+
+/** Every problem with the configuration at once, so one start tells the operator everything. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Reads the configuration from an environment once (main.ts at start, the Lambda at cold start),
+ * validates it against the schema and returns it frozen. Throws ConfigError listing all problems.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const [field, name] of Object.entries(SOURCES)) {
+    const value = env[name];
+    raw[field] = value === '' && field !== 'apiKeysJson' ? undefined : value;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const field = String(issue.path[0] ?? '');
+        const name = SOURCES[field as keyof Config] ?? field;
+        return `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  return Object.freeze(parsed.data);
+}

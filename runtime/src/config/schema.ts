@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const ms = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .default('false')
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+/**
+ * The server's configuration, read from the environment once at start (see env-keys.ts for the
+ * variable names). Durations are milliseconds, named `...Ms`.
+ */
+export const configSchema = z
+  .object({
+    nodeEnv: z.enum(['development', 'production', 'test']).default('development'),
+    port: z.coerce.number().int().min(0).max(65_535).default(8080),
+    host: z.string().min(1).default('0.0.0.0'),
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** Local API keys: JSON `{ "<apiKey>": "<base64 client secret or empty>" }`. */
+    apiKeysJson: optionalText,
+    /** Secrets Manager secret with the same JSON shape; used on AWS. */
+    apiKeysSecretId: optionalText,
+    apiKeysRefreshMs: ms(300_000, 10_000),
+    botsDir: optionalText,
+    /** Up to 110 s so a drain finishes inside ECS's 120 s stop timeout. */
+    drainTimeoutMs: ms(110_000),
+    maxSessions: z.coerce.number().int().min(1).default(2_000),
+    signatureClockSkewMs: ms(3_000),
+    signatureMaxAgeMs: ms(10_000, 1_000),
+    authFailureDelayMs: ms(500),
+    openTimeoutMs: ms(5_000, 100),
+    closeTimeoutMs: ms(10_000, 100),
+    idleTimeoutMs: ms(30_000, 1_000),
+    logCallerData: flag,
+    sessionTableName: optionalText,
+    sessionTtlDays: z.coerce.number().int().min(1).max(3_650).default(30),
+    localDataDir: z.string().min(1).default('.data'),
+    metricsNamespace: z.string().min(1).default('GenesysVoiceBot'),
+    ecsAgentUri: optionalText,
+    awsRegion: optionalText,
+  })
+  .superRefine((config, ctx) => {
+    if (config.apiKeysJson !== undefined && config.apiKeysSecretId !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiKeysSecretId'],
+        message: 'set either AUDIOHOOK_API_KEYS or API_KEYS_SECRET_ID, not both',
+      });
+    }
+    if (config.nodeEnv === 'production' && config.apiKeysJson === undefined && config.apiKeysSecretId === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiKeysSecretId'],
+        message: 'production needs API keys: set API_KEYS_SECRET_ID (or AUDIOHOOK_API_KEYS)',
+      });
+    }
+    if (config.drainTimeoutMs > 0 && config.closeTimeoutMs > config.drainTimeoutMs + 60_000) {
+      ctx.addIssue({ code: 'custom', path: ['closeTimeoutMs'], message: 'close timeout is far longer than the drain timeout' });
+    }
+  });
+
+export type Config = Readonly<z.infer<typeof configSchema>>;

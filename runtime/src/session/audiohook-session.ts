@@ -1,0 +1,272 @@
+import type { Logger } from '../shared/logger.js';
+import type { Cancel, Clock } from '../shared/clock.js';
+import { delay } from '../shared/clock.js';
+import { ERROR_CODES } from '../shared/error-codes.js';
+import { toError, type Problem } from '../shared/errors.js';
+import {
+  createSession,
+  step,
+  type Effect,
+  type Phase,
+  type SessionCommand,
+  type SessionEvent,
+  type SessionInput,
+  type SessionOptions,
+  type SessionState,
+  type TimerName,
+} from '../protocol/index.js';
+import type { OutboundWriterFactory } from './outbound-writer.js';
+import type { CallControls, CallHandler, CallHandlerFactory, SessionSocket } from './ports.js';
+
+/** Identity of an authenticated connection, from its upgrade headers. */
+export interface SessionIdentity {
+  readonly sessionId: string;
+  readonly organizationId: string;
+  readonly correlationId: string;
+  readonly connectorId: string;
+}
+
+export interface AudioHookSessionDeps {
+  readonly socket: SessionSocket;
+  readonly identity: SessionIdentity;
+  readonly options: SessionOptions;
+  /** Longest time the call's final work may delay `closed` (Genesys waits 10 s for it). */
+  readonly closingBudgetMs: number;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly createWriter: OutboundWriterFactory;
+  /** Creates the call for an opened, non-probe session; absent = listen and stay silent. */
+  readonly createCall?: CallHandlerFactory;
+  /** Called once when the socket is gone. */
+  readonly onEnded?: (summary: SessionSummary) => void;
+}
+
+/** The counters logged once per session and handed to the server when it ends. */
+export interface SessionSummary {
+  readonly outcome: 'closed' | 'socketLost';
+  readonly lastPhase: Phase;
+  readonly probe: boolean;
+  readonly durationMs: number;
+  readonly textIn: number;
+  readonly textOut: number;
+  readonly audioFramesIn: number;
+  readonly audioBytesIn: number;
+  readonly audioFramesDroppedWhilePaused: number;
+  readonly problems: number;
+}
+
+/** The I/O shell around the pure state machine: feeds it socket input and timers, carries out its effects. */
+export interface AudioHookSession {
+  onText(text: string): void;
+  onBinary(bytes: Uint8Array): void;
+  onSocketClosed(): void;
+  /** Drain timeout: ends a live session with disconnect(error). */
+  shutdown(): void;
+  readonly phase: Phase;
+}
+
+export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSession {
+  const { socket, identity, clock, logger } = deps;
+  const startedAtMs = clock.now();
+  const timers = new Map<TimerName, Cancel>();
+  const writer = deps.createWriter(socket);
+  const counters = { textIn: 0, textOut: 0, audioFramesIn: 0, audioBytesIn: 0, droppedWhilePaused: 0, problems: 0 };
+  let call: CallHandler | undefined;
+
+  // Inputs raised while effects are being carried out (a call reacting to an event) wait their turn,
+  // so messages always leave in seq order.
+  const queue: { input: SessionInput; audio?: Uint8Array }[] = [];
+  let running = false;
+
+  const initial = createSession(identity, deps.options, startedAtMs);
+  let state: SessionState = initial.state;
+  initial.effects.forEach((effect) => apply(effect, undefined));
+
+  function run(input: SessionInput, audio?: Uint8Array): void {
+    queue.push(audio === undefined ? { input } : { input, audio });
+    if (running) return;
+    running = true;
+    try {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+        const transition = step(state, next.input, clock.now());
+        state = transition.state;
+        for (const effect of transition.effects) apply(effect, next.audio);
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  function apply(effect: Effect, audio: Uint8Array | undefined): void {
+    switch (effect.kind) {
+      case 'send':
+        counters.textOut += 1;
+        logger.debug({ type: effect.message.type, seq: effect.message.seq }, 'message sent');
+        writer.sendText(
+          JSON.stringify(effect.message),
+          effect.message.type === 'pause' || effect.message.type === 'resume' ? effect.message.type : 'text',
+        );
+        return;
+      case 'emit':
+        return onEvent(effect.event, audio);
+      case 'startTimer': {
+        timers.get(effect.timer)?.();
+        const timer = effect.timer;
+        timers.set(timer, clock.setTimer(effect.ms, () => run({ kind: 'timer', timer })));
+        return;
+      }
+      case 'cancelTimer':
+        timers.get(effect.timer)?.();
+        timers.delete(effect.timer);
+        return;
+      case 'closeSocket':
+        socket.close(effect.code, effect.reason);
+        return;
+      case 'report':
+        return onProblem(effect.problem);
+    }
+  }
+
+  function onProblem(p: Problem): void {
+    counters.problems += 1;
+    if (p.code === 'ERR_PROTOCOL_AUDIO_WHILE_PAUSED') {
+      counters.droppedWhilePaused += 1;
+      // Frames can race a pause; one line per session is enough.
+      if (counters.droppedWhilePaused > 1) return;
+    }
+    const wire = ERROR_CODES[p.code].wire;
+    logger.warn({ code: p.code, detail: p.detail, path: p.path, wire: wire.kind }, 'protocol problem');
+  }
+
+  function onEvent(event: SessionEvent, audio: Uint8Array | undefined): void {
+    if (event.type === 'opened') {
+      logger.info(
+        { probe: event.probe, media: event.media?.format ?? 'none', channels: event.media?.channels.length ?? 0 },
+        'session opened',
+      );
+      if (!event.probe && deps.createCall !== undefined) {
+        call = guard(() =>
+          deps.createCall?.(
+            {
+              sessionId: identity.sessionId,
+              connectorId: identity.connectorId,
+              organizationId: identity.organizationId,
+              correlationId: identity.correlationId,
+              conversationId: event.conversationId,
+              participant: event.participant,
+              media: event.media,
+              language: event.language,
+              inputVariables: event.inputVariables,
+              customConfig: event.customConfig,
+            },
+            controls,
+          ),
+        );
+      }
+      return;
+    }
+    if (event.type === 'audio') {
+      counters.audioFramesIn += 1;
+      counters.audioBytesIn += audio?.byteLength ?? 0;
+    }
+    if (event.type === 'clientError' && event.code === 429 && event.retryAfterMs !== undefined) {
+      writer.backOff(event.retryAfterMs);
+    }
+    if (call !== undefined) {
+      const target = call;
+      guard(() => target.onEvent(event, audio));
+    }
+    if (event.type === 'closing') void finishClose();
+    if (event.type === 'ended') onEndedEvent(event.outcome, event.lastPhase);
+  }
+
+  async function finishClose(): Promise<void> {
+    const closing = call?.onClosing;
+    if (closing !== undefined && call !== undefined) {
+      const target = call;
+      const budget = new AbortController();
+      try {
+        await Promise.race([target.onClosing?.(), delay(clock, deps.closingBudgetMs, budget.signal)]);
+      } catch (error) {
+        logger.error({ err: toError(error) }, 'call failed while closing');
+      } finally {
+        budget.abort();
+      }
+    }
+    run({ kind: 'command', command: { type: 'finishClose' } });
+  }
+
+  function onEndedEvent(outcome: 'closed' | 'socketLost', lastPhase: Phase): void {
+    writer.close();
+    for (const cancel of timers.values()) cancel();
+    timers.clear();
+    const summary: SessionSummary = {
+      outcome,
+      lastPhase,
+      probe: state.probe,
+      durationMs: Math.round(clock.now() - startedAtMs),
+      textIn: counters.textIn,
+      textOut: counters.textOut,
+      audioFramesIn: counters.audioFramesIn,
+      audioBytesIn: counters.audioBytesIn,
+      audioFramesDroppedWhilePaused: counters.droppedWhilePaused,
+      problems: counters.problems,
+    };
+    logger.info(summary, 'session ended');
+    deps.onEnded?.(summary);
+  }
+
+  /** A call's exception ends that call with disconnect(error); it never escapes into socket handlers. */
+  function guard<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (error) {
+      logger.error({ err: toError(error) }, 'call failed');
+      command({ type: 'fail' });
+      return undefined;
+    }
+  }
+
+  function command(c: SessionCommand): void {
+    run({ kind: 'command', command: c });
+  }
+
+  const audioAllowed = (): boolean => state.phase === 'active' && state.media !== null;
+
+  const controls: CallControls = {
+    sendAudio: (pcmu) => {
+      if (audioAllowed()) writer.enqueueAudio(pcmu);
+    },
+    endOfPrompt: () => writer.endOfPrompt(),
+    cancelAudio: () => writer.cancelAudio().droppedBytes,
+    sendEvent: (entities) => command({ type: 'event', entities }),
+    disconnect: (reason, outputVariables, info) =>
+      command({
+        type: 'disconnect',
+        reason,
+        ...(outputVariables === undefined ? {} : { outputVariables }),
+        ...(info === undefined ? {} : { info }),
+      }),
+    pause: () => command({ type: 'pause' }),
+    resume: () => command({ type: 'resume' }),
+  };
+
+  return {
+    onText(text) {
+      counters.textIn += 1;
+      run({ kind: 'text', text });
+    },
+    onBinary(bytes) {
+      run({ kind: 'binary', byteLength: bytes.byteLength }, bytes);
+    },
+    onSocketClosed() {
+      run({ kind: 'socketClosed' });
+    },
+    shutdown() {
+      command({ type: 'shutdown' });
+    },
+    get phase() {
+      return state.phase;
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { parseArgs } from 'node:util';
+import { DEVELOPMENT_API_KEY, DEVELOPMENT_CLIENT_SECRET_BASE64 } from '../src/auth/api-key-map.js';
+import { GenesysClient, UpgradeRefusedError } from './simulator/genesys-client.js';
+import { readCallerWav, writeMulawWav } from './simulator/wav.js';
+
+/**
+ * `npm run call`: plays the part of Genesys Cloud's Audio Connector against a server and prints the
+ * protocol conversation. Defaults work against `npm start` with no flags.
+ */
+
+const HELP = `Usage: npm run call -- [options]
+
+  --url <ws-url>            server endpoint (default ws://127.0.0.1:8080/audiohook/default)
+  --api-key <key>           X-API-KEY (default: the development key)
+  --client-secret <base64>  signing secret; "" sends an unsigned request (default: the development secret)
+  --wav <file>              caller audio (mono WAV, PCMU or 16-bit PCM; resampled to 8 kHz); default silence
+  --dtmf <digits>           keys to press, e.g. 12# (after the bot's first prompt has played)
+  --record <file>           write the bot's audio to a μ-law WAV file
+  --language <code>         open.language (default en-US)
+  --input <name=value>      an Architect input variable (repeatable)
+  --max-seconds <n>         hang up after n seconds if the bot has not ended the call (default 60)
+  --probe                   run a connection probe (what Genesys does when the integration is saved)
+  --quiet                   print only the summary
+`;
+
+const FRAME_MS = 200;
+const FRAME_BYTES = 1600;
+const PING_EVERY_MS = 5000;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string', default: 'ws://127.0.0.1:8080/audiohook/default' },
+      'api-key': { type: 'string', default: DEVELOPMENT_API_KEY },
+      'client-secret': { type: 'string', default: DEVELOPMENT_CLIENT_SECRET_BASE64 },
+      wav: { type: 'string' },
+      dtmf: { type: 'string', default: '' },
+      record: { type: 'string' },
+      language: { type: 'string', default: 'en-US' },
+      input: { type: 'string', multiple: true, default: [] },
+      'max-seconds': { type: 'string', default: '60' },
+      probe: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const started = performance.now();
+  const t = (): string => `${((performance.now() - started) / 1000).toFixed(2).padStart(6)}s`;
+  const print = (line: string): void => {
+    if (!values.quiet) process.stdout.write(`${t()} ${line}\n`);
+  };
+
+  const inputVariables = Object.fromEntries(
+    values.input.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`--input expects name=value, got "${pair}"`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+  const callerAudio = values.wav === undefined ? new Uint8Array(0) : await readCallerWav(values.wav);
+  const maxMs = Number(values['max-seconds']) * 1000;
+
+  let client: GenesysClient;
+  try {
+    client = await GenesysClient.connect({
+      url: values.url,
+      apiKey: values['api-key'],
+      clientSecret: values['client-secret'],
+      onTrace: (direction, message) => print(describe(direction, message)),
+    });
+  } catch (error) {
+    if (error instanceof UpgradeRefusedError) {
+      process.stderr.write(`upgrade refused: HTTP ${error.status} ${error.body}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  print(`connected to ${values.url} (session ${client.sessionId})`);
+
+  const answer = values.probe
+    ? await client.openProbe()
+    : await client.open({ language: values.language, inputVariables });
+  if (answer.type !== 'opened') {
+    await client.closed;
+    return summarize(client, values.record, t);
+  }
+  if (values.probe) {
+    await client.close('end');
+    await client.closed;
+    return summarize(client, values.record, t);
+  }
+
+  // Real-time caller audio in 200 ms frames (deadline-paced), pings every 5 s, DTMF after the first prompt.
+  const digits = [...values.dtmf];
+  let nextFrameAt = performance.now();
+  let nextPingAt = performance.now() + 1000;
+  let offset = 0;
+  let firstPromptDone = false;
+  let nextDigitAt = Number.POSITIVE_INFINITY;
+  const silence = new Uint8Array(FRAME_BYTES).fill(0xff);
+  const ended = client.waitFor('closed', maxMs + 15_000).catch(() => undefined);
+  let finished = false;
+  void ended.then(() => (finished = true));
+  void client.closed.then(() => (finished = true));
+
+  while (!finished && performance.now() - started < maxMs) {
+    const now = performance.now();
+    if (now >= nextFrameAt) {
+      const frame = offset < callerAudio.length ? callerAudio.subarray(offset, offset + FRAME_BYTES) : silence;
+      offset += FRAME_BYTES;
+      client.sendAudio(frame.length === FRAME_BYTES ? frame : padded(frame));
+      nextFrameAt += FRAME_MS;
+    }
+    if (now >= nextPingAt) {
+      nextPingAt += PING_EVERY_MS;
+      client.ping().then((rtt) => print(`  rtt ${rtt.toFixed(1)} ms`)).catch(() => undefined);
+    }
+    if (!firstPromptDone && client.received.length > 1 && !client.playing && client.audio.length > 0) {
+      firstPromptDone = true;
+      nextDigitAt = now + 300;
+    }
+    if (!firstPromptDone && now - started > 4000 && client.audio.length === 0) {
+      firstPromptDone = true; // a silent bot: press keys anyway
+      nextDigitAt = now;
+    }
+    if (digits.length > 0 && now >= nextDigitAt) {
+      client.dtmf(digits.shift()!);
+      nextDigitAt = now + 250;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(nextFrameAt, nextPingAt) - performance.now())));
+  }
+  if (!finished && client.socketOpen) {
+    print('hanging up');
+    await client.close('end').catch(() => undefined);
+  }
+  await client.closed;
+  return summarize(client, values.record, t);
+}
+
+function padded(frame: Uint8Array): Uint8Array {
+  const out = new Uint8Array(FRAME_BYTES).fill(0xff);
+  out.set(frame);
+  return out;
+}
+
+function describe(direction: 'in' | 'out', m: Record<string, unknown>): string {
+  const arrow = direction === 'out' ? '→' : '←';
+  const params = (m.parameters ?? {}) as Record<string, unknown>;
+  const seqs = direction === 'out' ? `seq=${String(m.seq)} serverseq=${String(m.serverseq)}` : `seq=${String(m.seq)} clientseq=${String(m.clientseq)}`;
+  const detail = Object.keys(params).length === 0 ? '' : ` ${JSON.stringify(params)}`;
+  return `${arrow} ${String(m.type)} ${seqs}${detail.length > 200 ? `${detail.slice(0, 200)}…` : detail}`;
+}
+
+async function summarize(client: GenesysClient, record: string | undefined, t: () => string): Promise<number> {
+  const audio = client.audioBytes();
+  if (record !== undefined) await writeMulawWav(record, audio);
+  const disconnect = client.received.find((m) => m.type === 'disconnect');
+  const closed = client.received.some((m) => m.type === 'closed');
+  process.stdout.write(
+    `${t()} summary: ${closed ? 'closed cleanly' : 'no closed received'}; bot audio ${(audio.length / 8000).toFixed(1)} s in ${client.audio.length} messages` +
+      (disconnect === undefined ? '' : `; disconnect ${JSON.stringify(disconnect.parameters)}`) +
+      (record === undefined ? '' : `; recorded to ${record}`) +
+      `\n`,
+  );
+  for (const v of client.violations) process.stdout.write(`protocol violation by the server: ${v}\n`);
+  return closed && client.violations.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
