@@ -14,7 +14,8 @@ const HELP = `Usage: npm run call -- [options]
   --api-key <key>           X-API-KEY (default: the development key)
   --client-secret <base64>  signing secret; "" sends an unsigned request (default: the development secret)
   --wav <file>              caller audio (mono WAV, PCMU or 16-bit PCM; resampled to 8 kHz); default silence
-  --dtmf <digits>           keys to press, e.g. 12# (after the bot's first prompt has played)
+  --dtmf <digits>           keys to press, e.g. 12# (after the bot's first prompt has played,
+                            or 2 s after open if the bot stays silent)
   --record <file>           write the bot's audio to a μ-law WAV file
   --language <code>         open.language (default en-US)
   --input <name=value>      an Architect input variable (repeatable)
@@ -123,7 +124,7 @@ async function main(): Promise<number> {
       firstPromptDone = true;
       nextDigitAt = now + 300;
     }
-    if (!firstPromptDone && now - started > 4000 && client.audio.length === 0) {
+    if (!firstPromptDone && now - started > 2000 && client.audio.length === 0) {
       firstPromptDone = true; // a silent bot: press keys anyway
       nextDigitAt = now;
     }

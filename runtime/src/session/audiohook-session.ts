@@ -181,12 +181,11 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
   }
 
   async function finishClose(): Promise<void> {
-    const closing = call?.onClosing;
-    if (closing !== undefined && call !== undefined) {
-      const target = call;
+    const target = call;
+    if (target?.onClosing !== undefined) {
       const budget = new AbortController();
       try {
-        await Promise.race([target.onClosing?.(), delay(clock, deps.closingBudgetMs, budget.signal)]);
+        await Promise.race([target.onClosing(), delay(clock, deps.closingBudgetMs, budget.signal)]);
       } catch (error) {
         logger.error({ err: toError(error) }, 'call failed while closing');
       } finally {

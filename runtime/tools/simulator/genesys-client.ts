@@ -26,6 +26,8 @@ export interface GenesysClientOptions {
   /** Overrides the signature's `created` (Unix seconds), for stale/future signature tests. */
   readonly signatureCreatedSec?: number;
   readonly nonce?: string;
+  /** Signs these instead of the real request target and host (tests: a signature for another request). */
+  readonly signAs?: { readonly requestTarget?: string; readonly authority?: string };
   /** Answer a server `disconnect` with `close {reason: "disconnect"}` automatically (as Genesys does). */
   readonly autoCloseOnDisconnect?: boolean;
   /**
@@ -121,8 +123,8 @@ export class GenesysClient {
     if (options.clientSecret !== undefined && options.clientSecret !== '') {
       const created = options.signatureCreatedSec ?? Math.floor(Date.now() / 1000);
       const signed = signRequest({
-        requestTarget: url.pathname + url.search,
-        authority: url.host,
+        requestTarget: options.signAs?.requestTarget ?? url.pathname + url.search,
+        authority: options.signAs?.authority ?? url.host,
         organizationId: ids.organizationId,
         sessionId: ids.sessionId,
         correlationId: ids.correlationId,
@@ -325,7 +327,7 @@ export class GenesysClient {
     this.check(message);
     this.serverSeq = message.seq;
     this.received.push(message);
-    this.options.onTrace?.('in', message as unknown as Record<string, unknown>);
+    this.options.onTrace?.('in', message);
     if (message.type === 'event' && message.parameters.entities.some((e) => e.type === 'barge_in')) this.flushPlayback();
     if (message.type === 'closed') this.stopPlayback();
     if (message.type === 'disconnect') {
