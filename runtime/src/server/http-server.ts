@@ -86,7 +86,7 @@ export function createAudioHookServer(deps: HttpServerDeps): AudioHookServer {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     onRequest(req, res).catch((error: unknown) => {
       logger.error({ err: toError(error) }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, errorBody('ERR_INTERNAL', 'Internal error'));
+      if (!res.headersSent) sendJson(res, 500, errorBody('ERR_HTTP_INTERNAL', 'Internal error'));
       else res.destroy();
     });
   });
@@ -96,7 +96,7 @@ export function createAudioHookServer(deps: HttpServerDeps): AudioHookServer {
     socket.on('error', (error) => logger.debug({ err: error.message }, 'upgrade socket error'));
     onUpgrade(req, socket, head).catch((error: unknown) => {
       logger.error({ err: toError(error) }, 'upgrade failed');
-      refuseUpgrade(socket, 500, errorBody('ERR_INTERNAL', 'Internal error'));
+      refuseUpgrade(socket, 500, errorBody('ERR_HTTP_INTERNAL', 'Internal error'));
     });
   });
 
@@ -120,7 +120,7 @@ export function createAudioHookServer(deps: HttpServerDeps): AudioHookServer {
         if (draining) return void sendJson(res, 503, errorBody('ERR_SERVER_DRAINING', 'Server is shutting down'), { 'retry-after': '5' });
         return deps.dataAction(req, res);
       case 'audiohook':
-        return void sendJson(res, 426, errorBody('ERR_UPGRADE_NOT_WEBSOCKET', 'WebSocket upgrade required'), { upgrade: 'websocket' });
+        return void sendJson(res, 426, errorBody('ERR_UPGRADE_REQUIRED', 'WebSocket upgrade required'), { upgrade: 'websocket' });
       case 'notFound':
         break;
     }
