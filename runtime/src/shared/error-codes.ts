@@ -6,7 +6,7 @@
  */
 export type WireOutcome =
   /** Answered at the HTTP layer (upgrade refused or plain HTTP route). */
-  | { readonly kind: 'http'; readonly status: 400 | 401 | 403 | 404 | 405 | 413 | 429 | 431 | 503 }
+  | { readonly kind: 'http'; readonly status: 400 | 401 | 403 | 404 | 405 | 413 | 426 | 429 | 431 | 500 | 503 }
   /** The session is ended with an AudioHook `disconnect`; `info` is short and safe to show. */
   | { readonly kind: 'disconnect'; readonly reason: 'error' | 'unauthorized'; readonly info: string }
   /** The WebSocket is closed (or dropped) without a protocol message. */
@@ -34,6 +34,8 @@ export const ERROR_CODES = {
     description: 'The connector id in /audiohook/{connectorId} names no bot definition.',
   },
   ERR_UPGRADE_NOT_WEBSOCKET: { wire: http(400), description: 'An upgrade request that is not a valid WebSocket handshake.' },
+  ERR_UPGRADE_REQUIRED: { wire: http(426), description: 'A plain HTTP request to the AudioHook path, which only takes WebSocket upgrades.' },
+  ERR_HTTP_INTERNAL: { wire: http(500), description: 'A bug while answering an HTTP request; logged with the stack.' },
   ERR_SERVER_DRAINING: { wire: http(503), description: 'The server is shutting down and accepts no new sessions.' },
   ERR_SERVER_AT_CAPACITY: { wire: http(503), description: 'The task already carries its maximum number of sessions.' },
 
@@ -71,6 +73,11 @@ export const ERROR_CODES = {
     wire: http(503),
     description: 'No API keys could be loaded yet (Secrets Manager unreachable at a cold start).',
   },
+  ERR_AUTH_KEY_MAP_INVALID: {
+    wire: none,
+    description:
+      'An API key map (AUDIOHOOK_API_KEYS or the Secrets Manager value) is not a JSON object of API key to base64 client secret.',
+  },
   ERR_AUTH_ORGANIZATION_MISMATCH: {
     wire: { kind: 'disconnect', reason: 'unauthorized', info: 'Unauthorized' },
     description: 'open.parameters.organizationId differs from the Audiohook-Organization-Id header.',
@@ -101,7 +108,7 @@ export const ERROR_CODES = {
   },
   ERR_PROTOCOL_UNEXPECTED_AUDIO: {
     wire: protocolError('Unexpected audio'),
-    description: 'A binary frame before opened, after close, or on a session that negotiated no media.',
+    description: 'A binary frame before opened, or on a session that negotiated no media (a probe). Ignored after close.',
   },
   ERR_PROTOCOL_AUDIO_WHILE_PAUSED: {
     wire: none,
