@@ -140,6 +140,16 @@ export const ERROR_CODES = {
     description: 'A WebSocket frame above the transport limit; closed with status 1009.',
   },
 
+  // Speech dependencies (AppError codes thrown by the Transcribe/Polly/offline adapters; the call decides).
+  ERR_SPEECH_AUTH: { wire: none, description: 'The speech service refused our credentials or permissions.' },
+  ERR_SPEECH_THROTTLED: { wire: none, description: 'The speech service throttled us (rate or concurrency quota).' },
+  ERR_SPEECH_UNAVAILABLE: {
+    wire: none,
+    description: 'The speech service failed or timed out (including Transcribe\'s 15 s no-audio rule); worth retrying.',
+  },
+  ERR_SPEECH_INVALID_REQUEST: { wire: none, description: 'The speech request was rejected (bad SSML, text too long, language).' },
+  ERR_SPEECH_INTERNAL: { wire: none, description: 'An unexpected speech adapter failure.' },
+
   // Server-side endings
   ERR_SESSION_SHUTDOWN: {
     wire: protocolError('Server shutting down'),
