@@ -26,6 +26,13 @@ const SOURCES: Readonly<Record<keyof Config, string>> = {
   metricsNamespace: ENV.METRICS_NAMESPACE,
   ecsAgentUri: ENV.ECS_AGENT_URI,
   awsRegion: ENV.AWS_REGION,
+  speechMode: ENV.SPEECH_MODE,
+  pollyEngine: ENV.POLLY_ENGINE,
+  endOfTurnSilenceMs: ENV.END_OF_TURN_SILENCE_MS,
+  bargeInOnsetMs: ENV.BARGE_IN_ONSET_MS,
+  fallbackPrompt: ENV.FALLBACK_PROMPT,
+  audioPacketBytes: ENV.AUDIO_PACKET_BYTES,
+  audioMaxLeadMs: ENV.AUDIO_MAX_LEAD_MS,
 };
 
 /** Every problem with the configuration at once, so one start tells the operator everything. */
@@ -47,7 +54,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const raw: Record<string, string | undefined> = {};
   for (const [field, name] of Object.entries(SOURCES)) {
     const value = env[name];
-    raw[field] = value === '' && field !== 'apiKeysJson' ? undefined : value;
+    raw[field] = value !== undefined && value.trim() === '' && field !== 'apiKeysJson' ? undefined : value;
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {

@@ -77,7 +77,10 @@ export function positionMs(state: SessionState): number {
   return (state.receivedSamples / SAMPLE_RATE_HZ) * 1000 + state.discardedMs;
 }
 
-/** Whether the server may send audio now: opened with media, not paused by us, not ending. */
+/**
+ * Whether the server may send audio now: opened with media and not ending. A server `pause` stops the
+ * client's stream to us (§3.2), not our prompts to the caller, so it does not matter here.
+ */
 export function canSendAudio(state: SessionState): boolean {
   return state.phase === 'active' && state.media !== null;
 }
@@ -120,9 +123,9 @@ function onText(s: Draft, fx: Effect[], text: string): void {
   const msg = parsed.value;
   const envelopeProblem = checkEnvelope(s, msg);
   if (envelopeProblem !== undefined) {
-    // Before an error is signalled, a broken envelope ends the session. After it, we only want to
-    // finish the close transaction, so we resynchronise on the client's numbering and go on.
-    if (!s.errorSignaled) return violate(s, fx, envelopeProblem);
+    // Before we asked for the end, a broken envelope ends the session. After it (error or completed
+    // disconnect), we only want to finish the close transaction, so we resynchronise and go on.
+    if (!s.errorSignaled && s.phase !== 'disconnecting') return violate(s, fx, envelopeProblem);
     fx.push({ kind: 'report', problem: envelopeProblem });
   }
   s.lastClientSeq = msg.seq;

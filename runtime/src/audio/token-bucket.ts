@@ -1,0 +1,84 @@
+import type { Clock } from '../shared/clock.js';
+
+/** Size and refill rate of a {@link TokenBucket}. */
+export interface TokenBucketOptions {
+  /** Most tokens the bucket holds (the allowed burst); the bucket starts full. */
+  readonly capacity: number;
+  /** Tokens added per second of monotonic time (the sustained rate). */
+  readonly refillPerSecond: number;
+}
+
+/**
+ * A token bucket on the injected clock: pure arithmetic on `clock.now()`, no timers. One per message
+ * class per session; owned by whoever paces that class.
+ */
+export interface TokenBucket {
+  /** Takes `n` tokens if they are all available now; otherwise takes nothing and returns false. */
+  tryTake(n?: number): boolean;
+  /**
+   * Milliseconds until `n` tokens will be available (0 if they are now). `Infinity` when `n` exceeds
+   * the capacity, since the bucket can never hold that many.
+   */
+  msUntilAvailable(n?: number): number;
+  /**
+   * Empties the bucket and stops refilling until the monotonic time `untilMs` (429 back-off): sending
+   * then resumes at the sustained rate, not with a burst, because the peer's own bucket is empty.
+   * A pause never shortens an earlier, longer one.
+   */
+  pauseUntil(untilMs: number): void;
+  /** Tokens available now (fractional). */
+  readonly tokens: number;
+}
+
+// Float refill arithmetic can leave a bucket a hair short of a whole token at the exact instant the
+// token was computed to arrive; without this a timer set for that instant would find nothing to take.
+const EPSILON = 1e-9;
+
+/** Creates a full {@link TokenBucket}; throws RangeError for a non-positive capacity or rate. */
+export function createTokenBucket(options: TokenBucketOptions, clock: Clock): TokenBucket {
+  const { capacity, refillPerSecond } = options;
+  if (!(Number.isFinite(capacity) && capacity > 0)) throw new RangeError('capacity must be a positive finite number');
+  if (!(Number.isFinite(refillPerSecond) && refillPerSecond > 0)) {
+    throw new RangeError('refillPerSecond must be a positive finite number');
+  }
+  const refillPerMs = refillPerSecond / 1000;
+  let level = capacity;
+  let lastMs = clock.now();
+  let pausedUntilMs = -Infinity;
+
+  // Brings `level` up to `nowMs`; time before the end of a pause adds nothing.
+  const refill = (nowMs: number): void => {
+    const fromMs = Math.max(lastMs, pausedUntilMs);
+    if (nowMs > fromMs) level = Math.min(capacity, level + (nowMs - fromMs) * refillPerMs);
+    if (nowMs > lastMs) lastMs = nowMs;
+  };
+
+  return {
+    tryTake(n = 1) {
+      const nowMs = clock.now();
+      if (nowMs < pausedUntilMs) return false;
+      refill(nowMs);
+      if (level + EPSILON < n) return false;
+      level = Math.max(0, level - n);
+      return true;
+    },
+    msUntilAvailable(n = 1) {
+      if (n > capacity) return Infinity;
+      const nowMs = clock.now();
+      refill(nowMs);
+      const startMs = Math.max(nowMs, pausedUntilMs);
+      const missing = n - level;
+      const waitMs = startMs - nowMs + (missing > EPSILON ? missing / refillPerMs : 0);
+      return Math.max(0, waitMs);
+    },
+    pauseUntil(untilMs) {
+      refill(clock.now());
+      level = 0;
+      if (untilMs > pausedUntilMs) pausedUntilMs = untilMs;
+    },
+    get tokens() {
+      refill(clock.now());
+      return level;
+    },
+  };
+}
