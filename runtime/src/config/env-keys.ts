@@ -35,6 +35,20 @@ export const ENV = Object.freeze({
   /** Set by the ECS agent on Fargate; enables task scale-in protection while calls are live. */
   ECS_AGENT_URI: 'ECS_AGENT_URI',
   AWS_REGION: 'AWS_REGION',
+  /** `auto` (AWS speech when credentials resolve, else offline), `aws`, or `offline`. */
+  SPEECH_MODE: 'SPEECH_MODE',
+  /** Polly engine: `neural` (default), `standard`, `generative`, `long-form`. */
+  POLLY_ENGINE: 'POLLY_ENGINE',
+  /** Silence that ends the caller's turn. */
+  END_OF_TURN_SILENCE_MS: 'END_OF_TURN_SILENCE_MS',
+  /** Voiced audio that counts as the caller starting to speak (barge-in). */
+  BARGE_IN_ONSET_MS: 'BARGE_IN_ONSET_MS',
+  /** Said before handing the call back when a dependency fails. */
+  FALLBACK_PROMPT: 'FALLBACK_PROMPT',
+  /** Bytes of PCMU per outbound audio message (1600–64000). */
+  AUDIO_PACKET_BYTES: 'AUDIO_PACKET_BYTES',
+  /** How far outbound audio may run ahead of real-time playback. */
+  AUDIO_MAX_LEAD_MS: 'AUDIO_MAX_LEAD_MS',
 } as const);
 
 export type EnvKey = (typeof ENV)[keyof typeof ENV];

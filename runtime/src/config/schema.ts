@@ -42,6 +42,13 @@ export const configSchema = z
     metricsNamespace: z.string().min(1).default('GenesysVoiceBot'),
     ecsAgentUri: optionalText,
     awsRegion: optionalText,
+    speechMode: z.enum(['auto', 'aws', 'offline']).default('auto'),
+    pollyEngine: z.enum(['neural', 'standard', 'generative', 'long-form']).default('neural'),
+    endOfTurnSilenceMs: ms(700, 200),
+    bargeInOnsetMs: ms(180, 40),
+    fallbackPrompt: z.string().min(1).default("I'm sorry, something went wrong on our side. Let me pass you back."),
+    audioPacketBytes: z.coerce.number().int().min(1_600).max(64_000).default(3_200),
+    audioMaxLeadMs: ms(1_000, 200),
   })
   .superRefine((config, ctx) => {
     if (config.apiKeysJson !== undefined && config.apiKeysSecretId !== undefined) {

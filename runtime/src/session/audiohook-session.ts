@@ -160,6 +160,7 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
               customConfig: event.customConfig,
             },
             controls,
+            logger,
           ),
         );
       }
@@ -238,6 +239,10 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
     },
     endOfPrompt: () => writer.endOfPrompt(),
     cancelAudio: () => writer.cancelAudio().droppedBytes,
+    onAudioDrained: (listener) => writer.onAudioDrained(listener),
+    get audioAheadMs() {
+      return writer.audioAheadMs;
+    },
     sendEvent: (entities) => command({ type: 'event', entities }),
     disconnect: (reason, outputVariables, info) =>
       command({

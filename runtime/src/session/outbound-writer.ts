@@ -10,6 +10,8 @@ export interface OutboundWriter {
   cancelAudio(): { readonly droppedBytes: number };
   /** The client reported error 429 with `retryAfter`. */
   backOff(retryAfterMs: number): void;
+  onAudioDrained(listener: () => void): () => void;
+  readonly audioAheadMs: number;
   /** Stops timers; later sends are ignored. */
   close(): void;
 }

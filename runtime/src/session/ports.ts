@@ -1,4 +1,5 @@
 import type { EventEntity, MediaFormat, Participant, SessionEvent } from '../protocol/index.js';
+import type { Logger } from '../shared/logger.js';
 
 /**
  * What a call (the bot conversation on top of the AudioHook protocol) sees of its session, and what
@@ -37,6 +38,10 @@ export interface CallControls {
   endOfPrompt(): void;
   /** Drops queued bot audio (barge-in); returns how many bytes were dropped. */
   cancelAudio(): number;
+  /** Calls `listener` whenever every prompt handed over so far has been sent; returns an unsubscribe. */
+  onAudioDrained(listener: () => void): () => void;
+  /** How far the audio sent so far runs ahead of real-time playback at Genesys, in ms. */
+  readonly audioAheadMs: number;
   sendEvent(entities: readonly EventEntity[]): void;
   /** Asks Genesys to end the session; output variables reach the Architect flow (strings only). */
   disconnect(reason: 'completed' | 'error', outputVariables?: Readonly<Record<string, string>>, info?: string): void;
@@ -51,4 +56,5 @@ export interface CallHandler {
   onClosing?(): Promise<void>;
 }
 
-export type CallHandlerFactory = (context: CallContext, controls: CallControls) => CallHandler;
+/** Creates the call for an opened session; `logger` is the session's child logger. */
+export type CallHandlerFactory = (context: CallContext, controls: CallControls, logger: Logger) => CallHandler;

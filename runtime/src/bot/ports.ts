@@ -1,0 +1,81 @@
+/**
+ * The bot port: what the call orchestrator asks of a bot, turn by turn, in domain types. Flow,
+ * listen-only and webhook bots implement it; the voice call (session/) and the Data Action route
+ * (lambda/) drive the same bots.
+ */
+
+/** What happened since the bot's last turn. */
+export type BotInput =
+  /** The call has just been opened: greet. */
+  | { readonly type: 'start' }
+  /** The caller said something (final or committed transcript). */
+  | { readonly type: 'text'; readonly text: string; readonly confidence?: number }
+  /** The caller keyed digits (one key, or a collection ended by terminator, max digits or timeout). */
+  | { readonly type: 'digits'; readonly digits: string }
+  /** The caller said nothing for the no-input timeout after the last prompt. */
+  | { readonly type: 'noInput' };
+
+export type BotAction =
+  /** Speak a prompt. `interruptible: false` plays it through even if the caller talks. */
+  | { readonly type: 'say'; readonly text: string; readonly ssml?: boolean; readonly interruptible?: boolean }
+  /** The next input is expected as keyed digits (speech is still accepted if the bot allows it). */
+  | {
+      readonly type: 'collectDigits';
+      readonly maxDigits: number;
+      /** Key that ends the entry early, e.g. `#`; not included in the digits. */
+      readonly terminator?: string;
+      readonly interDigitTimeoutMs: number;
+    }
+  /** Merge these into the output variables returned to the Architect flow (strings only). */
+  | { readonly type: 'setOutputVariables'; readonly variables: Readonly<Record<string, string>> }
+  /** The conversation is over: after the last prompt has played, hand the call back to Architect. */
+  | { readonly type: 'end'; readonly outputVariables?: Readonly<Record<string, string>> };
+
+/** A bot's reply to one input. */
+export interface BotTurn {
+  readonly actions: readonly BotAction[];
+}
+
+/** Facts about the conversation a bot may use (e.g. to template prompts). */
+export interface BotContext {
+  readonly conversationId: string;
+  readonly connectorId: string;
+  /** Language of the call (open.language, an input variable, or the bot's default). */
+  readonly language: string;
+  /** Architect's Call Audio Connector inputs, or the Data Action's variables. */
+  readonly inputVariables: Readonly<Record<string, string>>;
+}
+
+/** JSON-serialisable conversation state, persisted so a conversation can continue across routes. */
+export type BotState = Readonly<Record<string, unknown>>;
+
+/** One conversation with a bot. */
+export interface BotConversation {
+  /** Runs one turn; aborting `signal` (hang-up, barge-in) abandons it. Rejects with AppError on dependency failure. */
+  turn(input: BotInput, signal: AbortSignal): Promise<BotTurn>;
+  /** The state to persist after a turn. */
+  state(): BotState;
+}
+
+/** Speech settings a bot definition carries for its calls. */
+export interface BotVoiceSettings {
+  /** Default language when the call does not name one, e.g. `en-US`. */
+  readonly language: string;
+  /** Synthesizer voice per language (Polly VoiceId), when not the adapter's default. */
+  readonly voices: Readonly<Record<string, string>>;
+  /** Silence after the last prompt before the bot gets a `noInput` turn. */
+  readonly noInputTimeoutMs: number;
+  /** Longest call before the bot is ended with the fallback outcome. */
+  readonly maxCallDurationMs: number;
+}
+
+/** A loaded, validated bot definition. */
+export interface Bot {
+  readonly connectorId: string;
+  readonly kind: 'flow' | 'listen' | 'webhook';
+  /** A listen-only bot never speaks; the call transcribes and records. */
+  readonly listenOnly: boolean;
+  readonly voice: BotVoiceSettings;
+  /** Starts a conversation, or resumes one from persisted state. */
+  startConversation(context: BotContext, state?: BotState): BotConversation;
+}

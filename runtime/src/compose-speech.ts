@@ -1,0 +1,61 @@
+import { PollyClient } from '@aws-sdk/client-polly';
+import { TranscribeStreamingClient } from '@aws-sdk/client-transcribe-streaming';
+import type { Config } from './config/schema.js';
+import type { Clock } from './shared/clock.js';
+import type { Logger } from './shared/logger.js';
+import { EspeakSpeechSynthesizer } from './speech/offline/espeak-speech-synthesizer.js';
+import { PipelinedSynthesizer } from './speech/pipelined-synthesizer.js';
+import { PollySpeechSynthesizer } from './speech/polly/polly-speech-synthesizer.js';
+import type { SpeechRecognizer, SpeechSynthesizer } from './speech/ports.js';
+import { PromptCache } from './speech/prompt-cache.js';
+import { TranscribeSpeechRecognizer } from './speech/transcribe/transcribe-speech-recognizer.js';
+
+/** The speech services a process uses, chosen once at start. */
+export interface SpeechServices {
+  readonly mode: 'aws' | 'offline';
+  /** Absent offline: recognition is off, DTMF still works. */
+  readonly recognizer?: SpeechRecognizer;
+  readonly synthesizer: SpeechSynthesizer;
+}
+
+/** How long to wait for the AWS credential chain before deciding there are no credentials. */
+const CREDENTIAL_PROBE_MS = 3_000;
+
+/**
+ * Builds Transcribe + Polly when AWS credentials resolve (or SPEECH_MODE=aws), otherwise the offline
+ * eSpeak NG synthesizer with recognition off, so `npm start` speaks on a laptop with no AWS account.
+ * Synthesis goes through the sentence pipeline and the prompt cache in both modes.
+ */
+export async function composeSpeech(config: Config, clock: Clock, logger: Logger): Promise<SpeechServices> {
+  const region = config.awsRegion === undefined ? {} : { region: config.awsRegion };
+  const mode = config.speechMode === 'auto' ? await detectMode(new PollyClient(region), clock) : config.speechMode;
+  if (mode === 'offline') {
+    logger.warn({ speechMode: config.speechMode }, 'no AWS credentials: speech recognition is off (DTMF works), prompts use the offline synthesizer');
+    return { mode, synthesizer: withPipelineAndCache(new EspeakSpeechSynthesizer()) };
+  }
+  const polly = new PollySpeechSynthesizer(new PollyClient(region), { engine: config.pollyEngine });
+  const recognizer = new TranscribeSpeechRecognizer(new TranscribeStreamingClient(region), { clock, logger });
+  logger.info({ pollyEngine: config.pollyEngine }, 'speech: Amazon Transcribe and Amazon Polly');
+  return { mode, recognizer, synthesizer: withPipelineAndCache(polly) };
+}
+
+function withPipelineAndCache(synthesizer: SpeechSynthesizer): SpeechSynthesizer {
+  return new PipelinedSynthesizer(new PromptCache(synthesizer));
+}
+
+async function detectMode(client: PollyClient, clock: Clock): Promise<'aws' | 'offline'> {
+  const probe = client.config.credentials().then(
+    () => 'aws' as const,
+    () => 'offline' as const,
+  );
+  let cancelTimeout = (): void => undefined;
+  const timeout = new Promise<'offline'>((resolve) => {
+    cancelTimeout = clock.setTimer(CREDENTIAL_PROBE_MS, () => resolve('offline'));
+  });
+  try {
+    return await Promise.race([probe, timeout]);
+  } finally {
+    cancelTimeout();
+    client.destroy();
+  }
+}

@@ -1,0 +1,368 @@
+import { createSpeechOnsetDetector, type SpeechTransition } from '../audio/speech-onset-detector.js';
+import type { VadEngine } from '../audio/vad.js';
+import type { Bot, BotAction, BotConversation, BotInput } from '../bot/ports.js';
+import type { SessionEvent } from '../protocol/index.js';
+import { delay, type Cancel, type Clock } from '../shared/clock.js';
+import { toError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { RecognizerStream, SpeechRecognizer, SpeechSynthesizer } from '../speech/ports.js';
+import { createCallerAudioDecoder } from './caller-audio.js';
+import { createDigitCollector } from './digit-collector.js';
+import type { CallContext, CallControls, CallHandler, CallHandlerFactory } from './ports.js';
+import { createPromptPlayback } from './prompt-playback.js';
+import { createTurnDetector } from './turn-detector.js';
+
+/** Tuning of turn-taking, barge-in and failure handling; all durations in ms. */
+export interface VoiceCallOptions {
+  /** Silence that ends the caller's turn (VAD hangover). */
+  readonly endOfTurnSilenceMs: number;
+  /** Wait for a final transcript when speech ended with nothing recognised yet. */
+  readonly finalTranscriptWaitMs: number;
+  /** Voiced audio within 300 ms needed before the caller counts as speaking (barge-in onset). */
+  readonly bargeInOnsetMs: number;
+  /** Extra wait for `playback_completed` beyond the audio's remaining play time. */
+  readonly playbackGraceMs: number;
+  /** Said when a dependency fails, before the call is handed back to Architect. */
+  readonly fallbackPrompt: string;
+  /** Recognizer failures tolerated within a minute before the call is handed back. */
+  readonly maxRecognizerFailuresPerMinute: number;
+  /** Log transcripts and digits at debug level (personal data). */
+  readonly logCallerData: boolean;
+}
+
+export interface VoiceCallDeps {
+  readonly bots: { get(connectorId: string): Bot | undefined };
+  /** Absent when no AWS credentials exist: speech recognition is off, DTMF still works. */
+  readonly recognizer?: SpeechRecognizer;
+  readonly synthesizer: SpeechSynthesizer;
+  readonly vad: VadEngine;
+  readonly clock: Clock;
+  readonly options: VoiceCallOptions;
+}
+
+/** Counters of one call, logged once at the end. */
+interface CallStats {
+  turns: number;
+  bargeIns: number;
+  recognizerFailures: number;
+  utterances: number;
+  digits: number;
+}
+
+const BARGE_IN_EVENT = [{ type: 'barge_in', data: {} }] as const;
+
+/** Marks a synthesis failure so the call knows which dependency failed. */
+class SynthesisFailed extends Error {
+  constructor(cause: unknown) {
+    super('speech synthesis failed', { cause });
+    this.name = 'SynthesisFailed';
+  }
+}
+
+/**
+ * The voice bot conversation on top of an AudioHook session: greets after `opened`, turns caller speech
+ * (VAD + recognizer) and DTMF into bot turns, speaks the replies through the paced sender, lets the
+ * caller barge in, and hands the call back to Architect with output variables once the last prompt
+ * has played. A failing dependency gives the caller the fallback prompt and `botOutcome=error`.
+ */
+export function createVoiceCallFactory(deps: VoiceCallDeps): CallHandlerFactory {
+  return (context, controls, logger) => {
+    const bot = deps.bots.get(context.connectorId);
+    if (bot === undefined) throw new Error(`no bot for connector ${context.connectorId}`);
+    return startVoiceCall(bot, context, controls, logger, deps);
+  };
+}
+
+function startVoiceCall(
+  bot: Bot,
+  context: CallContext,
+  controls: CallControls,
+  logger: Logger,
+  deps: VoiceCallDeps,
+): CallHandler {
+  const { clock, options } = deps;
+  const stats: CallStats = { turns: 0, bargeIns: 0, recognizerFailures: 0, utterances: 0, digits: 0 };
+  const hangUp = new AbortController();
+  let language = context.language ?? context.inputVariables.language ?? bot.voice.language;
+  const conversation: BotConversation = bot.startConversation({
+    conversationId: context.conversationId,
+    connectorId: context.connectorId,
+    language,
+    inputVariables: context.inputVariables,
+  });
+  const outputVariables: Record<string, string> = {};
+  let ending = false;
+  let turnChain: Promise<void> = Promise.resolve();
+  let prompt: AbortController | undefined;
+  let cancelNoInput: Cancel | undefined;
+  const recognizerFailures: number[] = [];
+  let recognizerStream: RecognizerStream | undefined;
+  let recognizerAbort: AbortController | undefined;
+  let recognizerPaused = false;
+
+  const playback = createPromptPlayback(controls, clock, options.playbackGraceMs);
+  const digits = createDigitCollector(clock, (entry) => submit({ type: 'digits', digits: entry }));
+  const turns = createTurnDetector({ finalWaitMs: options.finalTranscriptWaitMs }, clock, (utterance) => {
+    stats.utterances += 1;
+    if (options.logCallerData) logger.debug({ text: utterance.text, confidence: utterance.confidence }, 'caller said');
+    submit({ type: 'text', text: utterance.text, ...(utterance.confidence === undefined ? {} : { confidence: utterance.confidence }) });
+  });
+  const vad = context.media === null ? undefined : deps.vad.createDetector({ frameMs: 20, mode: 2 });
+  const onset = createSpeechOnsetDetector({ frameMs: 20, onsetVoicedMs: options.bargeInOnsetMs, hangoverMs: options.endOfTurnSilenceMs });
+  const decode = context.media === null ? undefined : createCallerAudioDecoder(context.media);
+  const cancelMaxDuration = clock.setTimer(bot.voice.maxCallDurationMs, () => {
+    logger.warn({ maxCallDurationMs: bot.voice.maxCallDurationMs }, 'maximum call duration reached');
+    endCall({ botOutcome: 'timeout' });
+  });
+
+  const submit = (input: BotInput): void => {
+    turnChain = turnChain
+      .then(() => runTurn(input))
+      .catch((error: unknown) => fail(error instanceof SynthesisFailed ? 'synthesizer' : 'bot', error));
+  };
+
+  async function runTurn(input: BotInput): Promise<void> {
+    if (ending || hangUp.signal.aborted) return;
+    stopNoInput();
+    stats.turns += 1;
+    const turn = await conversation.turn(input, hangUp.signal);
+    logger.debug({ input: input.type, actions: turn.actions.map((a) => a.type) }, 'bot turn');
+    let barged = false;
+    for (const action of turn.actions) {
+      if (action.type === 'say') {
+        if (!barged && !bot.listenOnly) barged = !(await say(action));
+      } else {
+        apply(action);
+      }
+    }
+    await playback.done();
+    if (ending) return finish();
+    if (!bot.listenOnly) armNoInput();
+  }
+
+  function apply(action: Exclude<BotAction, { type: 'say' }>): void {
+    switch (action.type) {
+      case 'collectDigits':
+        return digits.collect(action);
+      case 'setOutputVariables':
+        Object.assign(outputVariables, action.variables);
+        return;
+      case 'end':
+        Object.assign(outputVariables, action.outputVariables);
+        ending = true;
+        return;
+    }
+  }
+
+  /** Streams one prompt to the sender. False if the caller barged in before it was all queued. */
+  async function say(action: Extract<BotAction, { type: 'say' }>): Promise<boolean> {
+    const abort = new AbortController();
+    prompt = abort;
+    const request = { text: action.text, ssml: action.ssml === true, languageCode: language, ...voiceFor(language) };
+    try {
+      for await (const chunk of deps.synthesizer.synthesize(request, AbortSignal.any([abort.signal, hangUp.signal]))) {
+        if (abort.signal.aborted) return false;
+        playback.audioQueued(action.interruptible !== false);
+        controls.sendAudio(chunk);
+      }
+      controls.endOfPrompt();
+      return !abort.signal.aborted;
+    } catch (error) {
+      if (abort.signal.aborted || hangUp.signal.aborted) return false;
+      throw new SynthesisFailed(error);
+    } finally {
+      if (prompt === abort) prompt = undefined;
+    }
+  }
+
+  function voiceFor(lang: string): { voice?: string } {
+    const voice = bot.voice.voices[lang];
+    return voice === undefined ? {} : { voice };
+  }
+
+  function bargeIn(cause: 'speech' | 'dtmf' | 'transcript'): void {
+    if (!playback.active || !playback.interruptible || ending) return;
+    stats.bargeIns += 1;
+    prompt?.abort();
+    const droppedBytes = controls.cancelAudio();
+    controls.sendEvent(BARGE_IN_EVENT);
+    playback.stop();
+    logger.info({ cause, droppedBytes }, 'barge-in');
+  }
+
+  function armNoInput(): void {
+    stopNoInput();
+    if (ending) return;
+    cancelNoInput = clock.setTimer(bot.voice.noInputTimeoutMs, () => submit({ type: 'noInput' }));
+  }
+
+  function stopNoInput(): void {
+    cancelNoInput?.();
+    cancelNoInput = undefined;
+  }
+
+  function onSpeech(transition: SpeechTransition): void {
+    if (transition.type === 'speechStart') {
+      stopNoInput();
+      turns.speechStarted();
+      bargeIn('speech');
+    } else {
+      turns.speechEnded();
+    }
+  }
+
+  function onAudio(frame: Uint8Array): void {
+    if (decode === undefined || vad === undefined) return;
+    const pcm = decode(frame);
+    vad.write(pcm, (voiced) => {
+      const transition = onset.push(voiced);
+      if (transition !== undefined) onSpeech(transition);
+    });
+    recognizerStream?.write(pcm);
+  }
+
+  function onDtmf(digit: string): void {
+    stats.digits += 1;
+    if (options.logCallerData) logger.debug({ digit }, 'caller keyed');
+    stopNoInput();
+    bargeIn('dtmf');
+    digits.press(digit);
+  }
+
+  /** Keeps one recognizer stream open while the call is live; restarts it after failures and language changes. */
+  async function runRecognizer(recognizer: SpeechRecognizer): Promise<void> {
+    while (!hangUp.signal.aborted && !ending) {
+      if (recognizerPaused) {
+        await delay(clock, 200, hangUp.signal).catch(() => undefined);
+        continue;
+      }
+      const abort = new AbortController();
+      recognizerAbort = abort;
+      const stream = recognizer.start({ languageCode: language, sampleRateHz: 8000 }, AbortSignal.any([abort.signal, hangUp.signal]));
+      recognizerStream = stream;
+      try {
+        for await (const event of stream.results) {
+          if (event.kind === 'partial' && event.text !== '') bargeIn('transcript');
+          turns.transcript(event);
+        }
+      } catch (error) {
+        if (hangUp.signal.aborted || abort.signal.aborted) continue;
+        stats.recognizerFailures += 1;
+        const now = clock.now();
+        recognizerFailures.push(now);
+        while (recognizerFailures.length > 0 && recognizerFailures[0]! < now - 60_000) recognizerFailures.shift();
+        logger.warn({ err: toError(error).message, failures: recognizerFailures.length }, 'recognizer failed; restarting');
+        if (recognizerFailures.length > options.maxRecognizerFailuresPerMinute) return fail('recognizer', error);
+        await delay(clock, Math.min(1000, 100 * 2 ** (recognizerFailures.length - 1)), hangUp.signal).catch(() => undefined);
+      } finally {
+        if (recognizerStream === stream) recognizerStream = undefined;
+        turns.reset();
+      }
+    }
+  }
+
+  function restartRecognizer(): void {
+    recognizerStream?.end();
+    recognizerAbort?.abort();
+  }
+
+  /** A dependency failed: the fallback prompt if speech still works, then back to Architect. */
+  function fail(dependency: 'bot' | 'recognizer' | 'synthesizer', error: unknown): void {
+    if (ending || hangUp.signal.aborted) return;
+    logger.error({ dependency, err: toError(error).message }, 'call degraded: handing back to Architect');
+    ending = true;
+    Object.assign(outputVariables, { botOutcome: 'error', errorSource: dependency });
+    turnChain = (async () => {
+      prompt?.abort();
+      controls.cancelAudio();
+      playback.stop();
+      if (dependency !== 'synthesizer') {
+        try {
+          await say({ type: 'say', text: options.fallbackPrompt, interruptible: false });
+          await playback.done();
+        } catch (fallbackError) {
+          logger.warn({ err: toError(fallbackError).message }, 'fallback prompt failed');
+        }
+      }
+      finish();
+    })();
+  }
+
+  function endCall(extra: Record<string, string>): void {
+    if (ending) return;
+    ending = true;
+    Object.assign(outputVariables, extra);
+    prompt?.abort();
+    controls.cancelAudio();
+    playback.stop();
+    finish();
+  }
+
+  let finished = false;
+  function finish(): void {
+    if (finished || hangUp.signal.aborted) return;
+    finished = true;
+    cleanup();
+    controls.disconnect('completed', { botOutcome: 'completed', ...outputVariables });
+  }
+
+  function cleanup(): void {
+    stopNoInput();
+    cancelMaxDuration();
+    digits.cancel();
+    restartRecognizer();
+    vad?.close();
+  }
+
+  function hangUpNow(): void {
+    if (hangUp.signal.aborted) return;
+    hangUp.abort();
+    cleanup();
+    playback.dispose();
+    logger.info({ ...stats, outputVariables: Object.keys(outputVariables) }, 'call summary');
+  }
+
+  if (deps.recognizer !== undefined && context.media !== null && !bot.listenOnly) {
+    runRecognizer(deps.recognizer).catch((error: unknown) => fail('recognizer', error));
+  } else if (deps.recognizer !== undefined && context.media !== null) {
+    runRecognizer(deps.recognizer).catch((error: unknown) => logger.warn({ err: toError(error).message }, 'recognizer stopped'));
+  }
+  submit({ type: 'start' });
+
+  return {
+    onEvent(event: SessionEvent, audio: Uint8Array | undefined) {
+      switch (event.type) {
+        case 'audio':
+          if (audio !== undefined) onAudio(audio);
+          return;
+        case 'dtmf':
+          return onDtmf(event.digit);
+        case 'playbackCompleted':
+          return playback.playbackCompleted();
+        case 'paused':
+          recognizerPaused = true;
+          return restartRecognizer();
+        case 'resumed':
+          recognizerPaused = false;
+          vad?.reset();
+          onset.reset();
+          return;
+        case 'languageChanged':
+          language = event.language;
+          return restartRecognizer();
+        case 'closing':
+        case 'ended':
+          return hangUpNow();
+        case 'opened':
+        case 'playbackStarted':
+        case 'discarded':
+        case 'clientError':
+          return;
+      }
+    },
+    onClosing() {
+      hangUpNow();
+      return Promise.resolve();
+    },
+  };
+}
