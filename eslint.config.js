@@ -78,7 +78,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: 'runtime/(?!src/config/env-keys)', message: 'lib/ and bin/ may import only runtime/src/config/env-keys.' }] },
+        {
+          patterns: [
+            {
+              regex: 'runtime/(?!src/config/(env-keys|metric-names)\\.js$)',
+              message: 'lib/ and bin/ may import only the shared names in runtime/src/config/{env-keys,metric-names}.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -22,18 +22,10 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { METRIC_NAMES } from '../../runtime/src/config/metric-names.js';
 
-/** Metric names the server publishes in its namespace (embedded metric format, no dimensions). */
-export const SERVER_METRICS = Object.freeze({
-  activeSessions: 'ActiveSessions',
-  turns: 'Turns',
-  turnLatencyMs: 'TurnLatencyMs',
-  bargeIns: 'BargeIns',
-  rateLimited429: 'RateLimited429',
-  sessionErrors: 'SessionErrors',
-  recognizerFailures: 'RecognizerFailures',
-  synthesizerFailures: 'SynthesizerFailures',
-} as const);
+/** Metric names the server publishes in its namespace, shared with the runtime. */
+export const SERVER_METRICS = METRIC_NAMES;
 
 /** Props of {@link Observability}. */
 export interface ObservabilityProps {

@@ -6,10 +6,16 @@ import type { KeyStore } from './auth/ports.js';
 import { createSecretsManagerKeyStore } from './auth/secrets-manager-key-store.js';
 import { createStaticKeyStore } from './auth/static-key-store.js';
 import { createPacedSender } from './audio/paced-sender.js';
-import { loadBotCatalog, type BotCatalog } from './bot/bot-catalog.js';
+import { loadVadEngine } from './audio/vad.js';
+import { loadBots, type BotRegistry } from './bot/bot-definitions.js';
+import { composeSpeech, type SpeechServices } from './compose-speech.js';
 import type { Config } from './config/schema.js';
 import { DEFAULT_LINGER_MS, type SessionOptions } from './protocol/index.js';
 import { createAudioHookServer, type AudioHookServer } from './server/http-server.js';
+import { createServerMetrics } from './server/server-metrics.js';
+import { createMetricsPublisher } from './server/session-metrics.js';
+import { createTaskProtection } from './server/task-protection.js';
+import { createVoiceCallFactory } from './session/voice-call.js';
 import type { Clock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
 
@@ -17,9 +23,10 @@ import type { Logger } from './shared/logger.js';
 export interface App {
   readonly server: AudioHookServer;
   readonly keys: KeyStore;
-  readonly bots: BotCatalog;
-  /** Stops background work (key refresh). Call after the server has drained. */
-  stop(): void;
+  readonly bots: BotRegistry;
+  readonly speech: SpeechServices;
+  /** Stops background work (key refresh, metrics) and releases ECS task protection. Call after the drain. */
+  stop(): Promise<void>;
 }
 
 export interface AppDeps {
@@ -29,6 +36,10 @@ export interface AppDeps {
   readonly defaultBotsDir: string;
   /** Injected in tests; built here otherwise (one client per process). */
   readonly secretsManager?: SecretsManagerClient;
+  /** Injected in tests and the benchmark; chosen from the environment otherwise (AWS or offline). */
+  readonly speech?: SpeechServices;
+  /** Where embedded-metric-format lines go; absent = metrics are not published. */
+  readonly writeMetricLine?: (line: string) => void;
 }
 
 /**
@@ -39,8 +50,12 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { clock, logger } = deps;
   const keys = createKeyStore(config, deps);
   await keys.start();
-  const bots = await loadBotCatalog(config.botsDir ?? deps.defaultBotsDir);
+  const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, { clock });
   logger.info({ connectorIds: bots.connectorIds }, 'bots loaded');
+  const vad = await loadVadEngine();
+  const speech = deps.speech ?? (await composeSpeech(config, clock, logger));
+  const metrics = createServerMetrics();
+  const taskProtection = createTaskProtection({ agentUri: config.ecsAgentUri, clock, logger });
 
   const replayCache = createNonceReplayCache({ clock });
   const signatureOptions = { clockSkewMs: config.signatureClockSkewMs, maxSignatureAgeMs: config.signatureMaxAgeMs };
@@ -66,10 +81,52 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     authenticate: (request) => authenticateUpgrade(request, { keys, replayCache, clock, options: signatureOptions }),
     connectors: bots,
     keysReadiness: () => keys.readiness(),
-    createWriter: (sink) => createPacedSender(sink, {}, clock, logger),
+    createWriter: (sink) =>
+      createPacedSender(sink, { packetBytes: config.audioPacketBytes, maxLeadMs: config.audioMaxLeadMs }, clock, logger),
+    createCall: createVoiceCallFactory({
+      bots,
+      ...(speech.recognizer === undefined ? {} : { recognizer: speech.recognizer }),
+      synthesizer: speech.synthesizer,
+      vad,
+      clock,
+      metrics,
+      options: {
+        endOfTurnSilenceMs: config.endOfTurnSilenceMs,
+        finalTranscriptWaitMs: 1_500,
+        bargeInOnsetMs: config.bargeInOnsetMs,
+        playbackGraceMs: 3_000,
+        fallbackPrompt: config.fallbackPrompt,
+        maxRecognizerFailuresPerMinute: 5,
+        logCallerData: config.logCallerData,
+      },
+    }),
+    onSessionCountChange: (active) => taskProtection.update(active),
+    onSessionEnded: (summary) => metrics.sessionEnded(summary),
   });
 
-  return { server, keys, bots, stop: () => keys.stop() };
+  const publisher =
+    deps.writeMetricLine === undefined
+      ? undefined
+      : createMetricsPublisher({
+          namespace: config.metricsNamespace,
+          clock,
+          intervalMs: 60_000,
+          write: deps.writeMetricLine,
+          sample: () => metrics.sample(server.activeSessions),
+          logger,
+        });
+
+  return {
+    server,
+    keys,
+    bots,
+    speech,
+    async stop() {
+      keys.stop();
+      publisher?.stop();
+      await taskProtection.release();
+    },
+  };
 }
 
 function createKeyStore(config: Config, deps: AppDeps): KeyStore {

@@ -12,7 +12,8 @@ import { TranscribeSpeechRecognizer } from './speech/transcribe/transcribe-speec
 
 /** The speech services a process uses, chosen once at start. */
 export interface SpeechServices {
-  readonly mode: 'aws' | 'offline';
+  /** `custom` when injected by a test or the benchmark. */
+  readonly mode: 'aws' | 'offline' | 'custom';
   /** Absent offline: recognition is off, DTMF still works. */
   readonly recognizer?: SpeechRecognizer;
   readonly synthesizer: SpeechSynthesizer;

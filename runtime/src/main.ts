@@ -26,7 +26,13 @@ async function main(): Promise<void> {
   const logger = createRootLogger(config.logLevel);
   process.on('unhandledRejection', (reason) => logger.error({ err: toError(reason) }, 'unhandled rejection'));
 
-  const app = await createApp(config, { clock: systemClock, logger, defaultBotsDir: findBotsDir() });
+  const app = await createApp(config, {
+    clock: systemClock,
+    logger,
+    defaultBotsDir: findBotsDir(),
+    // Embedded metric format lines are read from the task's log stream by CloudWatch.
+    ...(config.nodeEnv === 'production' ? { writeMetricLine: (line: string) => process.stdout.write(`${line}\n`) } : {}),
+  });
   const address = await app.server.listen(config.port, config.host);
   logger.info({ port: address.port, host: address.address }, 'listening');
 
@@ -40,10 +46,8 @@ async function main(): Promise<void> {
     logger.info({ signal, activeSessions: app.server.activeSessions }, 'shutting down');
     app.server
       .drain(config.drainTimeoutMs)
-      .then(() => {
-        app.stop();
-        process.exit(0);
-      })
+      .then(() => app.stop())
+      .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error({ err: toError(error) }, 'drain failed');
         process.exit(1);

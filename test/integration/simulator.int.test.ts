@@ -25,7 +25,7 @@ describe('the Genesys simulator (npm run call) against the server', () => {
 
   it('drives a whole session: signed upgrade, open, real-time audio, ping, DTMF, close', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'call-'));
-    const { stdout } = await call([...auth(), '--max-seconds', '3', '--dtmf', '1', '--record', join(dir, 'bot.wav')]);
+    const { stdout } = await call([...auth(), '--max-seconds', '12', '--dtmf', '1', '--record', join(dir, 'bot.wav')]);
     expect(stdout).toContain('← opened seq=1 clientseq=1');
     expect(stdout).toContain('→ dtmf');
     expect(stdout).toContain('← pong');

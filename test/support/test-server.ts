@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createApp, type App } from '../../runtime/src/app.js';
+import { createApp, type App, type AppDeps } from '../../runtime/src/app.js';
 import { loadConfig } from '../../runtime/src/config/load-config.js';
 import { createRootLogger } from '../../runtime/src/create-logger.js';
 import { systemClock } from '../../runtime/src/shared/clock.js';
@@ -28,7 +28,10 @@ export interface TestServer {
  * Starts the real application (config loader, key store, bot catalog, server, paced writer) on
  * 127.0.0.1, port 0, with test keys and short timeouts. Logs are captured, not printed.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  inject: Pick<AppDeps, 'speech'> = {},
+): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'debug',
@@ -38,6 +41,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     }),
     AUTH_FAILURE_DELAY_MS: '150',
     DRAIN_TIMEOUT_MS: '2000',
+    SPEECH_MODE: 'offline',
     ...env,
   });
   const logs: Record<string, unknown>[] = [];
@@ -48,7 +52,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
   });
   const logger = createRootLogger(config.logLevel, sink);
-  const app = await createApp(config, { clock: systemClock, logger, defaultBotsDir: BOTS_DIR });
+  const app = await createApp(config, { clock: systemClock, logger, defaultBotsDir: BOTS_DIR, ...inject });
   const address = await app.server.listen(0, '127.0.0.1');
   const base = `ws://127.0.0.1:${address.port}`;
   let closed = false;
@@ -63,7 +67,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       if (closed) return;
       closed = true;
       await app.server.drain(0);
-      app.stop();
+      await app.stop();
     },
   };
 }

@@ -53,6 +53,8 @@ export interface SessionSummary {
   readonly audioBytesIn: number;
   readonly audioFramesDroppedWhilePaused: number;
   readonly problems: number;
+  /** `error 429` reports from Genesys (our sending rate was too high). */
+  readonly rateLimited: number;
 }
 
 /** The I/O shell around the pure state machine: feeds it socket input and timers, carries out its effects. */
@@ -70,7 +72,7 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
   const startedAtMs = clock.now();
   const timers = new Map<TimerName, Cancel>();
   const writer = deps.createWriter(socket);
-  const counters = { textIn: 0, textOut: 0, audioFramesIn: 0, audioBytesIn: 0, droppedWhilePaused: 0, problems: 0 };
+  const counters = { textIn: 0, textOut: 0, audioFramesIn: 0, audioBytesIn: 0, droppedWhilePaused: 0, problems: 0, rateLimited: 0 };
   let call: CallHandler | undefined;
 
   // Inputs raised while effects are being carried out (a call reacting to an event) wait their turn,
@@ -170,8 +172,9 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
       counters.audioFramesIn += 1;
       counters.audioBytesIn += audio?.byteLength ?? 0;
     }
-    if (event.type === 'clientError' && event.code === 429 && event.retryAfterMs !== undefined) {
-      writer.backOff(event.retryAfterMs);
+    if (event.type === 'clientError' && event.code === 429) {
+      counters.rateLimited += 1;
+      writer.backOff(event.retryAfterMs ?? 1_000);
     }
     if (call !== undefined) {
       const target = call;
@@ -211,6 +214,7 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
       audioBytesIn: counters.audioBytesIn,
       audioFramesDroppedWhilePaused: counters.droppedWhilePaused,
       problems: counters.problems,
+      rateLimited: counters.rateLimited,
     };
     logger.info(summary, 'session ended');
     deps.onEnded?.(summary);

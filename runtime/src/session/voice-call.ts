@@ -8,6 +8,7 @@ import type { Logger } from '../shared/logger.js';
 import type { RecognizerStream, SpeechRecognizer, SpeechSynthesizer } from '../speech/ports.js';
 import { createCallerAudioDecoder } from './caller-audio.js';
 import { createDigitCollector } from './digit-collector.js';
+import { noCallMetrics, type CallMetrics } from './call-metrics.js';
 import type { CallContext, CallControls, CallHandler, CallHandlerFactory } from './ports.js';
 import { createPromptPlayback } from './prompt-playback.js';
 import { createTurnDetector } from './turn-detector.js';
@@ -38,6 +39,8 @@ export interface VoiceCallDeps {
   readonly vad: VadEngine;
   readonly clock: Clock;
   readonly options: VoiceCallOptions;
+  /** Where turns, barge-ins and dependency failures are counted for the dashboards. */
+  readonly metrics?: CallMetrics;
 }
 
 /** Counters of one call, logged once at the end. */
@@ -63,7 +66,8 @@ class SynthesisFailed extends Error {
  * The voice bot conversation on top of an AudioHook session: greets after `opened`, turns caller speech
  * (VAD + recognizer) and DTMF into bot turns, speaks the replies through the paced sender, lets the
  * caller barge in, and hands the call back to Architect with output variables once the last prompt
- * has played. A failing dependency gives the caller the fallback prompt and `botOutcome=error`.
+ * has played. A failing dependency gives the caller the fallback prompt and ends the call with
+ * `botOutcome=fallback`, `fallbackReason=error` and `failedDependency` (docs/bots.md).
  */
 export function createVoiceCallFactory(deps: VoiceCallDeps): CallHandlerFactory {
   return (context, controls, logger) => {
@@ -81,6 +85,7 @@ function startVoiceCall(
   deps: VoiceCallDeps,
 ): CallHandler {
   const { clock, options } = deps;
+  const metrics = deps.metrics ?? noCallMetrics;
   const stats: CallStats = { turns: 0, bargeIns: 0, recognizerFailures: 0, utterances: 0, digits: 0 };
   const hangUp = new AbortController();
   let language = context.language ?? context.inputVariables.language ?? bot.voice.language;
@@ -112,32 +117,43 @@ function startVoiceCall(
   const decode = context.media === null ? undefined : createCallerAudioDecoder(context.media);
   const cancelMaxDuration = clock.setTimer(bot.voice.maxCallDurationMs, () => {
     logger.warn({ maxCallDurationMs: bot.voice.maxCallDurationMs }, 'maximum call duration reached');
-    endCall({ botOutcome: 'timeout' });
+    endCall({ botOutcome: 'fallback', fallbackReason: 'maxCallDuration' });
   });
 
+  let pendingTurns = 0;
   const submit = (input: BotInput): void => {
+    const receivedAt = clock.now();
+    pendingTurns += 1;
     turnChain = turnChain
-      .then(() => runTurn(input))
-      .catch((error: unknown) => fail(error instanceof SynthesisFailed ? 'synthesizer' : 'bot', error));
+      .then(() => runTurn(input, receivedAt))
+      .catch((error: unknown) => fail(error instanceof SynthesisFailed ? 'synthesizer' : 'bot', error))
+      .finally(() => (pendingTurns -= 1));
   };
 
-  async function runTurn(input: BotInput): Promise<void> {
+  async function runTurn(input: BotInput, receivedAt: number): Promise<void> {
     if (ending || hangUp.signal.aborted) return;
     stopNoInput();
     stats.turns += 1;
     const turn = await conversation.turn(input, hangUp.signal);
     logger.debug({ input: input.type, actions: turn.actions.map((a) => a.type) }, 'bot turn');
     let barged = false;
+    // Server-added latency of a reply: end of the caller's turn to the first bot audio handed to the sender.
+    const firstAudio = { at: undefined as number | undefined };
+    // Digit collection starts with the turn, not after the prompt that asks for it: callers key ahead.
+    for (const action of turn.actions) if (action.type === 'collectDigits') digits.collect(action);
     for (const action of turn.actions) {
       if (action.type === 'say') {
-        if (!barged && !bot.listenOnly) barged = !(await say(action));
-      } else {
+        if (!barged && !bot.listenOnly) barged = !(await say(action, firstAudio));
+      } else if (action.type !== 'collectDigits') {
         apply(action);
       }
     }
+    const replied = input.type === 'text' || input.type === 'digits';
+    metrics.turn(replied && firstAudio.at !== undefined ? firstAudio.at - receivedAt : undefined);
     await playback.done();
     if (ending) return finish();
-    if (!bot.listenOnly) armNoInput();
+    // A caller who barged in is still talking: their turn, not silence, comes next.
+    if (!bot.listenOnly && !onset.speaking) armNoInput();
   }
 
   function apply(action: Exclude<BotAction, { type: 'say' }>): void {
@@ -155,7 +171,7 @@ function startVoiceCall(
   }
 
   /** Streams one prompt to the sender. False if the caller barged in before it was all queued. */
-  async function say(action: Extract<BotAction, { type: 'say' }>): Promise<boolean> {
+  async function say(action: Extract<BotAction, { type: 'say' }>, firstAudio?: { at: number | undefined }): Promise<boolean> {
     const abort = new AbortController();
     prompt = abort;
     const request = { text: action.text, ssml: action.ssml === true, languageCode: language, ...voiceFor(language) };
@@ -164,6 +180,7 @@ function startVoiceCall(
         if (abort.signal.aborted) return false;
         playback.audioQueued(action.interruptible !== false);
         controls.sendAudio(chunk);
+        if (firstAudio !== undefined) firstAudio.at ??= clock.now();
       }
       controls.endOfPrompt();
       return !abort.signal.aborted;
@@ -183,6 +200,7 @@ function startVoiceCall(
   function bargeIn(cause: 'speech' | 'dtmf' | 'transcript'): void {
     if (!playback.active || !playback.interruptible || ending) return;
     stats.bargeIns += 1;
+    metrics.bargeIn();
     prompt?.abort();
     const droppedBytes = controls.cancelAudio();
     controls.sendEvent(BARGE_IN_EVENT);
@@ -192,7 +210,7 @@ function startVoiceCall(
 
   function armNoInput(): void {
     stopNoInput();
-    if (ending) return;
+    if (ending || hangUp.signal.aborted) return;
     cancelNoInput = clock.setTimer(bot.voice.noInputTimeoutMs, () => submit({ type: 'noInput' }));
   }
 
@@ -208,6 +226,8 @@ function startVoiceCall(
       bargeIn('speech');
     } else {
       turns.speechEnded();
+      // Speech that produced no turn (noise, or no recognizer) leaves the bot waiting: restart the clock.
+      if (pendingTurns === 0 && !playback.active && !bot.listenOnly) armNoInput();
     }
   }
 
@@ -245,9 +265,12 @@ function startVoiceCall(
           if (event.kind === 'partial' && event.text !== '') bargeIn('transcript');
           turns.transcript(event);
         }
+        // A stream that ends by itself is reopened, but never in a tight loop.
+        await delay(clock, 100, hangUp.signal).catch(() => undefined);
       } catch (error) {
         if (hangUp.signal.aborted || abort.signal.aborted) continue;
         stats.recognizerFailures += 1;
+        metrics.recognizerFailure();
         const now = clock.now();
         recognizerFailures.push(now);
         while (recognizerFailures.length > 0 && recognizerFailures[0]! < now - 60_000) recognizerFailures.shift();
@@ -270,8 +293,9 @@ function startVoiceCall(
   function fail(dependency: 'bot' | 'recognizer' | 'synthesizer', error: unknown): void {
     if (ending || hangUp.signal.aborted) return;
     logger.error({ dependency, err: toError(error).message }, 'call degraded: handing back to Architect');
+    if (dependency === 'synthesizer') metrics.synthesizerFailure();
     ending = true;
-    Object.assign(outputVariables, { botOutcome: 'error', errorSource: dependency });
+    Object.assign(outputVariables, { botOutcome: 'fallback', fallbackReason: 'error', failedDependency: dependency });
     turnChain = (async () => {
       prompt?.abort();
       controls.cancelAudio();

@@ -68,6 +68,8 @@ type Waiter = { type: string; resolve: (m: ServerMessage) => void; reject: (e: E
 export class GenesysClient {
   /** Every server message, in arrival order. */
   readonly received: ServerMessage[] = [];
+  /** Arrival time (performance.now) of each entry of `received`. */
+  readonly receivedTimes: number[] = [];
   /** Problems with what the server sent (seq gaps, bad envelope, audio at the wrong time). */
   readonly violations: string[] = [];
   /** Bot audio chunks as received. */
@@ -327,6 +329,7 @@ export class GenesysClient {
     this.check(message);
     this.serverSeq = message.seq;
     this.received.push(message);
+    this.receivedTimes.push(performance.now());
     this.options.onTrace?.('in', message);
     if (message.type === 'event' && message.parameters.entities.some((e) => e.type === 'barge_in')) this.flushPlayback();
     if (message.type === 'closed') this.stopPlayback();

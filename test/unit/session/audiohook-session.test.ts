@@ -439,6 +439,7 @@ describe('AudioHookSession: end', () => {
         audioBytesIn: 480,
         audioFramesDroppedWhilePaused: 2,
         problems: 2,
+        rateLimited: 0,
       },
     ]);
   });

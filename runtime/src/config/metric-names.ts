@@ -1,0 +1,23 @@
+/**
+ * CloudWatch metric names the server publishes (embedded metric format, no dimensions). The CDK
+ * dashboard, alarms and scaling policy import this file, so the infrastructure and the runtime
+ * cannot drift apart. Names only.
+ */
+export const METRIC_NAMES = Object.freeze({
+  /** Gauge: live sessions on this task (autoscaling target). */
+  activeSessions: 'ActiveSessions',
+  /** Count: bot turns taken. */
+  turns: 'Turns',
+  /** Milliseconds from the end of the caller's turn to the first bot audio sent. */
+  turnLatencyMs: 'TurnLatencyMs',
+  /** Count: prompts the caller interrupted. */
+  bargeIns: 'BargeIns',
+  /** Count: `error 429` rate-limit reports from Genesys. */
+  rateLimited429: 'RateLimited429',
+  /** Count: sessions that ended with a protocol problem or an internal error. */
+  sessionErrors: 'SessionErrors',
+  /** Count: speech recognition stream failures. */
+  recognizerFailures: 'RecognizerFailures',
+  /** Count: speech synthesis failures. */
+  synthesizerFailures: 'SynthesizerFailures',
+} as const);

@@ -1,0 +1,65 @@
+import { METRIC_NAMES } from '../config/metric-names.js';
+import type { CallMetrics } from '../session/call-metrics.js';
+import type { SessionSummary } from '../session/audiohook-session.js';
+import type { MetricSample } from './session-metrics.js';
+
+/**
+ * Counts what happens on this task between two metric records: calls report turns and failures,
+ * sessions report how they ended. `sample()` returns the counts since the previous sample plus the
+ * live-session gauge, and starts the next interval.
+ */
+export interface ServerMetrics extends CallMetrics {
+  sessionEnded(summary: SessionSummary): void;
+  rateLimited(): void;
+  sample(activeSessions: number): MetricSample;
+}
+
+export function createServerMetrics(): ServerMetrics {
+  let counts = fresh();
+  return {
+    turn(latencyMs) {
+      counts.turns += 1;
+      if (latencyMs !== undefined) counts.latencies.push(latencyMs);
+    },
+    bargeIn: () => void (counts.bargeIns += 1),
+    recognizerFailure: () => void (counts.recognizerFailures += 1),
+    synthesizerFailure: () => void (counts.synthesizerFailures += 1),
+    rateLimited: () => void (counts.rateLimited += 1),
+    sessionEnded(summary) {
+      counts.rateLimited += summary.rateLimited;
+      // Dropped paused frames and client error reports are the peer's business, not a failed session.
+      if (summary.problems > summary.audioFramesDroppedWhilePaused + summary.rateLimited) counts.sessionErrors += 1;
+    },
+    sample(activeSessions) {
+      const c = counts;
+      counts = fresh();
+      const sample: Record<string, MetricSample[string]> = {
+        [METRIC_NAMES.activeSessions]: { value: activeSessions, unit: 'Count' },
+        [METRIC_NAMES.turns]: { value: c.turns, unit: 'Count' },
+        [METRIC_NAMES.bargeIns]: { value: c.bargeIns, unit: 'Count' },
+        [METRIC_NAMES.rateLimited429]: { value: c.rateLimited, unit: 'Count' },
+        [METRIC_NAMES.sessionErrors]: { value: c.sessionErrors, unit: 'Count' },
+        [METRIC_NAMES.recognizerFailures]: { value: c.recognizerFailures, unit: 'Count' },
+        [METRIC_NAMES.synthesizerFailures]: { value: c.synthesizerFailures, unit: 'Count' },
+      };
+      // One value per record: the interval's mean keeps the line small; the log summary has the detail.
+      if (c.latencies.length > 0) {
+        const mean = c.latencies.reduce((a, b) => a + b, 0) / c.latencies.length;
+        sample[METRIC_NAMES.turnLatencyMs] = { value: mean, unit: 'Milliseconds' };
+      }
+      return sample;
+    },
+  };
+}
+
+function fresh(): {
+  turns: number;
+  latencies: number[];
+  bargeIns: number;
+  recognizerFailures: number;
+  synthesizerFailures: number;
+  rateLimited: number;
+  sessionErrors: number;
+} {
+  return { turns: 0, latencies: [], bargeIns: 0, recognizerFailures: 0, synthesizerFailures: 0, rateLimited: 0, sessionErrors: 0 };
+}
