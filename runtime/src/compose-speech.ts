@@ -32,12 +32,31 @@ export async function composeSpeech(config: Config, clock: Clock, logger: Logger
   const mode = config.speechMode === 'auto' ? await detectMode(new PollyClient(region), clock) : config.speechMode;
   if (mode === 'offline') {
     logger.warn({ speechMode: config.speechMode }, 'no AWS credentials: speech recognition is off (DTMF works), prompts use the offline synthesizer');
-    return { mode, synthesizer: withPipelineAndCache(new EspeakSpeechSynthesizer()) };
+    const offline = new EspeakSpeechSynthesizer();
+    await warmUp(offline, logger);
+    return { mode, synthesizer: withPipelineAndCache(offline) };
   }
   const polly = new PollySpeechSynthesizer(new PollyClient(region), { engine: config.pollyEngine });
   const recognizer = new TranscribeSpeechRecognizer(new TranscribeStreamingClient(region), { clock, logger });
   logger.info({ pollyEngine: config.pollyEngine }, 'speech: Amazon Transcribe and Amazon Polly');
   return { mode, recognizer, synthesizer: withPipelineAndCache(polly) };
+}
+
+/**
+ * Loads the offline synthesizer at start (it is large and loads in about a second), so the first
+ * caller does not wait for it, and says loudly if it is missing: the container image does not ship it.
+ */
+async function warmUp(synthesizer: SpeechSynthesizer, logger: Logger): Promise<void> {
+  try {
+    for await (const _chunk of synthesizer.synthesize({ text: 'Hello.', ssml: false, languageCode: 'en-US' }, new AbortController().signal)) {
+      // Only loading matters here.
+    }
+  } catch (error) {
+    logger.error(
+      { err: error instanceof Error ? error.message : String(error) },
+      'offline synthesizer unavailable: calls will be handed back with botOutcome=fallback; provide AWS credentials for Polly',
+    );
+  }
 }
 
 function withPipelineAndCache(synthesizer: SpeechSynthesizer): SpeechSynthesizer {

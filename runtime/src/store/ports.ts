@@ -1,0 +1,65 @@
+import type { BotState } from '../bot/ports.js';
+
+/**
+ * The session store port: conversation state shared by the voice route and the Data Action route,
+ * and one record per voice session. Domain types only; the DynamoDB adapter maps them to items.
+ */
+
+/** How a voice session ended. */
+export type SessionOutcome = 'active' | 'completed' | 'callerHungUp' | 'error';
+
+/** What the conversation has come to, shared across routes (keyed by Genesys conversation id / Data Action sender). */
+export interface ConversationState {
+  readonly conversationId: string;
+  readonly connectorId: string;
+  readonly language: string;
+  readonly inputVariables: Readonly<Record<string, string>>;
+  readonly botState: BotState;
+  readonly outputVariables: Readonly<Record<string, string>>;
+  readonly turnCount: number;
+  /** Whether the bot has ended the conversation. */
+  readonly ended: boolean;
+  /** Optimistic-concurrency version: 1 on create, +1 on every update. */
+  readonly version: number;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+/** The caller's identity as stored under the PII policy (values already hashed or dropped). */
+export interface StoredParticipant {
+  readonly ani?: string;
+  readonly aniName?: string;
+  readonly dnis?: string;
+}
+
+/** One voice session (one AudioHook connection). */
+export interface SessionRecord {
+  readonly conversationId: string;
+  readonly sessionId: string;
+  readonly connectorId: string;
+  readonly organizationId: string;
+  readonly participant: StoredParticipant;
+  readonly inputVariables: Readonly<Record<string, string>>;
+  readonly language: string;
+  readonly outputVariables: Readonly<Record<string, string>>;
+  readonly turnCount: number;
+  readonly outcome: SessionOutcome;
+  readonly startedAtMs: number;
+  readonly endedAtMs?: number;
+}
+
+/** Thrown (as an AppError with code ERR_STORE_CONFLICT) when a conditional write lost a race. */
+export const STORE_CONFLICT = 'ERR_STORE_CONFLICT';
+
+export interface SessionStore {
+  getConversation(conversationId: string): Promise<ConversationState | undefined>;
+  /**
+   * Writes `next` if the stored version is `next.version - 1` (or absent when `next.version` is 1).
+   * Rejects with an AppError `ERR_STORE_CONFLICT` (category invalidRequest) when another writer won.
+   */
+  putConversation(next: ConversationState): Promise<void>;
+  /** Creates the session record; a second create of the same session is a no-op (idempotent). */
+  createSession(record: SessionRecord): Promise<void>;
+  /** Replaces the session's mutable fields (outcome, output variables, turn count, end time). */
+  updateSession(record: SessionRecord): Promise<void>;
+}
