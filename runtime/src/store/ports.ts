@@ -1,9 +1,10 @@
-import type { BotState } from '../bot/ports.js';
-
 /**
  * The session store port: conversation state shared by the voice route and the Data Action route,
  * and one record per voice session. Domain types only; the DynamoDB adapter maps them to items.
  */
+
+/** A bot's persisted conversation state (JSON); the same shape as the bot port's BotState. */
+export type StoredBotState = Readonly<Record<string, unknown>>;
 
 /** How a voice session ended. */
 export type SessionOutcome = 'active' | 'completed' | 'callerHungUp' | 'error';
@@ -14,7 +15,7 @@ export interface ConversationState {
   readonly connectorId: string;
   readonly language: string;
   readonly inputVariables: Readonly<Record<string, string>>;
-  readonly botState: BotState;
+  readonly botState: StoredBotState;
   readonly outputVariables: Readonly<Record<string, string>>;
   readonly turnCount: number;
   /** Whether the bot has ended the conversation. */
