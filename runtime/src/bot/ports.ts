@@ -8,8 +8,11 @@
 export type BotInput =
   /** The call has just been opened: greet. */
   | { readonly type: 'start' }
-  /** The caller said something (final or committed transcript). */
-  | { readonly type: 'text'; readonly text: string; readonly confidence?: number }
+  /**
+   * Someone said something (final or committed transcript): the caller, or, on a stereo AudioHook
+   * Monitor stream heard by a listen-only bot, the agent.
+   */
+  | { readonly type: 'text'; readonly text: string; readonly confidence?: number; readonly speaker?: 'caller' | 'agent' }
   /** The caller keyed digits (one key, or a collection ended by terminator, max digits or timeout). */
   | { readonly type: 'digits'; readonly digits: string }
   /** The caller said nothing for the no-input timeout after the last prompt. */

@@ -6,12 +6,12 @@ import { delay, type Cancel, type Clock } from '../shared/clock.js';
 import { toError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { RecognizerStream, SpeechRecognizer, SpeechSynthesizer } from '../speech/ports.js';
-import { createCallerAudioDecoder } from './caller-audio.js';
+import { createCallerAudioDecoder, createChannelDecoder } from './caller-audio.js';
 import { createDigitCollector } from './digit-collector.js';
 import { noCallMetrics, type CallMetrics } from './call-metrics.js';
 import type { CallContext, CallControls, CallHandler, CallHandlerFactory } from './ports.js';
 import { createPromptPlayback } from './prompt-playback.js';
-import { createTurnDetector } from './turn-detector.js';
+import { createTurnDetector, type TurnDetector } from './turn-detector.js';
 
 /** Tuning of turn-taking, barge-in and failure handling; all durations in ms. */
 export interface VoiceCallOptions {
@@ -53,6 +53,16 @@ interface CallStats {
 }
 
 const BARGE_IN_EVENT = [{ type: 'barge_in', data: {} }] as const;
+
+/** One transcribed channel of the call: the caller, or (listen-only, stereo) the agent. */
+interface Listener {
+  readonly speaker: 'caller' | 'agent';
+  readonly turns: TurnDetector;
+  /** Decoder of this listener's channel; the caller's audio is decoded once for VAD and recognizer. */
+  readonly decode?: (frame: Uint8Array) => Int16Array;
+  stream?: RecognizerStream;
+  abort?: AbortController;
+}
 
 /** Marks a synthesis failure so the call knows which dependency failed. */
 class SynthesisFailed extends Error {
@@ -101,8 +111,6 @@ function startVoiceCall(
   let prompt: AbortController | undefined;
   let cancelNoInput: Cancel | undefined;
   const recognizerFailures: number[] = [];
-  let recognizerStream: RecognizerStream | undefined;
-  let recognizerAbort: AbortController | undefined;
   let recognizerPaused = false;
 
   const playback = createPromptPlayback(controls, clock, options.playbackGraceMs);
@@ -115,6 +123,19 @@ function startVoiceCall(
   const vad = context.media === null ? undefined : deps.vad.createDetector({ frameMs: 20, mode: 2 });
   const onset = createSpeechOnsetDetector({ frameMs: 20, onsetVoicedMs: options.bargeInOnsetMs, hangoverMs: options.endOfTurnSilenceMs });
   const decode = context.media === null ? undefined : createCallerAudioDecoder(context.media);
+  const caller: Listener = { speaker: 'caller', turns };
+  // A listen-only bot on a stereo (Monitor) stream also transcribes the agent, with its own stream.
+  const agent: Listener | undefined =
+    bot.listenOnly && context.media !== null && context.media.channels.includes('internal')
+      ? {
+          speaker: 'agent',
+          decode: createChannelDecoder(context.media, 'internal'),
+          turns: createTurnDetector({ finalWaitMs: options.finalTranscriptWaitMs }, clock, (utterance) =>
+            submit({ type: 'text', text: utterance.text, speaker: 'agent' }),
+          ),
+        }
+      : undefined;
+  const listeners = agent === undefined ? [caller] : [caller, agent];
   const cancelMaxDuration = clock.setTimer(bot.voice.maxCallDurationMs, () => {
     logger.warn({ maxCallDurationMs: bot.voice.maxCallDurationMs }, 'maximum call duration reached');
     endCall({ botOutcome: 'fallback', fallbackReason: 'maxCallDuration' });
@@ -238,7 +259,8 @@ function startVoiceCall(
       const transition = onset.push(voiced);
       if (transition !== undefined) onSpeech(transition);
     });
-    recognizerStream?.write(pcm);
+    caller.stream?.write(pcm);
+    if (agent?.stream !== undefined && agent.decode !== undefined) agent.stream.write(agent.decode(frame));
   }
 
   function onDtmf(digit: string): void {
@@ -249,21 +271,21 @@ function startVoiceCall(
     digits.press(digit);
   }
 
-  /** Keeps one recognizer stream open while the call is live; restarts it after failures and language changes. */
-  async function runRecognizer(recognizer: SpeechRecognizer): Promise<void> {
+  /** Keeps one recognizer stream open for a listener while the call is live; restarts it after failures and language changes. */
+  async function runRecognizer(recognizer: SpeechRecognizer, listener: Listener): Promise<void> {
     while (!hangUp.signal.aborted && !ending) {
       if (recognizerPaused) {
         await delay(clock, 200, hangUp.signal).catch(() => undefined);
         continue;
       }
       const abort = new AbortController();
-      recognizerAbort = abort;
+      listener.abort = abort;
       const stream = recognizer.start({ languageCode: language, sampleRateHz: 8000 }, AbortSignal.any([abort.signal, hangUp.signal]));
-      recognizerStream = stream;
+      listener.stream = stream;
       try {
         for await (const event of stream.results) {
-          if (event.kind === 'partial' && event.text !== '') bargeIn('transcript');
-          turns.transcript(event);
+          if (listener.speaker === 'caller' && event.kind === 'partial' && event.text !== '') bargeIn('transcript');
+          listener.turns.transcript(event);
         }
         // A stream that ends by itself is reopened, but never in a tight loop.
         await delay(clock, 100, hangUp.signal).catch(() => undefined);
@@ -278,15 +300,17 @@ function startVoiceCall(
         if (recognizerFailures.length > options.maxRecognizerFailuresPerMinute) return fail('recognizer', error);
         await delay(clock, Math.min(1000, 100 * 2 ** (recognizerFailures.length - 1)), hangUp.signal).catch(() => undefined);
       } finally {
-        if (recognizerStream === stream) recognizerStream = undefined;
-        turns.reset();
+        if (listener.stream === stream) listener.stream = undefined;
+        listener.turns.reset();
       }
     }
   }
 
   function restartRecognizer(): void {
-    recognizerStream?.end();
-    recognizerAbort?.abort();
+    for (const listener of listeners) {
+      listener.stream?.end();
+      listener.abort?.abort();
+    }
   }
 
   /** A dependency failed: the fallback prompt if speech still works, then back to Architect. */
@@ -346,10 +370,13 @@ function startVoiceCall(
     logger.info({ ...stats, outputVariables: Object.keys(outputVariables) }, 'call summary');
   }
 
-  if (deps.recognizer !== undefined && context.media !== null && !bot.listenOnly) {
-    runRecognizer(deps.recognizer).catch((error: unknown) => fail('recognizer', error));
-  } else if (deps.recognizer !== undefined && context.media !== null) {
-    runRecognizer(deps.recognizer).catch((error: unknown) => logger.warn({ err: toError(error).message }, 'recognizer stopped'));
+  if (deps.recognizer !== undefined && context.media !== null) {
+    for (const listener of listeners) {
+      runRecognizer(deps.recognizer, listener).catch((error: unknown) =>
+        // A listen-only call has nobody to hand a failure to: it keeps the audio flowing and logs.
+        bot.listenOnly ? logger.warn({ err: toError(error).message, speaker: listener.speaker }, 'recognizer stopped') : fail('recognizer', error),
+      );
+    }
   }
   submit({ type: 'start' });
 

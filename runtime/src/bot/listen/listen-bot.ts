@@ -8,7 +8,9 @@ import type { ListenDefinition } from './listen-definition.js';
 const listenStateSchema = z.strictObject({
   version: z.literal(1),
   /** The final transcripts kept, oldest first, with the wall-clock time they arrived. */
-  utterances: z.array(z.strictObject({ text: z.string(), atEpochMs: z.number() })),
+  utterances: z.array(
+    z.strictObject({ text: z.string(), atEpochMs: z.number(), speaker: z.enum(['caller', 'agent']).optional() }),
+  ),
   /** Characters stored in `utterances`. */
   storedChars: z.number().int().min(0),
   /** Utterances not stored because a limit was reached. */
@@ -41,7 +43,7 @@ export function createListenBot(connectorId: string, definition: ListenDefinitio
         turn(input, signal): Promise<BotTurn> {
           if (signal.aborted) return Promise.reject(abortReason(signal));
           if (input.type === 'text' && input.text.trim() !== '') {
-            current = record(current, input.text.trim(), clock.epochMs(), definition);
+            current = record(current, input.text.trim(), clock.epochMs(), definition, input.speaker ?? 'caller');
           }
           return Promise.resolve({ actions: [] });
         },
@@ -51,7 +53,13 @@ export function createListenBot(connectorId: string, definition: ListenDefinitio
   };
 }
 
-function record(state: ListenState, text: string, atEpochMs: number, limits: ListenDefinition): ListenState {
+function record(
+  state: ListenState,
+  text: string,
+  atEpochMs: number,
+  limits: ListenDefinition,
+  speaker: 'caller' | 'agent',
+): ListenState {
   const room = limits.maxTranscriptChars - state.storedChars;
   if (state.utterances.length >= limits.maxUtterances || room <= 0) {
     return { ...state, droppedUtterances: state.droppedUtterances + 1, truncated: true };
@@ -60,7 +68,7 @@ function record(state: ListenState, text: string, atEpochMs: number, limits: Lis
   const cut = kept.length < text.length;
   return {
     ...state,
-    utterances: [...state.utterances, { text: kept, atEpochMs }],
+    utterances: [...state.utterances, { text: kept, atEpochMs, speaker }],
     storedChars: state.storedChars + kept.length,
     truncated: state.truncated || cut,
   };

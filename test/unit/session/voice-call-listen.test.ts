@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { loadVadEngine } from '../../../runtime/src/audio/vad.js';
+import { createBot } from '../../../runtime/src/bot/create-bot.js';
+import { parseBotDefinition } from '../../../runtime/src/bot/definition-schema.js';
+import type { Bot, BotConversation } from '../../../runtime/src/bot/ports.js';
+import type { MediaFormat } from '../../../runtime/src/protocol/index.js';
+import type { CallContext } from '../../../runtime/src/session/ports.js';
+import { createVoiceCallFactory } from '../../../runtime/src/session/voice-call.js';
+import { silentLogger } from '../../../runtime/src/shared/logger.js';
+import { FakeSpeechSynthesizer } from '../../../runtime/src/speech/fake/fake-speech-synthesizer.js';
+import { DEFAULT_CALL_OPTIONS, RecordingControls, ScriptedRecognizer, settle, transcriptEvent } from '../../support/call-harness.js';
+import { FakeClock } from '../../support/fake-clock.js';
+
+const STEREO: MediaFormat = { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 };
+
+/** A listen-only call on a stereo Monitor stream, with the conversation exposed for inspection. */
+async function listenCall(media: MediaFormat): Promise<{ recognizer: ScriptedRecognizer; conversation: () => BotConversation; controls: RecordingControls; audio: (frame: Uint8Array) => void }> {
+  const clock = new FakeClock();
+  const parsed = parseBotDefinition({ type: 'listen' });
+  if (!parsed.ok) throw new Error('listen definition rejected');
+  const real = createBot('listen', parsed.value, { clock, fetch });
+  let conversation: BotConversation | undefined;
+  const bot: Bot = {
+    ...real,
+    startConversation: (context, state) => (conversation = real.startConversation(context, state)),
+  };
+  const recognizer = new ScriptedRecognizer();
+  const controls = new RecordingControls(clock);
+  const factory = createVoiceCallFactory({
+    bots: { get: () => bot },
+    recognizer,
+    synthesizer: new FakeSpeechSynthesizer({ clock }),
+    vad: await loadVadEngine(),
+    clock,
+    options: DEFAULT_CALL_OPTIONS,
+  });
+  const context: CallContext = {
+    sessionId: 's', connectorId: 'listen', organizationId: 'o', conversationId: 'c', correlationId: 'r',
+    participant: { id: 'p', ani: '', aniName: '', dnis: '' }, media, language: 'en-US', inputVariables: {}, customConfig: {},
+  };
+  const handler = factory(context, controls, silentLogger);
+  await settle();
+  return {
+    recognizer,
+    controls,
+    conversation: () => conversation!,
+    audio: (frame) => handler.onEvent({ type: 'audio', samples: frame.length / 2, positionMs: 0 }, frame),
+  };
+}
+
+describe('listen-only calls on a stereo stream', () => {
+  it('transcribes the caller and the agent on separate streams and keeps both, labelled, in the bot state', async () => {
+    const call = await listenCall(STEREO);
+    expect(call.recognizer.streams).toHaveLength(2);
+    call.recognizer.streams[0]!.results.push(transcriptEvent('final', 'c1', 'my card was charged twice'));
+    call.recognizer.streams[1]!.results.push(transcriptEvent('final', 'a1', 'let me look into that'));
+    await settle(20);
+    const state = call.conversation().state() as { utterances: { text: string; speaker: string }[] };
+    expect(state.utterances.map((u) => [u.speaker, u.text])).toEqual([
+      ['caller', 'my card was charged twice'],
+      ['agent', 'let me look into that'],
+    ]);
+    expect(call.controls.calls.some((c) => c.type === 'sendAudio')).toBe(false);
+  });
+
+  it('feeds each stream only its own channel of the interleaved audio', async () => {
+    const call = await listenCall(STEREO);
+    call.audio(new Uint8Array(3200).fill(0xff));
+    expect(call.recognizer.streams.map((s) => s.samples)).toEqual([1600, 1600]);
+  });
+
+  it('opens a single stream on a mono stream', async () => {
+    const call = await listenCall({ ...STEREO, channels: ['external'] });
+    expect(call.recognizer.streams).toHaveLength(1);
+  });
+});
