@@ -16,7 +16,11 @@ const boundaries = {
   session: ['../server/*', '../auth/*', '../config/load-config.js', 'ws', '@aws-sdk/*', '../*/*-adapter.js', '../speech/transcribe/*', '../speech/polly/*', '../store/dynamodb-*'],
   server: ['@aws-sdk/*', '../speech/*', '../store/*'],
   config: ['../*', '!../config/*', '!../shared/*', 'ws', '@aws-sdk/*'],
-  lambda: ['../server/*', '../session/*', 'ws'],
+  lambda: ['../server/*', '../session/*', 'ws', '../compose-store.js', '../store/local-dynalite.js', '../speech/*'],
+  'data-action': [
+    '../server/*', '../session/*', '../speech/*', '../protocol/*', '../audio/*', '../config/*', '../lambda/*', 'ws', '@aws-sdk/*',
+    '../store/dynamodb-*', '../store/local-dynalite.js', '../store/ensure-table.js',
+  ],
 };
 
 const runtimeBans = ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '**/lib/*', '**/bin/*'];

@@ -12,7 +12,9 @@
  *
  * `@echogarden/espeak-ng-emscripten` (the GPL-3.0, 24 MB local-development speech synthesizer) is
  * left external and is not in the image: production speaks through Polly, and the runtime must only
- * load it with a dynamic `import()` in its local fallback path.
+ * load it with a dynamic `import()` in its local fallback path. `dynalite` (the embedded
+ * DynamoDB-compatible table for `npm start` without SESSION_TABLE_NAME) is external for the same
+ * reason: the container always uses a real table.
  */
 import { build } from 'esbuild';
 import { copyFile, cp, mkdir, rm, stat } from 'node:fs/promises';
@@ -24,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Packages kept out of the bundle; see the file comment. */
-export const EXTERNAL_PACKAGES = Object.freeze(['@echogarden/espeak-ng-emscripten'] as const);
+export const EXTERNAL_PACKAGES = Object.freeze(['@echogarden/espeak-ng-emscripten', 'dynalite'] as const);
 
 /**
  * Gives CommonJS dependencies a working `require` inside the ESM bundle. The aliased import cannot

@@ -8,7 +8,12 @@ import { createStaticKeyStore } from './auth/static-key-store.js';
 import { createPacedSender } from './audio/paced-sender.js';
 import { loadVadEngine } from './audio/vad.js';
 import { loadBots, type BotRegistry } from './bot/bot-definitions.js';
+import { createCallRecorderFactory } from './compose-call-recorder.js';
 import { composeSpeech, type SpeechServices } from './compose-speech.js';
+import { composeStore, type ComposedStore } from './compose-store.js';
+import { createDataActionHttpHandler } from './data-action/node-http-handler.js';
+import { createSessionWriter } from './store/session-writer.js';
+import { createWriteBehindQueue, type WriteBehindQueue } from './store/write-behind-queue.js';
 import type { Config } from './config/schema.js';
 import { DEFAULT_LINGER_MS, type SessionOptions } from './protocol/index.js';
 import { createAudioHookServer, type AudioHookServer } from './server/http-server.js';
@@ -25,6 +30,8 @@ export interface App {
   readonly keys: KeyStore;
   readonly bots: BotRegistry;
   readonly speech: SpeechServices;
+  readonly storage: ComposedStore;
+  readonly writeQueue: WriteBehindQueue;
   /** Stops background work (key refresh, metrics) and releases ECS task protection. Call after the drain. */
   stop(): Promise<void>;
 }
@@ -56,6 +63,19 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const speech = deps.speech ?? (await composeSpeech(config, clock, logger));
   const metrics = createServerMetrics();
   const taskProtection = createTaskProtection({ agentUri: config.ecsAgentUri, clock, logger });
+  const storage = await composeStore({
+    ...(config.sessionTableName === undefined ? {} : { tableName: config.sessionTableName }),
+    retentionDays: config.sessionTtlDays,
+    localDataDir: config.localDataDir,
+    ...(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
+    clock,
+    logger,
+  });
+  const writeQueue = createWriteBehindQueue({ clock, logger: logger.child({ component: 'write-behind' }) });
+  const participantPolicy = {
+    mode: config.participantDataPolicy,
+    ...(config.participantHashSalt === undefined ? {} : { salt: new TextEncoder().encode(config.participantHashSalt) }),
+  };
 
   const replayCache = createNonceReplayCache({ clock });
   const signatureOptions = { clockSkewMs: config.signatureClockSkewMs, maxSignatureAgeMs: config.signatureMaxAgeMs };
@@ -90,6 +110,14 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       vad,
       clock,
       metrics,
+      recorders: createCallRecorderFactory({
+        store: storage.store,
+        writer: createSessionWriter(storage.store, writeQueue),
+        participantPolicy,
+        clock,
+        logger,
+        resumeTimeoutMs: 300,
+      }),
       options: {
         endOfTurnSilenceMs: config.endOfTurnSilenceMs,
         finalTranscriptWaitMs: 1_500,
@@ -99,6 +127,14 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         maxRecognizerFailuresPerMinute: 5,
         logCallerData: config.logCallerData,
       },
+    }),
+    dataAction: createDataActionHttpHandler({
+      keys,
+      bots,
+      store: storage.store,
+      clock,
+      logger: logger.child({ route: 'dataAction' }),
+      options: { authFailureDelayMs: config.authFailureDelayMs, logCallerData: config.logCallerData },
     }),
     onSessionCountChange: (active) => taskProtection.update(active),
     onSessionEnded: (summary) => metrics.sessionEnded(summary),
@@ -121,9 +157,15 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     keys,
     bots,
     speech,
+    storage,
+    writeQueue,
     async stop() {
       keys.stop();
       publisher?.stop();
+      // Session records still queued land before exit (bounded), then the local table closes.
+      await writeQueue.flush(5_000);
+      writeQueue.close();
+      await storage.close();
       await taskProtection.release();
     },
   };

@@ -1,6 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ApiKeySecret } from '../../lib/constructs/api-key-secret.js';
 import { DataActionApi } from '../../lib/constructs/data-action-api.js';
@@ -90,9 +89,6 @@ describe('DataActionApi', () => {
 });
 
 describe('VoiceBotStack with dataActionApi: true', () => {
-  // The real handler (runtime/src/lambda/handler.ts) belongs to another issue and may not exist
-  // yet; NodejsFunction needs the entry file even with bundling skipped. Remove this guard once it lands.
-  const handlerMissing = !existsSync(REAL_HANDLER);
   const withDataAction = (): ReturnType<typeof synthVoiceBot> =>
     synthVoiceBot({
       nag: true,
@@ -105,18 +101,18 @@ describe('VoiceBotStack with dataActionApi: true', () => {
       },
     });
 
-  it.skipIf(handlerMissing)('synthesizes with cdk-nag and outputs the Data Action URL', () => {
+  it('synthesizes with cdk-nag and outputs the Data Action URL', () => {
     const outputs = withDataAction().template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
     expect(JSON.stringify(outputs['DataActionUrl']?.Value)).toContain('/webhooks/rest/webhook');
   });
 
-  it.skipIf(handlerMissing)('applies the configured stage throttling', () => {
+  it('applies the configured stage throttling', () => {
     withDataAction().template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 100 },
     });
   });
 
-  it.skipIf(handlerMissing)('notifies the alarm topic when an alarm fires', () => {
+  it('notifies the alarm topic when an alarm fires', () => {
     withDataAction().template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [`arn:aws:sns:eu-west-1:${TEST_ACCOUNT}:voice-bot-alarms`],
     });

@@ -7,24 +7,49 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_API_KEY, DEVELOPMENT_CLIENT_SECRET_BASE64 } from '../../runtime/src/auth/api-key-map.js';
 import { GenesysClient } from '../../runtime/tools/simulator/genesys-client.js';
 import { bundleRuntime } from '../../scripts/bundle.js';
+import { startDynalite, type TestDynalite } from '../support/dynalite.js';
 
 /**
  * Smoke-runs the very bundle the container image ships (dist/runtime as built by scripts/bundle.ts),
  * outside the repository so nothing resolves from the source tree: plain `node main.mjs`, as the
- * Dockerfile's CMD runs it.
+ * Dockerfile's CMD runs it, configured as on Fargate: a DynamoDB table (here dynalite, reached
+ * through the SDK's standard endpoint variable) and AWS-style credentials.
  */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('the container bundle', () => {
   let workDir: string;
   let server: ChildProcessWithoutNullStreams;
   let port: number;
   let output = '';
+  let dynamo: TestDynalite;
+  let tableName: string;
 
   beforeAll(async () => {
+    dynamo = await startDynalite();
+    tableName = await dynamo.createTable();
     workDir = mkdtempSync(join(tmpdir(), 'bundle-smoke-'));
     const { mainFile } = await bundleRuntime({ outDir: join(workDir, 'image') });
     server = spawn(process.execPath, [mainFile], {
       cwd: join(workDir, 'image'),
-      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', SPEECH_MODE: 'offline', DRAIN_TIMEOUT_MS: '500' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SPEECH_MODE: 'offline',
+        DRAIN_TIMEOUT_MS: '500',
+        SESSION_TABLE_NAME: tableName,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      },
     });
     server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -37,10 +62,18 @@ describe('the container bundle', () => {
     });
   }, 60_000);
 
-  afterAll(() => {
+  afterAll(async () => {
     if (server.exitCode === null) server.kill('SIGKILL');
     rmSync(workDir, { recursive: true, force: true });
+    await dynamo.close();
   });
+
+  /** Session items of one voice session in the table (the bundle wrote them through the real adapter). */
+  async function sessionItems(sessionId: string): Promise<number> {
+    const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+    const result = await dynamo.doc.send(new ScanCommand({ TableName: tableName }));
+    return (result.Items ?? []).filter((item) => item.sk === `SESSION#${sessionId}`).length;
+  }
 
   it('answers GET /health', async () => {
     const response = await fetch(`http://127.0.0.1:${port}/health`);
@@ -62,6 +95,7 @@ describe('the container bundle', () => {
     expect(disconnect?.parameters).toMatchObject({ reason: 'completed', outputVariables: { botOutcome: expect.any(String) } });
     expect(call.received.at(-1)?.type).toBe('closed');
     expect(call.violations).toEqual([]);
+    await eventually(async () => (await sessionItems(call.sessionId)) === 1);
 
     const probe = await connect();
     expect(await probe.openProbe()).toMatchObject({ type: 'opened', parameters: { media: [] } });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createApp, type App, type AppDeps } from '../../runtime/src/app.js';
@@ -32,7 +35,10 @@ export async function startTestServer(
   env: Record<string, string> = {},
   inject: Pick<AppDeps, 'speech'> = {},
 ): Promise<TestServer> {
+  // Each server gets its own embedded table: LevelDB allows one process-wide owner per folder.
+  const dataDir = mkdtempSync(join(tmpdir(), 'voice-bot-data-'));
   const config = loadConfig({
+    LOCAL_DATA_DIR: dataDir,
     NODE_ENV: 'test',
     LOG_LEVEL: 'debug',
     AUDIOHOOK_API_KEYS: JSON.stringify({
@@ -68,6 +74,7 @@ export async function startTestServer(
       closed = true;
       await app.server.drain(0);
       await app.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

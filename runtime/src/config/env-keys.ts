@@ -29,6 +29,10 @@ export const ENV = Object.freeze({
   /** DynamoDB table for session records; unset = embedded local table. */
   SESSION_TABLE_NAME: 'SESSION_TABLE_NAME',
   SESSION_TTL_DAYS: 'SESSION_TTL_DAYS',
+  /** How caller ANI/DNIS are stored: `store`, `hash` (default) or `drop`. */
+  PARTICIPANT_DATA_POLICY: 'PARTICIPANT_DATA_POLICY',
+  /** Key for hashing ANI/DNIS (HMAC-SHA256); without it plain SHA-256 is used. */
+  PARTICIPANT_HASH_SALT: 'PARTICIPANT_HASH_SALT',
   LOCAL_DATA_DIR: 'LOCAL_DATA_DIR',
   /** CloudWatch namespace for the embedded-metric-format lines the server logs. */
   METRICS_NAMESPACE: 'METRICS_NAMESPACE',

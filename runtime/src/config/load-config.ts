@@ -22,6 +22,8 @@ const SOURCES: Readonly<Record<keyof Config, string>> = {
   logCallerData: ENV.LOG_CALLER_DATA,
   sessionTableName: ENV.SESSION_TABLE_NAME,
   sessionTtlDays: ENV.SESSION_TTL_DAYS,
+  participantDataPolicy: ENV.PARTICIPANT_DATA_POLICY,
+  participantHashSalt: ENV.PARTICIPANT_HASH_SALT,
   localDataDir: ENV.LOCAL_DATA_DIR,
   metricsNamespace: ENV.METRICS_NAMESPACE,
   ecsAgentUri: ENV.ECS_AGENT_URI,

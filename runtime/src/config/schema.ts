@@ -38,6 +38,8 @@ export const configSchema = z
     logCallerData: flag,
     sessionTableName: optionalText,
     sessionTtlDays: z.coerce.number().int().min(1).max(3_650).default(30),
+    participantDataPolicy: z.enum(['store', 'hash', 'drop']).default('hash'),
+    participantHashSalt: optionalText,
     localDataDir: z.string().min(1).default('.data'),
     metricsNamespace: z.string().min(1).default('GenesysVoiceBot'),
     ecsAgentUri: optionalText,

@@ -81,7 +81,14 @@ export function createAudioHookServer(deps: HttpServerDeps): AudioHookServer {
     hasCapacity: () => sessions.size < options.maxSessions,
   };
 
-  const server: Server = createServer({ headersTimeout: options.headersTimeoutMs, requestTimeout: options.headersTimeoutMs * 3 });
+  const server: Server = createServer({
+    headersTimeout: options.headersTimeoutMs,
+    requestTimeout: options.headersTimeoutMs * 3,
+    // Node enforces both timeouts only when it sweeps connections, by default every 30 s: a
+    // slow-loris client would hold its socket for up to headersTimeout + 30 s. Sweep often enough
+    // that the limit holds within a quarter of itself (at most 1 s late).
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(options.headersTimeoutMs / 4))),
+  });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     onRequest(req, res).catch((error: unknown) => {

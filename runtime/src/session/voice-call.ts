@@ -9,6 +9,7 @@ import type { RecognizerStream, SpeechRecognizer, SpeechSynthesizer } from '../s
 import { createCallerAudioDecoder, createChannelDecoder } from './caller-audio.js';
 import { createDigitCollector } from './digit-collector.js';
 import { noCallMetrics, type CallMetrics } from './call-metrics.js';
+import type { CallRecorderFactory } from './call-recorder.js';
 import type { CallContext, CallControls, CallHandler, CallHandlerFactory } from './ports.js';
 import { createPromptPlayback } from './prompt-playback.js';
 import { createTurnDetector, type TurnDetector } from './turn-detector.js';
@@ -41,6 +42,8 @@ export interface VoiceCallDeps {
   readonly options: VoiceCallOptions;
   /** Where turns, barge-ins and dependency failures are counted for the dashboards. */
   readonly metrics?: CallMetrics;
+  /** Persists calls and the conversation state shared with the Data Action route; absent = nothing stored. */
+  readonly recorders?: CallRecorderFactory;
 }
 
 /** Counters of one call, logged once at the end. */
@@ -99,12 +102,21 @@ function startVoiceCall(
   const stats: CallStats = { turns: 0, bargeIns: 0, recognizerFailures: 0, utterances: 0, digits: 0 };
   const hangUp = new AbortController();
   let language = context.language ?? context.inputVariables.language ?? bot.voice.language;
-  const conversation: BotConversation = bot.startConversation({
+  const recorder = deps.recorders?.({
     conversationId: context.conversationId,
+    sessionId: context.sessionId,
     connectorId: context.connectorId,
-    language,
+    organizationId: context.organizationId,
+    participant: context.participant,
     inputVariables: context.inputVariables,
+    language,
   });
+  // A conversation begun on the Data Action route continues here; the read is bounded by the recorder.
+  const conversationReady: Promise<BotConversation> = (async () =>
+    bot.startConversation(
+      { conversationId: context.conversationId, connectorId: context.connectorId, language, inputVariables: context.inputVariables },
+      await recorder?.resume(),
+    ))();
   const outputVariables: Record<string, string> = {};
   let ending = false;
   let turnChain: Promise<void> = Promise.resolve();
@@ -155,6 +167,7 @@ function startVoiceCall(
     if (ending || hangUp.signal.aborted) return;
     stopNoInput();
     stats.turns += 1;
+    const conversation = await conversationReady;
     const turn = await conversation.turn(input, hangUp.signal);
     logger.debug({ input: input.type, actions: turn.actions.map((a) => a.type) }, 'bot turn');
     let barged = false;
@@ -169,6 +182,7 @@ function startVoiceCall(
         apply(action);
       }
     }
+    recorder?.turnTaken({ botState: conversation.state(), outputVariables: { ...outputVariables }, ended: ending, language });
     const replied = input.type === 'text' || input.type === 'digits';
     metrics.turn(replied && firstAudio.at !== undefined ? firstAudio.at - receivedAt : undefined);
     await playback.done();
@@ -351,7 +365,9 @@ function startVoiceCall(
     if (finished || hangUp.signal.aborted) return;
     finished = true;
     cleanup();
-    controls.disconnect('completed', { botOutcome: 'completed', ...outputVariables });
+    const final: Record<string, string> = { botOutcome: 'completed', ...outputVariables };
+    recorder?.ended({ outcome: final.fallbackReason === 'error' ? 'error' : 'completed', outputVariables: final, turnCount: stats.turns });
+    controls.disconnect('completed', final);
   }
 
   function cleanup(): void {
@@ -367,6 +383,7 @@ function startVoiceCall(
     hangUp.abort();
     cleanup();
     playback.dispose();
+    if (!finished) recorder?.ended({ outcome: 'callerHungUp', outputVariables: { ...outputVariables }, turnCount: stats.turns });
     logger.info({ ...stats, outputVariables: Object.keys(outputVariables) }, 'call summary');
   }
 

@@ -6,7 +6,7 @@
  */
 export type WireOutcome =
   /** Answered at the HTTP layer (upgrade refused or plain HTTP route). */
-  | { readonly kind: 'http'; readonly status: 400 | 401 | 403 | 404 | 405 | 413 | 426 | 429 | 431 | 500 | 503 }
+  | { readonly kind: 'http'; readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 426 | 429 | 431 | 500 | 502 | 503 }
   /** The session is ended with an AudioHook `disconnect`; `info` is short and safe to show. */
   | { readonly kind: 'disconnect'; readonly reason: 'error' | 'unauthorized'; readonly info: string }
   /** The WebSocket is closed (or dropped) without a protocol message. */
@@ -149,6 +149,33 @@ export const ERROR_CODES = {
   },
   ERR_SPEECH_INVALID_REQUEST: { wire: none, description: 'The speech request was rejected (bad SSML, text too long, language).' },
   ERR_SPEECH_INTERNAL: { wire: none, description: 'An unexpected speech adapter failure.' },
+
+  // Data Action route (POST /webhooks/rest/webhook), local server and Lambda alike.
+  ERR_DATA_ACTION_INVALID_JSON: { wire: http(400), description: 'The body is not JSON, or not a JSON object.' },
+  ERR_DATA_ACTION_INVALID_REQUEST: { wire: http(400), description: 'A field is missing, mistyped, out of its limits or unknown.' },
+  ERR_DATA_ACTION_MESSAGE_TOO_LONG: { wire: http(400), description: 'The message is longer than 2000 characters.' },
+  ERR_DATA_ACTION_UNAUTHORIZED: {
+    wire: http(401),
+    description: 'X-API-KEY is missing or unknown (one answer for both, after the authentication delay).',
+  },
+  ERR_DATA_ACTION_UNKNOWN_BOT: { wire: http(404), description: 'No bot has the requested connector id.' },
+  ERR_DATA_ACTION_CONNECTOR_MISMATCH: { wire: http(409), description: 'The conversation belongs to another bot.' },
+  ERR_DATA_ACTION_CONFLICT: { wire: http(409), description: 'Another writer won the conversation twice in a row; retry.' },
+  ERR_DATA_ACTION_BODY_TOO_LARGE: { wire: http(413), description: 'The body is larger than 64 KiB.' },
+  ERR_DATA_ACTION_UNSUPPORTED_MEDIA_TYPE: { wire: http(415), description: 'The content type is not application/json.' },
+  ERR_DATA_ACTION_BOT_FAILED: { wire: http(502), description: 'The bot turn failed (e.g. its webhook); the state is unchanged.' },
+  ERR_DATA_ACTION_STORE_UNAVAILABLE: {
+    wire: http(503),
+    description: 'The session store is unreachable or throttled; sent with Retry-After, the turn is not applied.',
+  },
+
+  // Session store (AppError codes of the DynamoDB adapter; callers decide).
+  ERR_STORE_CONFLICT: { wire: none, description: 'A conditional write lost to another writer (optimistic concurrency).' },
+  ERR_STORE_AUTH: { wire: none, description: 'DynamoDB refused our credentials or permissions.' },
+  ERR_STORE_THROTTLED: { wire: none, description: 'DynamoDB throttled the request.' },
+  ERR_STORE_UNAVAILABLE: { wire: none, description: 'DynamoDB failed or timed out; retried by the write-behind queue.' },
+  ERR_STORE_INVALID_REQUEST: { wire: none, description: 'DynamoDB rejected the request (a bug or a misconfigured table).' },
+  ERR_STORE_INTERNAL: { wire: none, description: 'An unexpected session store failure.' },
 
   // Server-side endings
   ERR_SESSION_SHUTDOWN: {

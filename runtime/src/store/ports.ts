@@ -52,7 +52,14 @@ export interface SessionRecord {
 /** Thrown (as an AppError with code ERR_STORE_CONFLICT) when a conditional write lost a race. */
 export const STORE_CONFLICT = 'ERR_STORE_CONFLICT';
 
+/**
+ * Conversation state and voice session records. Implementations: the DynamoDB adapter (production,
+ * and dynalite locally) and the in-memory store (unit tests), with identical semantics. Expired
+ * records (past their retention) read as absent. Dependency failures reject with an AppError whose
+ * category says whether a retry may help.
+ */
 export interface SessionStore {
+  /** The conversation's state, or `undefined` when there is none (or it expired). */
   getConversation(conversationId: string): Promise<ConversationState | undefined>;
   /**
    * Writes `next` if the stored version is `next.version - 1` (or absent when `next.version` is 1).
@@ -61,6 +68,16 @@ export interface SessionStore {
   putConversation(next: ConversationState): Promise<void>;
   /** Creates the session record; a second create of the same session is a no-op (idempotent). */
   createSession(record: SessionRecord): Promise<void>;
-  /** Replaces the session's mutable fields (outcome, output variables, turn count, end time). */
+  /**
+   * Replaces the session's mutable fields (outcome, output variables, turn count, end time). If the
+   * create never landed, the whole record is written, so a lost create cannot lose the session.
+   */
   updateSession(record: SessionRecord): Promise<void>;
+  /** One session record, or `undefined` when absent or expired. (Added with the DynamoDB adapter.) */
+  getSession(conversationId: string, sessionId: string): Promise<SessionRecord | undefined>;
+  /**
+   * Every unexpired voice session of a conversation, oldest first, so the Data Action route can see
+   * what the voice route did and vice versa. (Added with the DynamoDB adapter.)
+   */
+  listSessions(conversationId: string): Promise<readonly SessionRecord[]>;
 }

@@ -1,0 +1,89 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Clock } from './shared/clock.js';
+import type { Logger } from './shared/logger.js';
+import { createDynamoDbSessionStore, toDocumentClient } from './store/dynamodb-session-store.js';
+import { ensureSessionTable } from './store/ensure-table.js';
+import { startLocalDynalite } from './store/local-dynalite.js';
+import type { SessionStore } from './store/ports.js';
+
+/** The slice of configuration the store needs (SESSION_TABLE_NAME, SESSION_TTL_DAYS, LOCAL_DATA_DIR, AWS_REGION). */
+export interface StoreCompositionOptions {
+  /** DynamoDB table; absent = an embedded dynalite table in `localDataDir`. */
+  readonly tableName?: string;
+  /** Days records are kept after their last write (the `expiresAt` TTL). */
+  readonly retentionDays: number;
+  /** Folder of the embedded table's files (gitignored `.data` by default). */
+  readonly localDataDir: string;
+  readonly region?: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** With `tableName`: injected in tests, built here otherwise (one client per process). Unused for the local table. */
+  readonly client?: DynamoDBClient;
+}
+
+/** The store the application uses, and how to release it. */
+export interface ComposedStore {
+  readonly store: SessionStore;
+  /** `dynamodb` on AWS (a configured table), `local` for the embedded table. */
+  readonly mode: 'dynamodb' | 'local';
+  readonly tableName: string;
+  /** Releases the SDK client and stops the embedded server, if any. Call after the drain. */
+  close(): Promise<void>;
+}
+
+/** Name of the embedded table: as the CDK construct would create it, minus the stack prefix. */
+export const LOCAL_TABLE_NAME = 'voice-bot-sessions';
+
+/**
+ * SDK timeouts for store calls: a DynamoDB that does not answer must fail fast (the Data Action
+ * route answers 503, the write-behind queue retries) instead of holding a turn for the default 30 s+.
+ */
+const CLIENT_SETTINGS = { maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } } as const;
+
+/**
+ * Builds the session store from configuration: the DynamoDB adapter on the configured table, or,
+ * with no table configured, the same adapter on an embedded dynalite server bound to 127.0.0.1
+ * (random port) with its data in `localDataDir`, the table created at start.
+ */
+export async function composeStore(options: StoreCompositionOptions): Promise<ComposedStore> {
+  const { clock, logger, retentionDays } = options;
+  if (options.tableName !== undefined) {
+    const client = options.client ?? new DynamoDBClient({ ...CLIENT_SETTINGS, ...(options.region === undefined ? {} : { region: options.region }) });
+    logger.info({ tableName: options.tableName }, 'session store: DynamoDB');
+    return {
+      store: createDynamoDbSessionStore({ client: toDocumentClient(client), tableName: options.tableName, clock, retentionDays }),
+      mode: 'dynamodb',
+      tableName: options.tableName,
+      close: () => {
+        if (options.client === undefined) client.destroy();
+        return Promise.resolve();
+      },
+    };
+  }
+
+  const local = await startLocalDynalite(options.localDataDir);
+  const client = new DynamoDBClient({
+    ...CLIENT_SETTINGS,
+    endpoint: local.endpoint,
+    region: options.region ?? 'local',
+    // dynalite checks that requests are signed, not by whom.
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await ensureSessionTable({ client, tableName: LOCAL_TABLE_NAME, clock });
+  } catch (error) {
+    client.destroy();
+    await local.close();
+    throw error;
+  }
+  logger.info({ dataDir: options.localDataDir, endpoint: local.endpoint }, 'session store: embedded local table');
+  return {
+    store: createDynamoDbSessionStore({ client: toDocumentClient(client), tableName: LOCAL_TABLE_NAME, clock, retentionDays }),
+    mode: 'local',
+    tableName: LOCAL_TABLE_NAME,
+    async close() {
+      client.destroy();
+      await local.close();
+    },
+  };
+}

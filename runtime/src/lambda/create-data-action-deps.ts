@@ -1,0 +1,74 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { parseApiKeyMap } from '../auth/api-key-map.js';
+import type { KeyStore } from '../auth/ports.js';
+import { createSecretsManagerKeyStore } from '../auth/secrets-manager-key-store.js';
+import { createStaticKeyStore } from '../auth/static-key-store.js';
+import { loadBots } from '../bot/bot-definitions.js';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { createDynamoDbSessionStore, toDocumentClient } from '../store/dynamodb-session-store.js';
+import type { DataActionLambdaDeps } from './data-action-lambda.js';
+
+/** What the cold start needs besides the config. */
+export interface ColdStartDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Bots directory when BOTS_DIR is not set (next to the bundle). */
+  readonly defaultBotsDir: string;
+  /** Injected in tests; built here otherwise (one client per cold start). */
+  readonly secretsManager?: SecretsManagerClient;
+  readonly dynamoDb?: DynamoDBClient;
+}
+
+/**
+ * The Lambda's composition root: API keys (Secrets Manager on AWS, or AUDIOHOOK_API_KEYS), bots
+ * from BOTS_DIR and the DynamoDB session store. Only the DynamoDB adapter is used here, never the
+ * embedded local table, so the bundle does not pull in dynalite. Throws when something required
+ * is missing; the handler logs it and answers 500.
+ */
+export async function createDataActionDeps(config: Config, deps: ColdStartDeps): Promise<DataActionLambdaDeps> {
+  const { clock, logger } = deps;
+  if (config.sessionTableName === undefined) throw new Error('SESSION_TABLE_NAME must be set for the Data Action Lambda');
+  const region = config.awsRegion === undefined ? {} : { region: config.awsRegion };
+  const keys = createKeyStore(config, deps, region);
+  await keys.start();
+  const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, { clock });
+  // Fail fast so API Gateway's 30 s limit is never what ends a turn.
+  const dynamoDb = deps.dynamoDb ?? new DynamoDBClient({ ...region, maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } });
+  const store = createDynamoDbSessionStore({
+    client: toDocumentClient(dynamoDb),
+    tableName: config.sessionTableName,
+    clock,
+    retentionDays: config.sessionTtlDays,
+  });
+  logger.info({ connectorIds: bots.connectorIds, tableName: config.sessionTableName }, 'data action handler ready');
+  return {
+    keys,
+    bots,
+    store,
+    clock,
+    logger,
+    options: { authFailureDelayMs: config.authFailureDelayMs, logCallerData: config.logCallerData },
+  };
+}
+
+function createKeyStore(config: Config, deps: ColdStartDeps, region: { region?: string }): KeyStore {
+  if (config.apiKeysSecretId !== undefined) {
+    return createSecretsManagerKeyStore({
+      client: deps.secretsManager ?? new SecretsManagerClient(region),
+      secretId: config.apiKeysSecretId,
+      refreshMs: config.apiKeysRefreshMs,
+      clock: deps.clock,
+      logger: deps.logger,
+    });
+  }
+  if (config.apiKeysJson !== undefined) {
+    const parsed = parseApiKeyMap(config.apiKeysJson);
+    if (!parsed.ok) throw new Error(`AUDIOHOOK_API_KEYS: ${parsed.error.detail ?? parsed.error.code}`);
+    return createStaticKeyStore(parsed.value);
+  }
+  // Unlike the local server there is no development key: a Lambda is always reachable from the internet.
+  throw new Error('API_KEYS_SECRET_ID (or AUDIOHOOK_API_KEYS) must be set for the Data Action Lambda');
+}

@@ -1,0 +1,190 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../shared/clock.js';
+import type { ConversationState, SessionRecord, SessionStore } from './ports.js';
+import {
+  SESSION_SORT_PREFIX,
+  TTL_ATTRIBUTE,
+  conversationKey,
+  conversationPartition,
+  fromConversationItem,
+  fromSessionItem,
+  sessionKey,
+  toConversationItem,
+  toSessionItem,
+  type ItemKey,
+} from './session-items.js';
+import { storeConflict, toStoreError } from './store-errors.js';
+import {
+  assertWritableConversation,
+  assertWritableSession,
+  checkRetention,
+  expiresAtSeconds,
+  isExpired,
+  MUTABLE_SESSION_FIELDS,
+  sameRecord,
+  type RetentionOptions,
+} from './store-records.js';
+
+/** Options of {@link createDynamoDbSessionStore}. */
+export interface DynamoDbSessionStoreOptions {
+  /** Built once by the composition root (see {@link toDocumentClient}). */
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Wall-clock time for `expiresAt` and for treating expired items as absent. */
+  readonly clock: Clock;
+  /** Days a record is kept after its last write. Default 30. */
+  readonly retentionDays?: number;
+}
+
+/** Wraps a low-level client the way the adapter needs it: plain JS values, `undefined` fields left out. */
+export function toDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+const CONDITION_FAILED = 'ConditionalCheckFailedException';
+
+const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === CONDITION_FAILED;
+
+/**
+ * The {@link SessionStore} on one DynamoDB table (design in `session-items.ts`). Creates are
+ * conditional, conversation writes use optimistic concurrency on `version`, and every write sets the
+ * TTL attribute `expiresAt`; reads are strongly consistent and skip expired items, because DynamoDB
+ * deletes them only eventually. Works against DynamoDB and dynalite alike: no transactions, no TTL
+ * API, no ReturnValuesOnConditionCheckFailure. SDK errors become AppErrors here.
+ */
+export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions): SessionStore {
+  const { client, tableName: TableName, clock } = options;
+  const retention: RetentionOptions = checkRetention(options);
+  const nowSeconds = (): number => Math.floor(clock.epochMs() / 1_000);
+
+  async function getItem(operation: string, Key: ItemKey): Promise<Record<string, unknown> | undefined> {
+    try {
+      const output = await client.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
+      return output.Item;
+    } catch (error) {
+      throw toStoreError(operation, error);
+    }
+  }
+
+  async function readConversation(conversationId: string): Promise<ConversationState | undefined> {
+    const item = await getItem('GetItem', conversationKey(conversationId));
+    if (item === undefined) return undefined;
+    const { state, expiresAt } = fromConversationItem(item);
+    return isExpired(expiresAt, clock.epochMs()) ? undefined : state;
+  }
+
+  return {
+    getConversation: readConversation,
+
+    async putConversation(next) {
+      assertWritableConversation(next);
+      const item = toConversationItem(next, expiresAtSeconds(clock.epochMs(), retention));
+      // Version 1 may replace an expired leftover: expired items read as absent.
+      const first = next.version === 1;
+      try {
+        await client.send(
+          new PutCommand({
+            TableName,
+            Item: item,
+            ConditionExpression: first ? 'attribute_not_exists(pk) OR #exp < :now' : '#version = :previous AND #exp >= :now',
+            ExpressionAttributeNames: first ? { '#exp': TTL_ATTRIBUTE } : { '#exp': TTL_ATTRIBUTE, '#version': 'version' },
+            ExpressionAttributeValues: first ? { ':now': nowSeconds() } : { ':now': nowSeconds(), ':previous': next.version - 1 },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw toStoreError('PutItem', error);
+        // A retried write whose first attempt landed (the answer was lost) is not a conflict.
+        const stored = await readConversation(next.conversationId);
+        if (stored !== undefined && sameRecord(stored, next)) return;
+        throw storeConflict(next.conversationId, error);
+      }
+    },
+
+    async createSession(record) {
+      assertWritableSession(record);
+      try {
+        await client.send(
+          new PutCommand({
+            TableName,
+            Item: toSessionItem(record, expiresAtSeconds(clock.epochMs(), retention)),
+            ConditionExpression: 'attribute_not_exists(pk) OR #exp < :now',
+            ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ':now': nowSeconds() },
+          }),
+        );
+      } catch (error) {
+        // The session exists already: a repeated create is a no-op.
+        if (isConditionFailure(error)) return;
+        throw toStoreError('PutItem', error);
+      }
+    },
+
+    async updateSession(record) {
+      assertWritableSession(record);
+      const item = toSessionItem(record, expiresAtSeconds(clock.epochMs(), retention));
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const sets: string[] = [];
+      let index = 0;
+      for (const [field, value] of Object.entries(item)) {
+        if (field === 'pk' || field === 'sk' || value === undefined) continue;
+        index += 1;
+        names[`#f${index}`] = field;
+        values[`:v${index}`] = value;
+        // Mutable fields (and the TTL) are replaced; the others are only filled in if the create was lost.
+        sets.push(
+          MUTABLE_OR_TTL.has(field) ? `#f${index} = :v${index}` : `#f${index} = if_not_exists(#f${index}, :v${index})`,
+        );
+      }
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName,
+            Key: sessionKey(record.conversationId, record.sessionId),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (error) {
+        throw toStoreError('UpdateItem', error);
+      }
+    },
+
+    async getSession(conversationId, sessionId) {
+      const item = await getItem('GetItem', sessionKey(conversationId, sessionId));
+      if (item === undefined) return undefined;
+      const { record, expiresAt } = fromSessionItem(item);
+      return isExpired(expiresAt, clock.epochMs()) ? undefined : record;
+    },
+
+    async listSessions(conversationId) {
+      const records: SessionRecord[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      try {
+        do {
+          const output = await client.send(
+            new QueryCommand({
+              TableName,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+              ExpressionAttributeValues: { ':pk': conversationPartition(conversationId), ':prefix': SESSION_SORT_PREFIX },
+              ConsistentRead: true,
+              ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+            }),
+          );
+          for (const item of output.Items ?? []) {
+            const { record, expiresAt } = fromSessionItem(item);
+            if (!isExpired(expiresAt, clock.epochMs())) records.push(record);
+          }
+          startKey = output.LastEvaluatedKey;
+        } while (startKey !== undefined);
+      } catch (error) {
+        throw toStoreError('Query', error);
+      }
+      return records.sort((a, b) => a.startedAtMs - b.startedAtMs || a.sessionId.localeCompare(b.sessionId));
+    },
+  };
+}
+
+const MUTABLE_OR_TTL: ReadonlySet<string> = new Set([...MUTABLE_SESSION_FIELDS, TTL_ATTRIBUTE]);

@@ -1,0 +1,227 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../runtime/src/shared/errors.js';
+import { nextConversationState, updateConversation } from '../../runtime/src/store/conversation-update.js';
+import { createDynamoDbSessionStore, toDocumentClient } from '../../runtime/src/store/dynamodb-session-store.js';
+import { createMemorySessionStore } from '../../runtime/src/store/memory-session-store.js';
+import type { SessionStore } from '../../runtime/src/store/ports.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { startDynalite, type TestDynalite } from '../support/dynalite.js';
+import { conversation, deferred, session } from '../unit/store/store-builders.js';
+
+const DAY_MS = 86_400_000;
+const RETENTION_DAYS = 30;
+
+let dynalite: TestDynalite;
+beforeAll(async () => {
+  dynalite = await startDynalite();
+});
+afterAll(async () => {
+  await dynalite.close();
+});
+
+type StoreFactory = (clock: FakeClock) => Promise<SessionStore>;
+
+const factories: [string, StoreFactory][] = [
+  ['memory', (clock) => Promise.resolve(createMemorySessionStore({ clock, retentionDays: RETENTION_DAYS }))],
+  [
+    'dynamodb (dynalite)',
+    async (clock) =>
+      createDynamoDbSessionStore({ client: dynalite.doc, tableName: await dynalite.createTable(), clock, retentionDays: RETENTION_DAYS }),
+  ],
+];
+
+describe.each(factories)('SessionStore contract: %s', (_name, create) => {
+  let clock: FakeClock;
+  let store: SessionStore;
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    store = await create(clock);
+  });
+
+  it('reads an unknown conversation as absent', async () => {
+    expect(await store.getConversation('nobody')).toBeUndefined();
+  });
+
+  it('creates a conversation at version 1 and reads back exactly what was written', async () => {
+    const state = conversation({ outputVariables: { intent: 'billing' }, botState: { nested: { list: [1, 'two', null] } } });
+    await store.putConversation(state);
+    expect(await store.getConversation('conv-1')).toEqual(state);
+  });
+
+  it('refuses a second create of the same conversation with ERR_STORE_CONFLICT', async () => {
+    await store.putConversation(conversation());
+    await expect(store.putConversation(conversation({ language: 'de-DE' }))).rejects.toMatchObject({
+      code: 'ERR_STORE_CONFLICT',
+      category: 'invalidRequest',
+    });
+  });
+
+  it('refuses a write whose version does not follow the stored one', async () => {
+    await store.putConversation(conversation());
+    await expect(store.putConversation(conversation({ version: 3 }))).rejects.toMatchObject({ code: 'ERR_STORE_CONFLICT' });
+    expect((await store.getConversation('conv-1'))?.version).toBe(1);
+  });
+
+  it('accepts a retried write that already landed (idempotent), for a create and for an update', async () => {
+    await store.putConversation(conversation());
+    await store.putConversation(conversation());
+    await store.putConversation(conversation({ version: 2, turnCount: 2 }));
+    await store.putConversation(conversation({ version: 2, turnCount: 2 }));
+    expect(await store.getConversation('conv-1')).toEqual(conversation({ version: 2, turnCount: 2 }));
+  });
+
+  it('loses no update when two writers change the same conversation at once', async () => {
+    await store.putConversation(conversation({ outputVariables: {} }));
+    const bothRead = deferred();
+    let readers = 0;
+    const attempts: number[] = [];
+    const writer = (name: string) =>
+      updateConversation(store, 'conv-1', async (current, attempt) => {
+        attempts.push(attempt);
+        if (attempt === 1 && ++readers === 2) bothRead.resolve();
+        // Both writers read version 1 before either writes: one must lose the race and retry.
+        if (attempt === 1) await bothRead.promise;
+        const next = nextConversationState(current, conversation(), { botState: {}, outputVariables: { [name]: 'yes' }, ended: false }, 5);
+        return { next, value: name };
+      });
+    await Promise.all([writer('voice'), writer('rest')]);
+    const final = await store.getConversation('conv-1');
+    expect({ version: final?.version, outputs: final?.outputVariables, retried: attempts.includes(2) }).toEqual({
+      version: 3,
+      outputs: { voice: 'yes', rest: 'yes' },
+      retried: true,
+    });
+  });
+
+  it('reads a conversation past its retention as absent, and lets it be created again', async () => {
+    await store.putConversation(conversation());
+    clock.advance((RETENTION_DAYS + 1) * DAY_MS);
+    expect(await store.getConversation('conv-1')).toBeUndefined();
+    await store.putConversation(conversation({ language: 'fr-FR' }));
+    expect((await store.getConversation('conv-1'))?.language).toBe('fr-FR');
+  });
+
+  it('keeps a conversation that was written again within its retention (sliding expiry)', async () => {
+    await store.putConversation(conversation());
+    clock.advance(20 * DAY_MS);
+    await store.putConversation(conversation({ version: 2 }));
+    clock.advance(20 * DAY_MS);
+    expect((await store.getConversation('conv-1'))?.version).toBe(2);
+  });
+
+  it('treats an update of an expired conversation as a conflict', async () => {
+    await store.putConversation(conversation());
+    clock.advance((RETENTION_DAYS + 1) * DAY_MS);
+    await expect(store.putConversation(conversation({ version: 2 }))).rejects.toMatchObject({ code: 'ERR_STORE_CONFLICT' });
+  });
+
+  it('makes a repeated session create a no-op that keeps the first record', async () => {
+    await store.createSession(session());
+    await store.createSession(session({ organizationId: 'someone-else' }));
+    expect(await store.getSession('conv-1', 'sess-1')).toEqual(session());
+  });
+
+  it('replaces only the mutable session fields on update', async () => {
+    await store.createSession(session());
+    await store.updateSession(
+      session({ outcome: 'completed', outputVariables: { intent: 'billing' }, turnCount: 3, endedAtMs: 1_700_000_060_000, language: 'xx-XX' }),
+    );
+    expect(await store.getSession('conv-1', 'sess-1')).toEqual(
+      session({ outcome: 'completed', outputVariables: { intent: 'billing' }, turnCount: 3, endedAtMs: 1_700_000_060_000 }),
+    );
+  });
+
+  it('writes the whole session on update when the create never landed', async () => {
+    await store.updateSession(session({ outcome: 'callerHungUp', endedAtMs: 1_700_000_001_000 }));
+    expect(await store.getSession('conv-1', 'sess-1')).toEqual(session({ outcome: 'callerHungUp', endedAtMs: 1_700_000_001_000 }));
+  });
+
+  it('lists the unexpired sessions of one conversation, oldest first', async () => {
+    await store.createSession(session({ sessionId: 'b', startedAtMs: 2 }));
+    clock.advance((RETENTION_DAYS - 1) * DAY_MS);
+    await store.createSession(session({ sessionId: 'c', startedAtMs: 3 }));
+    await store.createSession(session({ sessionId: 'a', startedAtMs: 1 }));
+    await store.createSession(session({ conversationId: 'conv-2', sessionId: 'z' }));
+    clock.advance(2 * DAY_MS);
+    expect((await store.listSessions('conv-1')).map((s) => s.sessionId)).toEqual(['a', 'c']);
+  });
+
+  it('lets the voice route and the Data Action route continue each other\'s conversation', async () => {
+    // Voice call: session record plus the state after its greeting turn.
+    await store.createSession(session({ sessionId: 'voice-1' }));
+    const seed = { conversationId: 'conv-1', connectorId: 'default', language: 'en-US', inputVariables: {} };
+    await updateConversation(store, 'conv-1', (current) =>
+      Promise.resolve({ next: nextConversationState(current, seed, { botState: { phase: 'menu' }, outputVariables: {}, ended: false }, 10), value: 0 }),
+    );
+    // Data Action turn: sees the voice state and ends the conversation.
+    const seenByRest = await updateConversation(store, 'conv-1', (current) =>
+      Promise.resolve({
+        next: nextConversationState(current, seed, { botState: { phase: 'ended' }, outputVariables: { intent: 'billing' }, ended: true }, 20),
+        value: current?.botState,
+      }),
+    );
+    const seenByVoice = await store.getConversation('conv-1');
+    const sessions = await store.listSessions('conv-1');
+    expect({ seenByRest, voiceSees: seenByVoice?.botState, ended: seenByVoice?.ended, turns: seenByVoice?.turnCount, sessions: sessions.length }).toEqual({
+      seenByRest: { phase: 'menu' },
+      voiceSees: { phase: 'ended' },
+      ended: true,
+      turns: 2,
+      sessions: 1,
+    });
+  });
+});
+
+describe('DynamoDbSessionStore items', () => {
+  let clock: FakeClock;
+  let tableName: string;
+  let store: SessionStore;
+
+  beforeEach(async () => {
+    clock = new FakeClock({ epochMs: Date.UTC(2026, 0, 1) });
+    tableName = await dynalite.createTable();
+    store = createDynamoDbSessionStore({ client: dynalite.doc, tableName, clock, retentionDays: 7 });
+  });
+
+  const rawItem = async (pk: string, sk: string) => (await dynalite.doc.send(new GetCommand({ TableName: tableName, Key: { pk, sk } }))).Item;
+
+  it('stores the conversation under CONV#<id>/STATE with expiresAt in epoch seconds after the retention', async () => {
+    await store.putConversation(conversation());
+    const item = await rawItem('CONV#conv-1', 'STATE');
+    expect({ entity: item?.entity, expiresAt: item?.expiresAt }).toEqual({
+      entity: 'conversation',
+      expiresAt: Date.UTC(2026, 0, 1) / 1_000 + 7 * 86_400,
+    });
+  });
+
+  it('stores a session under CONV#<id>/SESSION#<sessionId> with its own expiresAt', async () => {
+    await store.createSession(session());
+    clock.advance(DAY_MS);
+    await store.updateSession(session({ outcome: 'completed' }));
+    const item = await rawItem('CONV#conv-1', 'SESSION#sess-1');
+    expect({ entity: item?.entity, outcome: item?.outcome, expiresAt: item?.expiresAt }).toEqual({
+      entity: 'session',
+      outcome: 'completed',
+      expiresAt: Date.UTC(2026, 0, 2) / 1_000 + 7 * 86_400,
+    });
+  });
+
+  it('rejects with an unavailable AppError when DynamoDB cannot be reached', async () => {
+    const unreachable = createDynamoDbSessionStore({ client: toDocumentClient(dynalite.newClient()), tableName, clock });
+    await dynalite.stop();
+    try {
+      const error = await unreachable.getConversation('conv-1').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE', category: 'unavailable' });
+    } finally {
+      await dynalite.restart();
+    }
+  });
+
+  it('rejects with an unavailable AppError when the table does not exist', async () => {
+    const missing = createDynamoDbSessionStore({ client: dynalite.doc, tableName: 'no-such-table', clock });
+    await expect(missing.putConversation(conversation())).rejects.toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
+  });
+});
