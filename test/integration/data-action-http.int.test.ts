@@ -100,9 +100,14 @@ describe('Data Action node:http handler on a real local server', () => {
     expect(answer).toEqual({ status: 413, code: 'ERR_DATA_ACTION_BODY_TOO_LARGE' });
   });
 
-  it('answers a non-JSON content type with 415 ERR_DATA_ACTION_UNSUPPORTED_MEDIA_TYPE', async () => {
-    const answer = await send('sender=c&message=x', { 'content-type': 'application/x-www-form-urlencoded' });
+  it('answers a non-JSON media type with 415 ERR_DATA_ACTION_UNSUPPORTED_MEDIA_TYPE', async () => {
+    const answer = await send('<sender>c</sender>', { 'content-type': 'text/xml' });
     expect({ status: answer.status, code: answer.body.error?.code }).toEqual({ status: 415, code: 'ERR_DATA_ACTION_UNSUPPORTED_MEDIA_TYPE' });
+  });
+
+  it('answers JSON sent as curl -d sends it (form content type)', async () => {
+    const answer = await send(JSON.stringify({ sender: 'curl-1', message: 'billing' }), { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(answer.status).toBe(200);
   });
 
   it('answers invalid JSON with 400 ERR_DATA_ACTION_INVALID_JSON', async () => {

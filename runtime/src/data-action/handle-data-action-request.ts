@@ -88,9 +88,14 @@ export async function handleDataActionRequest(
   return answer({ status: 200, headers: {}, body: reply }, { ...fields, turnCount: reply.turnCount, ended: reply.ended });
 }
 
-/** `application/json`, with or without parameters such as `charset=utf-8`. */
+/**
+ * Media types whose body is read as JSON: `application/json` and `+json` types (with parameters such
+ * as `charset=utf-8`), and, because `curl -d` and some HTTP clients send JSON under them, no type or
+ * `application/x-www-form-urlencoded`: the body must still parse as a JSON object. Anything else
+ * (XML, multipart, text) is refused with 415.
+ */
 function isJsonContentType(value: string | undefined): boolean {
-  if (value === undefined) return false;
-  const mediaType = value.split(';', 1)[0]?.trim().toLowerCase();
-  return mediaType === 'application/json';
+  if (value === undefined) return true;
+  const mediaType = value.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  return mediaType === 'application/json' || mediaType.endsWith('+json') || mediaType === 'application/x-www-form-urlencoded' || mediaType === '';
 }

@@ -162,7 +162,10 @@ export const ERROR_CODES = {
   ERR_DATA_ACTION_CONNECTOR_MISMATCH: { wire: http(409), description: 'The conversation belongs to another bot.' },
   ERR_DATA_ACTION_CONFLICT: { wire: http(409), description: 'Another writer won the conversation twice in a row; retry.' },
   ERR_DATA_ACTION_BODY_TOO_LARGE: { wire: http(413), description: 'The body is larger than 64 KiB.' },
-  ERR_DATA_ACTION_UNSUPPORTED_MEDIA_TYPE: { wire: http(415), description: 'The content type is not application/json.' },
+  ERR_DATA_ACTION_UNSUPPORTED_MEDIA_TYPE: {
+    wire: http(415),
+    description: 'The content type is not JSON (application/json, +json; none or form-encoded bodies are read as JSON).',
+  },
   ERR_DATA_ACTION_BOT_FAILED: { wire: http(502), description: 'The bot turn failed (e.g. its webhook); the state is unchanged.' },
   ERR_DATA_ACTION_STORE_UNAVAILABLE: {
     wire: http(503),

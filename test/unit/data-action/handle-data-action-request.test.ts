@@ -110,11 +110,17 @@ describe('handleDataActionRequest', () => {
     });
   });
 
-  it('answers a body that is not JSON content with 415 ERR_DATA_ACTION_UNSUPPORTED_MEDIA_TYPE', async () => {
-    expect(await statusAndCode(post('sender=c', { 'content-type': 'application/x-www-form-urlencoded' }))).toEqual({
+  it('answers a body of a non-JSON media type with 415 ERR_DATA_ACTION_UNSUPPORTED_MEDIA_TYPE', async () => {
+    expect(await statusAndCode(post('<sender>c</sender>', { 'content-type': 'text/xml' }))).toEqual({
       status: 415,
       code: 'ERR_DATA_ACTION_UNSUPPORTED_MEDIA_TYPE',
     });
+  });
+
+  it('reads a form-encoded body as JSON (curl -d) and answers a real form body with 400 ERR_DATA_ACTION_INVALID_JSON', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await handle(post({ sender: 'c', message: '' }, form))).status).toBe(200);
+    expect(await statusAndCode(post('sender=c', form))).toEqual({ status: 400, code: 'ERR_DATA_ACTION_INVALID_JSON' });
   });
 
   it('accepts application/json with a charset parameter', async () => {
