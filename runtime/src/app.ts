@@ -84,7 +84,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     closeTimeoutMs: config.closeTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
     lingerMs: DEFAULT_LINGER_MS,
-    supportedLanguages: ['en-US'],
+    // What `opened` reports when Genesys asks: every language a bot is set up for.
+    supportedLanguages: supportedLanguages(bots),
   };
 
   const server = createAudioHookServer({
@@ -169,6 +170,14 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       await taskProtection.release();
     },
   };
+}
+
+function supportedLanguages(bots: BotRegistry): string[] {
+  const languages = bots.connectorIds.flatMap((id) => {
+    const bot = bots.get(id);
+    return bot === undefined ? [] : [bot.voice.language, ...Object.keys(bot.voice.voices)];
+  });
+  return [...new Set(languages)].sort();
 }
 
 function createKeyStore(config: Config, deps: AppDeps): KeyStore {
