@@ -22,6 +22,8 @@ import { createMetricsPublisher } from './server/session-metrics.js';
 import { createTaskProtection } from './server/task-protection.js';
 import { createVoiceCallFactory } from './session/voice-call.js';
 import type { Clock } from './shared/clock.js';
+import { toError } from './shared/errors.js';
+import type { SpeechSynthesizer } from './speech/ports.js';
 import type { Logger } from './shared/logger.js';
 
 /** The running application: what main.ts starts and stops. */
@@ -127,6 +129,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         fallbackPrompt: config.fallbackPrompt,
         maxRecognizerFailuresPerMinute: 5,
         logCallerData: config.logCallerData,
+        synthesisFirstAudioTimeoutMs: config.synthesisTimeoutMs,
       },
     }),
     dataAction: createDataActionHttpHandler({
@@ -140,6 +143,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     onSessionCountChange: (active) => taskProtection.update(active),
     onSessionEnded: (summary) => metrics.sessionEnded(summary),
   });
+
+  preloadFallbackPrompt(bots, speech.synthesizer, config.fallbackPrompt, logger);
 
   const publisher =
     deps.writeMetricLine === undefined
@@ -170,6 +175,27 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       await taskProtection.release();
     },
   };
+}
+
+/**
+ * Synthesizes the fallback prompt once per bot voice at start, so the prompt cache can play it when
+ * the speech service itself is what failed. Runs in the background; a failure is only logged.
+ */
+function preloadFallbackPrompt(bots: BotRegistry, synthesizer: SpeechSynthesizer, text: string, logger: Logger): void {
+  const voices = new Map<string, { languageCode: string; voice?: string }>();
+  for (const id of bots.connectorIds) {
+    const bot = bots.get(id);
+    if (bot === undefined || bot.listenOnly) continue;
+    const voice = bot.voice.voices[bot.voice.language];
+    voices.set(`${bot.voice.language}/${voice ?? ''}`, { languageCode: bot.voice.language, ...(voice === undefined ? {} : { voice }) });
+  }
+  for (const target of voices.values()) {
+    void (async () => {
+      for await (const _chunk of synthesizer.synthesize({ text, ssml: false, ...target }, new AbortController().signal)) {
+        // Draining fills the prompt cache.
+      }
+    })().catch((error: unknown) => logger.warn({ err: toError(error).message, ...target }, 'fallback prompt not preloaded'));
+  }
 }
 
 function supportedLanguages(bots: BotRegistry): string[] {

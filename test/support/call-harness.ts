@@ -354,6 +354,7 @@ export const DEFAULT_CALL_OPTIONS: VoiceCallOptions = {
   fallbackPrompt: 'Sorry, something went wrong.',
   maxRecognizerFailuresPerMinute: 3,
   logCallerData: false,
+  synthesisFirstAudioTimeoutMs: 1_500,
 };
 
 export interface CallHarnessOptions {

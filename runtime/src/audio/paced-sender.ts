@@ -48,6 +48,8 @@ export interface PacedSender {
   backOff(retryAfterMs: number): void;
   /** Audio bytes queued and not yet sent. */
   readonly queuedAudioBytes: number;
+  /** Text messages queued and not yet sent (they wait for rate tokens). */
+  readonly queuedTexts: number;
   /** How far the audio sent so far runs ahead of real-time playback at the peer, in ms. */
   readonly audioAheadMs: number;
   /**
@@ -262,6 +264,9 @@ export function createPacedSender(
       logger.debug({ retryAfterMs: pauseMs }, 'outbound paused after 429');
       // The pending timer is now early, which is harmless: it re-plans when it fires.
       pump();
+    },
+    get queuedTexts() {
+      return texts.length - textHead;
     },
     get queuedAudioBytes() {
       return audio.length;

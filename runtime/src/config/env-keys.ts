@@ -47,6 +47,8 @@ export const ENV = Object.freeze({
   END_OF_TURN_SILENCE_MS: 'END_OF_TURN_SILENCE_MS',
   /** Voiced audio that counts as the caller starting to speak (barge-in). */
   BARGE_IN_ONSET_MS: 'BARGE_IN_ONSET_MS',
+  /** Longest wait for a prompt's first synthesized audio (retries included) before the call degrades. */
+  SYNTHESIS_TIMEOUT_MS: 'SYNTHESIS_TIMEOUT_MS',
   /** Said before handing the call back when a dependency fails. */
   FALLBACK_PROMPT: 'FALLBACK_PROMPT',
   /** Bytes of PCMU per outbound audio message (1600–64000). */

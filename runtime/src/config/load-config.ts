@@ -32,6 +32,7 @@ const SOURCES: Readonly<Record<keyof Config, string>> = {
   pollyEngine: ENV.POLLY_ENGINE,
   endOfTurnSilenceMs: ENV.END_OF_TURN_SILENCE_MS,
   bargeInOnsetMs: ENV.BARGE_IN_ONSET_MS,
+  synthesisTimeoutMs: ENV.SYNTHESIS_TIMEOUT_MS,
   fallbackPrompt: ENV.FALLBACK_PROMPT,
   audioPacketBytes: ENV.AUDIO_PACKET_BYTES,
   audioMaxLeadMs: ENV.AUDIO_MAX_LEAD_MS,

@@ -48,6 +48,7 @@ export const configSchema = z
     pollyEngine: z.enum(['neural', 'standard', 'generative', 'long-form']).default('neural'),
     endOfTurnSilenceMs: ms(700, 200),
     bargeInOnsetMs: ms(180, 40),
+    synthesisTimeoutMs: ms(1_500, 200),
     fallbackPrompt: z.string().min(1).default("I'm sorry, something went wrong on our side. Let me pass you back."),
     audioPacketBytes: z.coerce.number().int().min(1_600).max(64_000).default(3_200),
     audioMaxLeadMs: ms(1_000, 200),

@@ -4,6 +4,7 @@ import { delay } from '../shared/clock.js';
 import { ERROR_CODES } from '../shared/error-codes.js';
 import { toError, type Problem } from '../shared/errors.js';
 import {
+  WS_CLOSE,
   createSession,
   step,
   type Effect,
@@ -17,6 +18,12 @@ import {
 } from '../protocol/index.js';
 import type { OutboundWriterFactory } from './outbound-writer.js';
 import type { CallControls, CallHandler, CallHandlerFactory, SessionSocket } from './ports.js';
+
+/** Text messages allowed to wait for rate tokens; at 4/s this is 16 s of backlog. */
+const MAX_QUEUED_TEXTS = 64;
+/** Back-off on a 429 without retryAfter, and the most any retryAfter is honoured for. */
+const DEFAULT_BACKOFF_MS = 1_000;
+const MAX_BACKOFF_MS = 3_000;
 
 /** Identity of an authenticated connection, from its upgrade headers. */
 export interface SessionIdentity {
@@ -71,7 +78,17 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
   const { socket, identity, clock, logger } = deps;
   const startedAtMs = clock.now();
   const timers = new Map<TimerName, Cancel>();
-  const writer = deps.createWriter(socket);
+  // Bot audio may only reach Genesys while the session is active: never after our disconnect or the
+  // client's close (§5.4), whatever is still queued when the session leaves that phase.
+  const writer = deps.createWriter({
+    sendText: (text) => socket.sendText(text),
+    sendBinary: (bytes) => {
+      if (state.phase === 'active' && state.media !== null) socket.sendBinary(bytes);
+    },
+    get bufferedBytes() {
+      return socket.bufferedBytes;
+    },
+  });
   const counters = { textIn: 0, textOut: 0, audioFramesIn: 0, audioBytesIn: 0, droppedWhilePaused: 0, problems: 0, rateLimited: 0 };
   let call: CallHandler | undefined;
 
@@ -91,7 +108,9 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
     try {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
         const transition = step(state, next.input, clock.now());
+        const leftActive = state.phase === 'active' && transition.state.phase !== 'active';
         state = transition.state;
+        if (leftActive) writer.cancelAudio();
         for (const effect of transition.effects) apply(effect, next.audio);
       }
     } finally {
@@ -102,6 +121,13 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
   function apply(effect: Effect, audio: Uint8Array | undefined): void {
     switch (effect.kind) {
       case 'send':
+        // A client that makes us answer faster than Genesys's text budget (a ping flood) would grow
+        // this queue without bound and push `closed` past the close deadline: it is cut off instead.
+        if (writer.queuedTexts >= MAX_QUEUED_TEXTS) {
+          onProblem({ code: 'ERR_SESSION_OUTBOUND_OVERFLOW', detail: `${writer.queuedTexts} texts queued` });
+          socket.close(WS_CLOSE.policyViolation, 'outbound queue overflow');
+          return;
+        }
         counters.textOut += 1;
         logger.debug({ type: effect.message.type, seq: effect.message.seq }, 'message sent');
         writer.sendText(
@@ -174,7 +200,8 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
     }
     if (event.type === 'clientError' && event.code === 429) {
       counters.rateLimited += 1;
-      writer.backOff(event.retryAfterMs ?? 1_000);
+      // Honoured, but bounded: an absurd retryAfter must not hold `closed` past Genesys's close deadline.
+      writer.backOff(Math.min(event.retryAfterMs ?? DEFAULT_BACKOFF_MS, MAX_BACKOFF_MS));
     }
     if (call !== undefined) {
       const target = call;

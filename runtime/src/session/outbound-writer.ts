@@ -12,6 +12,8 @@ export interface OutboundWriter {
   backOff(retryAfterMs: number): void;
   onAudioDrained(listener: () => void): () => void;
   readonly audioAheadMs: number;
+  /** Text messages waiting for rate tokens. */
+  readonly queuedTexts: number;
   /** Stops timers; later sends are ignored. */
   close(): void;
 }

@@ -3,7 +3,7 @@ import type { VadEngine } from '../audio/vad.js';
 import type { Bot, BotAction, BotConversation, BotInput } from '../bot/ports.js';
 import type { SessionEvent } from '../protocol/index.js';
 import { delay, type Cancel, type Clock } from '../shared/clock.js';
-import { toError } from '../shared/errors.js';
+import { AppError, isRetryable, toError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { RecognizerStream, SpeechRecognizer, SpeechSynthesizer } from '../speech/ports.js';
 import { createCallerAudioDecoder, createChannelDecoder } from './caller-audio.js';
@@ -30,6 +30,8 @@ export interface VoiceCallOptions {
   readonly maxRecognizerFailuresPerMinute: number;
   /** Log transcripts and digits at debug level (personal data). */
   readonly logCallerData: boolean;
+  /** Longest wait for a prompt's first synthesized audio, retries included, before the call degrades. */
+  readonly synthesisFirstAudioTimeoutMs: number;
 }
 
 export interface VoiceCallDeps {
@@ -53,6 +55,7 @@ interface CallStats {
   recognizerFailures: number;
   utterances: number;
   digits: number;
+  droppedInputs: number;
 }
 
 const BARGE_IN_EVENT = [{ type: 'barge_in', data: {} }] as const;
@@ -68,6 +71,20 @@ interface Listener {
 }
 
 /** Marks a synthesis failure so the call knows which dependency failed. */
+/** Back-off step between synthesis attempts (x1, x2, ...), all within the first-audio budget. */
+const SYNTHESIS_RETRY_BACKOFF_MS = 150;
+/** How long the fallback prompt may take to start: only a cached (or instant) prompt can make it. */
+const FALLBACK_FIRST_AUDIO_MS = 400;
+/** Inputs waiting for the bot beyond which new ones are dropped (a burst of keys, a flood). */
+const MAX_PENDING_TURNS = 8;
+/** The longest caller text handed to a bot; transcripts beyond it are cut. */
+export const MAX_CALLER_TEXT_CHARS = 4_096;
+
+/** Throttling and outages are worth another attempt; a rejected request is not. */
+function isRetryableSynthesis(error: unknown): boolean {
+  return error instanceof AppError && isRetryable(error.category);
+}
+
 class SynthesisFailed extends Error {
   constructor(cause: unknown) {
     super('speech synthesis failed', { cause });
@@ -99,7 +116,7 @@ function startVoiceCall(
 ): CallHandler {
   const { clock, options } = deps;
   const metrics = deps.metrics ?? noCallMetrics;
-  const stats: CallStats = { turns: 0, bargeIns: 0, recognizerFailures: 0, utterances: 0, digits: 0 };
+  const stats: CallStats = { turns: 0, bargeIns: 0, recognizerFailures: 0, utterances: 0, digits: 0, droppedInputs: 0 };
   const hangUp = new AbortController();
   let language = context.language ?? context.inputVariables.language ?? bot.voice.language;
   const recorder = deps.recorders?.({
@@ -130,7 +147,8 @@ function startVoiceCall(
   const turns = createTurnDetector({ finalWaitMs: options.finalTranscriptWaitMs }, clock, (utterance) => {
     stats.utterances += 1;
     if (options.logCallerData) logger.debug({ text: utterance.text, confidence: utterance.confidence }, 'caller said');
-    submit({ type: 'text', text: utterance.text, ...(utterance.confidence === undefined ? {} : { confidence: utterance.confidence }) });
+    const text = utterance.text.slice(0, MAX_CALLER_TEXT_CHARS);
+    submit({ type: 'text', text, ...(utterance.confidence === undefined ? {} : { confidence: utterance.confidence }) });
   });
   const vad = context.media === null ? undefined : deps.vad.createDetector({ frameMs: 20, mode: 2 });
   const onset = createSpeechOnsetDetector({ frameMs: 20, onsetVoicedMs: options.bargeInOnsetMs, hangoverMs: options.endOfTurnSilenceMs });
@@ -143,7 +161,7 @@ function startVoiceCall(
           speaker: 'agent',
           decode: createChannelDecoder(context.media, 'internal'),
           turns: createTurnDetector({ finalWaitMs: options.finalTranscriptWaitMs }, clock, (utterance) =>
-            submit({ type: 'text', text: utterance.text, speaker: 'agent' }),
+            submit({ type: 'text', text: utterance.text.slice(0, MAX_CALLER_TEXT_CHARS), speaker: 'agent' }),
           ),
         }
       : undefined;
@@ -155,6 +173,11 @@ function startVoiceCall(
 
   let pendingTurns = 0;
   const submit = (input: BotInput): void => {
+    if (pendingTurns >= MAX_PENDING_TURNS) {
+      stats.droppedInputs += 1;
+      if (stats.droppedInputs === 1) logger.warn({ input: input.type, pendingTurns }, 'bot is behind: dropping caller input');
+      return;
+    }
     const receivedAt = clock.now();
     pendingTurns += 1;
     turnChain = turnChain
@@ -206,25 +229,71 @@ function startVoiceCall(
   }
 
   /** Streams one prompt to the sender. False if the caller barged in before it was all queued. */
-  async function say(action: Extract<BotAction, { type: 'say' }>, firstAudio?: { at: number | undefined }): Promise<boolean> {
+  /**
+   * Streams one prompt to the sender. False if the caller barged in (or hung up) first. The first audio
+   * must come within `firstAudioWithinMs`: a throttled or failing synthesis is retried inside that
+   * budget, a silent one is abandoned, so the caller never waits on a stuck speech service.
+   */
+  async function say(
+    action: Extract<BotAction, { type: 'say' }>,
+    firstAudio?: { at: number | undefined },
+    firstAudioWithinMs = options.synthesisFirstAudioTimeoutMs,
+  ): Promise<boolean> {
     const abort = new AbortController();
     prompt = abort;
     const request = { text: action.text, ssml: action.ssml === true, languageCode: language, ...voiceFor(language) };
+    const deadline = clock.now() + firstAudioWithinMs;
     try {
-      for await (const chunk of deps.synthesizer.synthesize(request, AbortSignal.any([abort.signal, hangUp.signal]))) {
-        if (abort.signal.aborted) return false;
-        playback.audioQueued(action.interruptible !== false);
-        controls.sendAudio(chunk);
-        if (firstAudio !== undefined) firstAudio.at ??= clock.now();
+      for (let attempt = 1; ; attempt++) {
+        const attemptAbort = new AbortController();
+        const signal = AbortSignal.any([abort.signal, hangUp.signal, attemptAbort.signal]);
+        const chunks = deps.synthesizer.synthesize(request, signal)[Symbol.asyncIterator]();
+        let first: IteratorResult<Uint8Array>;
+        try {
+          first = await firstChunkBy(chunks, deadline, attemptAbort);
+        } catch (error) {
+          if (abort.signal.aborted || hangUp.signal.aborted) return false;
+          const backoffMs = SYNTHESIS_RETRY_BACKOFF_MS * attempt;
+          if (!isRetryableSynthesis(error) || clock.now() + backoffMs >= deadline) throw error;
+          logger.warn({ attempt, err: toError(error).message }, 'synthesis failed: retrying');
+          await delay(clock, backoffMs, AbortSignal.any([abort.signal, hangUp.signal]));
+          continue;
+        }
+        for (let next = first; !next.done; next = await chunks.next()) {
+          if (abort.signal.aborted) return false;
+          playback.audioQueued(action.interruptible !== false);
+          controls.sendAudio(next.value);
+          if (firstAudio !== undefined) firstAudio.at ??= clock.now();
+        }
+        controls.endOfPrompt();
+        return !abort.signal.aborted;
       }
-      controls.endOfPrompt();
-      return !abort.signal.aborted;
     } catch (error) {
       if (abort.signal.aborted || hangUp.signal.aborted) return false;
       throw new SynthesisFailed(error);
     } finally {
       if (prompt === abort) prompt = undefined;
     }
+  }
+
+  /** The first chunk of a synthesis, or a rejection once `deadline` passes (the attempt is aborted). */
+  function firstChunkBy(chunks: AsyncIterator<Uint8Array>, deadline: number, attempt: AbortController): Promise<IteratorResult<Uint8Array>> {
+    return new Promise((resolve, reject) => {
+      const cancel = clock.setTimer(Math.max(0, deadline - clock.now()), () => {
+        attempt.abort();
+        reject(new AppError('ERR_SPEECH_UNAVAILABLE', 'no synthesized audio in time', { category: 'unavailable' }));
+      });
+      chunks.next().then(
+        (result) => {
+          cancel();
+          resolve(result);
+        },
+        (error: unknown) => {
+          cancel();
+          reject(toError(error));
+        },
+      );
+    });
   }
 
   function voiceFor(lang: string): { voice?: string } {
@@ -338,13 +407,13 @@ function startVoiceCall(
       prompt?.abort();
       controls.cancelAudio();
       playback.stop();
-      if (dependency !== 'synthesizer') {
-        try {
-          await say({ type: 'say', text: options.fallbackPrompt, interruptible: false });
-          await playback.done();
-        } catch (fallbackError) {
-          logger.warn({ err: toError(fallbackError).message }, 'fallback prompt failed');
-        }
+      // After a synthesis failure only a cached fallback prompt can start in time; others get the usual budget.
+      const within = dependency === 'synthesizer' ? FALLBACK_FIRST_AUDIO_MS : options.synthesisFirstAudioTimeoutMs;
+      try {
+        await say({ type: 'say', text: options.fallbackPrompt, interruptible: false }, undefined, within);
+        await playback.done();
+      } catch (fallbackError) {
+        logger.warn({ err: toError(fallbackError).message }, 'fallback prompt failed');
       }
       finish();
     })();

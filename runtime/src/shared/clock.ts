@@ -14,12 +14,16 @@ export interface Clock {
   setTimer(ms: number, fn: () => void): Cancel;
 }
 
+/** The longest delay setTimeout honours (about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** The real clock. The only place in `runtime/src` allowed to touch timers and `Date`. */
 export const systemClock: Clock = {
   now: () => performance.now(),
   epochMs: () => Date.now(),
   setTimer(ms, fn) {
-    const handle = setTimeout(fn, Math.max(0, ms));
+    // setTimeout turns anything above 2^31-1 ms into 1 ms; a longer wait is capped, not a busy loop.
+    const handle = setTimeout(fn, Math.min(MAX_TIMER_MS, Math.max(0, ms)));
     return () => clearTimeout(handle);
   },
 };

@@ -181,6 +181,10 @@ export const ERROR_CODES = {
   ERR_STORE_INTERNAL: { wire: none, description: 'An unexpected session store failure.' },
 
   // Server-side endings
+  ERR_SESSION_OUTBOUND_OVERFLOW: {
+    wire: socketClose,
+    description: 'The client made the server queue more than 64 text messages (e.g. a ping flood); closed with 1008.',
+  },
   ERR_SESSION_SHUTDOWN: {
     wire: protocolError('Server shutting down'),
     description: 'The drain timeout passed while the session was live; it is ended with disconnect.',

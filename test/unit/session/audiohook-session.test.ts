@@ -57,6 +57,7 @@ class FakeSocket implements SessionSocket {
 class DirectWriter implements OutboundWriter {
   readonly backOffs: number[] = [];
   readonly audioAheadMs = 0;
+  readonly queuedTexts = 0;
   closed = false;
 
   constructor(private readonly sink: Parameters<OutboundWriterFactory>[0]) {}

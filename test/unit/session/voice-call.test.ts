@@ -333,13 +333,13 @@ describe('voice call: failures', () => {
     ]);
   });
 
-  it('disconnects with botOutcome error and no fallback prompt when synthesis fails', async () => {
+  it('disconnects with the fallback outcome when synthesis fails, after trying the (cached) fallback prompt', async () => {
     const synthesizer = new FailingSynthesizer();
     const call = await start({ synthesizer });
 
     await call.run(100);
 
-    expect(synthesizer.requests).toEqual([GREETING]);
+    expect(synthesizer.requests).toEqual([GREETING, DEFAULT_CALL_OPTIONS.fallbackPrompt]);
     expect(call.controls.audio).toEqual([]);
     expect(call.controls.disconnects).toEqual([
       expect.objectContaining({ reason: 'completed', outputVariables: { botOutcome: 'fallback', fallbackReason: 'error', failedDependency: 'synthesizer' } }),
