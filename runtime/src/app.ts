@@ -73,7 +73,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     clock,
     logger,
   });
-  const writeQueue = createWriteBehindQueue({ clock, logger: logger.child({ component: 'write-behind' }) });
+  // DynamoDB takes many writes in parallel; 32 in flight keeps a task's queue short at full load.
+  const writeQueue = createWriteBehindQueue({ clock, logger: logger.child({ component: 'write-behind' }), options: { maxConcurrent: 32 } });
   const participantPolicy = {
     mode: config.participantDataPolicy,
     ...(config.participantHashSalt === undefined ? {} : { salt: new TextEncoder().encode(config.participantHashSalt) }),
