@@ -1,14 +1,12 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { authenticateUpgrade } from './auth/authenticate-upgrade.js';
-import { DEVELOPMENT_API_KEY, DEVELOPMENT_CLIENT_SECRET_BASE64, parseApiKeyMap } from './auth/api-key-map.js';
 import { createNonceReplayCache } from './auth/nonce-replay-cache.js';
 import type { KeyStore } from './auth/ports.js';
-import { createSecretsManagerKeyStore } from './auth/secrets-manager-key-store.js';
-import { createStaticKeyStore } from './auth/static-key-store.js';
 import { createPacedSender } from './audio/paced-sender.js';
 import { loadVadEngine } from './audio/vad.js';
 import { loadBots, type BotRegistry } from './bot/bot-definitions.js';
 import { createCallRecorderFactory } from './compose-call-recorder.js';
+import { composeKeyStore } from './compose-keys.js';
 import { composeSpeech, type SpeechServices } from './compose-speech.js';
 import { composeStore, type ComposedStore } from './compose-store.js';
 import { createDataActionHttpHandler } from './data-action/node-http-handler.js';
@@ -57,7 +55,7 @@ export interface AppDeps {
  */
 export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { clock, logger } = deps;
-  const keys = createKeyStore(config, deps);
+  const keys = composeKeyStore(config, { ...deps, developmentKeys: 'allowed' });
   await keys.start();
   const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, { clock });
   logger.info({ connectorIds: bots.connectorIds }, 'bots loaded');
@@ -207,27 +205,3 @@ function supportedLanguages(bots: BotRegistry): string[] {
   return [...new Set(languages)].sort();
 }
 
-function createKeyStore(config: Config, deps: AppDeps): KeyStore {
-  if (config.apiKeysSecretId !== undefined) {
-    return createSecretsManagerKeyStore({
-      client: deps.secretsManager ?? new SecretsManagerClient(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
-      secretId: config.apiKeysSecretId,
-      refreshMs: config.apiKeysRefreshMs,
-      clock: deps.clock,
-      logger: deps.logger,
-    });
-  }
-  if (config.apiKeysJson !== undefined) {
-    const parsed = parseApiKeyMap(config.apiKeysJson);
-    if (!parsed.ok) throw new Error(`AUDIOHOOK_API_KEYS: ${parsed.error.detail ?? parsed.error.code}`);
-    return createStaticKeyStore(parsed.value);
-  }
-  // Only reachable outside production (the config schema refuses production without keys).
-  deps.logger.warn(
-    { developmentApiKey: DEVELOPMENT_API_KEY, developmentClientSecret: DEVELOPMENT_CLIENT_SECRET_BASE64 },
-    'no API keys configured: using the public development key pair; never expose this server',
-  );
-  const devKeys = parseApiKeyMap(JSON.stringify({ [DEVELOPMENT_API_KEY]: DEVELOPMENT_CLIENT_SECRET_BASE64 }));
-  if (!devKeys.ok) throw new Error('development key pair is invalid');
-  return createStaticKeyStore(devKeys.value);
-}

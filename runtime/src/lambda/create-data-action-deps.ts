@@ -1,10 +1,7 @@
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { parseApiKeyMap } from '../auth/api-key-map.js';
-import type { KeyStore } from '../auth/ports.js';
-import { createSecretsManagerKeyStore } from '../auth/secrets-manager-key-store.js';
-import { createStaticKeyStore } from '../auth/static-key-store.js';
 import { loadBots } from '../bot/bot-definitions.js';
+import { composeKeyStore } from '../compose-keys.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -32,7 +29,7 @@ export async function createDataActionDeps(config: Config, deps: ColdStartDeps):
   const { clock, logger } = deps;
   if (config.sessionTableName === undefined) throw new Error('SESSION_TABLE_NAME must be set for the Data Action Lambda');
   const region = config.awsRegion === undefined ? {} : { region: config.awsRegion };
-  const keys = createKeyStore(config, deps, region);
+  const keys = composeKeyStore(config, { ...deps, developmentKeys: 'refused' });
   await keys.start();
   const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, { clock });
   // Fail fast so API Gateway's 30 s limit is never what ends a turn.
@@ -54,21 +51,3 @@ export async function createDataActionDeps(config: Config, deps: ColdStartDeps):
   };
 }
 
-function createKeyStore(config: Config, deps: ColdStartDeps, region: { region?: string }): KeyStore {
-  if (config.apiKeysSecretId !== undefined) {
-    return createSecretsManagerKeyStore({
-      client: deps.secretsManager ?? new SecretsManagerClient(region),
-      secretId: config.apiKeysSecretId,
-      refreshMs: config.apiKeysRefreshMs,
-      clock: deps.clock,
-      logger: deps.logger,
-    });
-  }
-  if (config.apiKeysJson !== undefined) {
-    const parsed = parseApiKeyMap(config.apiKeysJson);
-    if (!parsed.ok) throw new Error(`AUDIOHOOK_API_KEYS: ${parsed.error.detail ?? parsed.error.code}`);
-    return createStaticKeyStore(parsed.value);
-  }
-  // Unlike the local server there is no development key: a Lambda is always reachable from the internet.
-  throw new Error('API_KEYS_SECRET_ID (or AUDIOHOOK_API_KEYS) must be set for the Data Action Lambda');
-}

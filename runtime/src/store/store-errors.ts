@@ -1,3 +1,4 @@
+import { classifyAwsError } from '../shared/aws-error-category.js';
 import { AppError, toError, type FailureCategory } from '../shared/errors.js';
 import { STORE_CONFLICT } from './ports.js';
 
@@ -17,8 +18,8 @@ export const STORE_ERROR_CODES = {
 /** One of the {@link STORE_ERROR_CODES}. */
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[keyof typeof STORE_ERROR_CODES];
 
-// A Map, not an object literal: exception names are data, and 'constructor' must not hit the prototype.
-const CATEGORY_BY_NAME: ReadonlyMap<string, FailureCategory> = new Map([
+// The classifier looks names up with Object.hasOwn, so 'constructor' cannot hit the prototype.
+const DYNAMODB_ERRORS: Readonly<Record<string, FailureCategory>> = Object.fromEntries<FailureCategory>([
   ['AccessDeniedException', 'auth'],
   ['UnrecognizedClientException', 'auth'],
   ['InvalidSignatureException', 'auth'],
@@ -41,32 +42,9 @@ const CATEGORY_BY_NAME: ReadonlyMap<string, FailureCategory> = new Map([
   ['SerializationException', 'invalidRequest'],
 ]);
 
-/** Node socket error codes: the connection, not the request, failed (e.g. dynalite or DynamoDB unreachable). */
-const NETWORK_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-interface SdkErrorShape {
-  readonly name?: unknown;
-  readonly code?: unknown;
-  readonly $fault?: unknown;
-  readonly $metadata?: { readonly httpStatusCode?: unknown };
-}
-
 /** Classifies a thrown DynamoDB SDK (or transport) error into a failure category. */
 export function classifyDynamoDbError(error: unknown): FailureCategory {
-  if (typeof error !== 'object' || error === null) return 'internal';
-  const shape = error as SdkErrorShape;
-  const byName = typeof shape.name === 'string' ? CATEGORY_BY_NAME.get(shape.name) : undefined;
-  if (byName !== undefined) return byName;
-  if (typeof shape.code === 'string' && NETWORK_ERROR_CODES.has(shape.code)) return 'unavailable';
-  const status = shape.$metadata?.httpStatusCode;
-  if (typeof status === 'number') {
-    if (status === 401 || status === 403) return 'auth';
-    if (status === 429) return 'throttled';
-    if (status >= 500) return 'unavailable';
-    if (status >= 400) return 'invalidRequest';
-  }
-  if (shape.$fault === 'server') return 'unavailable';
-  return 'internal';
+  return classifyAwsError(error, DYNAMODB_ERRORS);
 }
 
 /** Wraps an SDK error in the AppError that crosses the port; the SDK error stays as `cause`. */

@@ -18,6 +18,24 @@ const DEAD_AIR_BOUND_MS = 2_000;
 
 const FALLBACK_VARIABLES = { botOutcome: 'fallback', fallbackReason: 'error', failedDependency: 'synthesizer' };
 
+/** Opens a call, waits for the greeting to play, keys a digit; returns when the digit was sent. */
+async function keyAfterGreeting(server: TestServer, digit: string): Promise<{ client: GenesysClient; keyedAt: number }> {
+  const client = await server.connect();
+  await client.open();
+  await eventually(() => client.audio.length > 0, 5_000);
+  await eventually(() => !client.playing, 10_000);
+  const keyedAt = performance.now();
+  client.dtmf(digit);
+  return { client, keyedAt };
+}
+
+/** When the caller next heard something (audio) or was handed back (disconnect) after `since`. */
+function nextSignOfLife(client: GenesysClient, since: number): number | undefined {
+  const audio = client.audioTimes.find((t) => t > since);
+  const disconnect = client.receivedTimes.find((t, i) => t > since && client.received[i]?.type === 'disconnect');
+  return [audio, disconnect].filter((t) => t !== undefined).sort((a, b) => a - b)[0];
+}
+
 /**
  * Polly failures, injected behind the synthesizer port (errors made by the Polly adapter's own
  * mapping), under the production decorators (sentence pipeline and prompt cache), during whole calls
@@ -38,27 +56,9 @@ describe('synthesizer (Polly) faults during a call', () => {
   /** The no-match reprompt of the default bot (either of its sentences), which follows key 9. */
   const isReprompt = (request: SynthesisRequest): boolean => !request.text.startsWith('Hello');
 
-  /** Opens a call, waits for the greeting to play, keys a digit; returns when the digit was sent. */
-  async function keyAfterGreeting(digit: string): Promise<{ client: GenesysClient; keyedAt: number }> {
-    const client = await server.connect();
-    await client.open();
-    await eventually(() => client.audio.length > 0, 5_000);
-    await eventually(() => !client.playing, 10_000);
-    const keyedAt = performance.now();
-    client.dtmf(digit);
-    return { client, keyedAt };
-  }
-
-  /** When the caller next heard something (audio) or was handed back (disconnect) after `since`. */
-  function nextSignOfLife(client: GenesysClient, since: number): number | undefined {
-    const audio = client.audioTimes.find((t) => t > since);
-    const disconnect = client.receivedTimes.find((t, i) => t > since && client.received[i]?.type === 'disconnect');
-    return [audio, disconnect].filter((t) => t !== undefined).sort((a, b) => a - b)[0];
-  }
-
   it('hands the call back with failedDependency=synthesizer within the dead-air bound when Polly throttles a reply', async () => {
     faulty.plan = (request) => (isReprompt(request) ? { kind: 'error', error: pollyFaults.throttled } : undefined);
-    const { client, keyedAt } = await keyAfterGreeting('9');
+    const { client, keyedAt } = await keyAfterGreeting(server, '9');
     const disconnect = await client.waitFor('disconnect', 5_000);
     await client.closed;
     expect(disconnect.parameters).toEqual({ reason: 'completed', outputVariables: FALLBACK_VARIABLES });
@@ -81,7 +81,7 @@ describe('synthesizer (Polly) faults during a call', () => {
 
   it('abandons a synthesis that never answers when the caller hangs up', async () => {
     faulty.plan = (request) => (isReprompt(request) ? { kind: 'hang' } : undefined);
-    const { client } = await keyAfterGreeting('9');
+    const { client } = await keyAfterGreeting(server, '9');
     await eventually(() => faulty.hangingRequests > 0, 2_000);
     expect((await client.close()).type).toBe('closed');
     await eventually(() => faulty.hangingRequests === 0 && server.app.server.activeSessions === 0, 2_000);
@@ -90,7 +90,7 @@ describe('synthesizer (Polly) faults during a call', () => {
   // A synthesis that has produced no audio within SYNTHESIS_TIMEOUT_MS is abandoned and the call degrades.
   it('hands the call back within the dead-air bound when Polly does not answer', async () => {
     faulty.plan = (request) => (isReprompt(request) ? { kind: 'hang' } : undefined);
-    const { client, keyedAt } = await keyAfterGreeting('9');
+    const { client, keyedAt } = await keyAfterGreeting(server, '9');
     try {
       // The bound is on silence: the (cached) fallback prompt plays before the hand-back.
       const disconnect = await client.waitFor('disconnect', DEAD_AIR_BOUND_MS + 3_000);
@@ -105,7 +105,7 @@ describe('synthesizer (Polly) faults during a call', () => {
   // speech service is what failed.
   it('plays a cached or offline fallback prompt before handing back when Polly fails', async () => {
     faulty.plan = (request) => (isReprompt(request) ? { kind: 'error', error: pollyFaults.serviceFailure } : undefined);
-    const { client, keyedAt } = await keyAfterGreeting('9');
+    const { client, keyedAt } = await keyAfterGreeting(server, '9');
     const disconnect = await client.waitFor('disconnect', 5_000);
     const disconnectAt = client.receivedTimes[client.received.indexOf(disconnect)]!;
     const heard = client.audio.filter((_chunk, i) => client.audioTimes[i]! > keyedAt && client.audioTimes[i]! < disconnectAt);
@@ -122,27 +122,12 @@ describe('synthesizer (Polly) throttling that clears', () => {
   });
   afterAll(async () => server.close());
   const isReprompt = (request: SynthesisRequest): boolean => !request.text.startsWith('Hello') && !request.text.startsWith("I'm sorry");
-  async function keyAfterGreeting(digit: string): Promise<{ client: GenesysClient; keyedAt: number }> {
-    const client = await server.connect();
-    await client.open();
-    await eventually(() => client.audio.length > 0, 5_000);
-    await eventually(() => !client.playing, 10_000);
-    const keyedAt = performance.now();
-    client.dtmf(digit);
-    return { client, keyedAt };
-  }
-  function nextSignOfLife(client: GenesysClient, since: number): number | undefined {
-    const audio = client.audioTimes.find((t) => t > since);
-    const disconnect = client.receivedTimes.find((t, i) => t > since && client.received[i]?.type === 'disconnect');
-    return [audio, disconnect].filter((t) => t !== undefined).sort((a, b) => a - b)[0];
-  }
-
   // Polly neural allows 8 TPS per account: a throttled or unavailable synthesis is retried with a
   // short back-off within the dead-air bound before the call is degraded.
   it('retries a throttled synthesis so that one ThrottlingException does not end the call', async () => {
     let throttled = 0;
     faulty.plan = (request) => (isReprompt(request) && throttled++ === 0 ? { kind: 'error', error: pollyFaults.throttled } : undefined);
-    const { client, keyedAt } = await keyAfterGreeting('9');
+    const { client, keyedAt } = await keyAfterGreeting(server, '9');
     await eventually(() => nextSignOfLife(client, keyedAt) !== undefined, DEAD_AIR_BOUND_MS + 1_000);
     expect(client.received.map((m) => m.type)).not.toContain('disconnect');
     await eventually(() => !client.playing, 10_000);
