@@ -29,11 +29,13 @@ export interface TestServer {
 
 /**
  * Starts the real application (config loader, key store, bot catalog, server, paced writer) on
- * 127.0.0.1, port 0, with test keys and short timeouts. Logs are captured, not printed.
+ * 127.0.0.1, port 0, with test keys and short timeouts. Logs are captured, not printed. `inject`
+ * replaces adapters at their boundary: speech doubles, a mocked Secrets Manager client, the clock.
+ * `AUDIOHOOK_API_KEYS: ''` in `env` removes the test keys (to use API_KEYS_SECRET_ID).
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  inject: Pick<AppDeps, 'speech'> = {},
+  inject: Partial<Pick<AppDeps, 'speech' | 'secretsManager' | 'clock'>> = {},
 ): Promise<TestServer> {
   // Each server gets its own embedded table: LevelDB allows one process-wide owner per folder.
   const dataDir = mkdtempSync(join(tmpdir(), 'voice-bot-data-'));
@@ -72,7 +74,7 @@ export async function startTestServer(
     async close() {
       if (closed) return;
       closed = true;
-      await app.server.drain(0);
+      if (!app.server.draining) await app.server.drain(0);
       await app.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
