@@ -50,6 +50,7 @@ function summary(): BenchSummary {
     serverLog: { byLevel: {}, top: [] },
     storeRequests: {},
     profile: null,
+    allocation: null,
   };
   const modes = { bot };
   return {
