@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { authenticateUpgrade } from './auth/authenticate-upgrade.js';
 import { createNonceReplayCache } from './auth/nonce-replay-cache.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
   readonly defaultBotsDir: string;
   /** Injected in tests; built here otherwise (one client per process). */
   readonly secretsManager?: SecretsManagerClient;
+  /** Injected in tests (a client for a local DynamoDB-compatible server); built here otherwise. */
+  readonly dynamoDb?: DynamoDBClient;
   /** Injected in tests and the benchmark; chosen from the environment otherwise (AWS or offline). */
   readonly speech?: SpeechServices;
   /** Where embedded-metric-format lines go; absent = metrics are not published. */
@@ -68,6 +71,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     retentionDays: config.sessionTtlDays,
     localDataDir: config.localDataDir,
     ...(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
+    ...(deps.dynamoDb === undefined ? {} : { client: deps.dynamoDb }),
     clock,
     logger,
   });
