@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 describe('graceful drain', () => {
   it('refuses new sessions with 503 and reports draining on /health while live calls finish on their own', async () => {
     const server = await startTestServer();
-    const live = await server.connect();
+    const live = await server.connect({ path: '/audiohook/listen' });
     await live.open();
     const drained = server.app.server.drain(10_000);
 

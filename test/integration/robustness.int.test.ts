@@ -2,6 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertServerStillWorks, eventually, startTestServer, type TestServer } from '../support/test-server.js';
 
 const FRAME = new Uint8Array(1600).fill(0xff);
+/**
+ * These tests are about the protocol session, so they talk to the listen-only bot: a bot that greets
+ * would add its own audio, playback events and barge-ins to the exchange under test.
+ */
+const LISTEN = '/audiohook/listen';
 
 describe('bad input over a real WebSocket: a defined outcome, and the server keeps serving', () => {
   let server: TestServer;
@@ -22,7 +27,7 @@ describe('bad input over a real WebSocket: a defined outcome, and the server kee
   }
 
   it('ends a session with disconnect error on a text message over 65535 characters', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     await client.open();
     const pending = disconnectInfo(client);
     client.sendRaw(JSON.stringify({ padding: 'x'.repeat(70_000) }));
@@ -30,7 +35,7 @@ describe('bad input over a real WebSocket: a defined outcome, and the server kee
   });
 
   it('closes the socket with 1009 on a frame above the transport limit', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     await client.open();
     client.sendRaw('x'.repeat(300 * 1024));
     expect((await client.closed).code).toBe(1009);
@@ -38,7 +43,7 @@ describe('bad input over a real WebSocket: a defined outcome, and the server kee
   });
 
   it('ends a session with disconnect error on text that is not JSON', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     await client.open();
     const pending = disconnectInfo(client);
     client.sendRaw('{not json');
@@ -46,7 +51,7 @@ describe('bad input over a real WebSocket: a defined outcome, and the server kee
   });
 
   it('ends a session with disconnect error on audio before opened', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     const pending = disconnectInfo(client);
     client.sendAudio(FRAME);
     expect(await pending).toEqual({ reason: 'error', info: 'Unexpected audio' });
@@ -54,7 +59,7 @@ describe('bad input over a real WebSocket: a defined outcome, and the server kee
   });
 
   it('drops audio sent while paused and keeps the session', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     await client.open();
     client.send('paused', {});
     client.sendAudio(FRAME);
@@ -68,7 +73,7 @@ describe('bad input over a real WebSocket: a defined outcome, and the server kee
   });
 
   it('ends a session with disconnect error on a frame that is not a whole number of samples', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     await client.open({ media: [{ type: 'audio', format: 'L16', channels: ['external'], rate: 8000 }] });
     const pending = disconnectInfo(client);
     client.sendAudio(new Uint8Array(3));
@@ -76,7 +81,7 @@ describe('bad input over a real WebSocket: a defined outcome, and the server kee
   });
 
   it('ignores a well-formed message of an unknown type and keeps the session', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     await client.open();
     client.send('telepathy', { thought: 'hello' });
     await client.ping();
@@ -85,7 +90,7 @@ describe('bad input over a real WebSocket: a defined outcome, and the server kee
   });
 
   it('ends a session with disconnect error on a seq gap', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     await client.open();
     const pending = disconnectInfo(client);
     client.sendRaw(JSON.stringify({ version: '2', id: client.sessionId, type: 'ping', seq: 7, serverseq: 1, position: 'PT0S', parameters: {} }));
@@ -93,7 +98,7 @@ describe('bad input over a real WebSocket: a defined outcome, and the server kee
   });
 
   it('ends a session with disconnect error on a message for another session id', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     await client.open();
     const pending = disconnectInfo(client);
     client.sendRaw(JSON.stringify({ version: '2', id: '11111111-2222-4333-8444-555555555555', type: 'ping', seq: 2, serverseq: 1, position: 'PT0S', parameters: {} }));
@@ -101,14 +106,14 @@ describe('bad input over a real WebSocket: a defined outcome, and the server kee
   });
 
   it('asks a client that never sends open to disconnect, then closes the socket if it does not answer', async () => {
-    const client = await server.connect({ autoCloseOnDisconnect: false });
+    const client = await server.connect({ path: LISTEN, autoCloseOnDisconnect: false });
     const disconnect = await client.waitFor('disconnect');
     expect(disconnect).toMatchObject({ seq: 1, parameters: { reason: 'error', info: 'Open timeout' } });
     expect((await client.closed).code).toBe(1008);
   });
 
   it('ends the session of a client that vanishes mid-call', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     await client.open();
     client.sendAudio(FRAME);
     client.drop();
@@ -118,7 +123,7 @@ describe('bad input over a real WebSocket: a defined outcome, and the server kee
   });
 
   it('closes the socket of a client that goes silent for the idle timeout', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     await client.open();
     expect((await client.closed).code).toBe(1001);
   });

@@ -3,6 +3,11 @@ import { PCMU_MONO_OFFER } from '../../runtime/tools/simulator/genesys-client.js
 import { assertServerStillWorks, eventually, startTestServer, type TestServer } from '../support/test-server.js';
 
 const FRAME = new Uint8Array(1600).fill(0xff);
+/**
+ * These tests are about the protocol session, so they talk to the listen-only bot: a bot that greets
+ * would add its own audio, playback events and barge-ins to the exchange under test.
+ */
+const LISTEN = '/audiohook/listen';
 
 describe('AudioHook session over a real WebSocket', () => {
   let server: TestServer;
@@ -12,7 +17,7 @@ describe('AudioHook session over a real WebSocket', () => {
   afterAll(async () => server.close());
 
   it('runs a whole call: open, audio, ping, dtmf, playback events, pause and resume, update, close', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     await client.open({ language: 'en-US', inputVariables: { customerName: 'Ada' } });
     for (let i = 0; i < 5; i++) client.sendAudio(FRAME);
     expect(await client.ping()).toBeGreaterThanOrEqual(0);
@@ -34,7 +39,7 @@ describe('AudioHook session over a real WebSocket', () => {
   });
 
   it('answers every ping with a pong whose clientseq is the ping seq', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     await client.open();
     for (let i = 0; i < 3; i++) await client.ping();
     await client.close();
@@ -44,7 +49,7 @@ describe('AudioHook session over a real WebSocket', () => {
   });
 
   it('completes a connection probe with no media and allocates no call', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     const opened = await client.openProbe();
     expect(opened).toMatchObject({ type: 'opened', parameters: { media: [] } });
     await client.close();
@@ -54,7 +59,7 @@ describe('AudioHook session over a real WebSocket', () => {
   });
 
   it('selects the first processable media offer, copied exactly', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     const stereoInverted = { type: 'audio', format: 'PCMU', channels: ['internal', 'external'], rate: 8000 };
     const opened = await client.open({ media: [{ ...PCMU_MONO_OFFER, rate: 16000 }, stereoInverted, PCMU_MONO_OFFER] });
     expect(opened.parameters).toEqual({ startPaused: false, media: [stereoInverted] });
@@ -62,14 +67,14 @@ describe('AudioHook session over a real WebSocket', () => {
   });
 
   it('returns supportedLanguages in opened only when the client asks for them', async () => {
-    const asking = await server.connect();
+    const asking = await server.connect({ path: LISTEN });
     const opened = await asking.open({ supportedLanguages: true });
     expect(opened.parameters).toHaveProperty('supportedLanguages');
     await asking.close();
   });
 
   it('keeps the session after a client error message and ends normally', async () => {
-    const client = await server.connect();
+    const client = await server.connect({ path: LISTEN });
     await client.open();
     client.send('error', { code: 429, message: 'Too many requests', retryAfter: 'PT1S' });
     await client.ping();
@@ -77,8 +82,8 @@ describe('AudioHook session over a real WebSocket', () => {
   });
 
   it('reports the number of live sessions on /health and 0 once callers hang up', async () => {
-    const a = await server.connect();
-    const b = await server.connect();
+    const a = await server.connect({ path: LISTEN });
+    const b = await server.connect({ path: LISTEN });
     await a.open();
     await b.open();
     const health = (await (await fetch(`http://127.0.0.1:${server.port}/health`)).json()) as { activeSessions: number };
