@@ -1,6 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { signRequest } from '../../runtime/src/auth/http-signature/sign.js';
+import { genesysUpgradeHeaders } from '../../runtime/tools/simulator/genesys-headers.js';
 
 /** Server message types AudioHook v2 defines (§3.2); anything else from the server is a violation. */
 const SERVER_TYPES = new Set(['opened', 'pong', 'closed', 'disconnect', 'event', 'pause', 'resume', 'updated', 'reconnect']);
@@ -52,28 +51,14 @@ export class FuzzClient {
   /** Opens a signed upgrade with fresh ids. Rejects if the server refuses it. */
   static connect(url: string, key: { readonly apiKey: string; readonly clientSecret: string }): Promise<FuzzClient> {
     const target = new URL(url);
-    const ids = { organizationId: randomUUID(), sessionId: randomUUID(), correlationId: randomUUID() };
-    const created = Math.floor(Date.now() / 1000);
-    const signed = signRequest({
+    const { ids, headers } = genesysUpgradeHeaders({
       requestTarget: target.pathname + target.search,
       authority: target.host,
-      ...ids,
-      apiKey: key.apiKey,
-      clientSecret: Buffer.from(key.clientSecret, 'base64'),
-      nonce: randomBytes(18).toString('base64'),
-      createdSec: created,
-      expiresSec: created + 30,
+      ...key,
     });
     const ws = new WebSocket(target, {
       perMessageDeflate: false,
-      headers: {
-        'Audiohook-Organization-Id': ids.organizationId,
-        'Audiohook-Session-Id': ids.sessionId,
-        'Audiohook-Correlation-Id': ids.correlationId,
-        'X-API-KEY': key.apiKey,
-        Signature: signed.signature,
-        'Signature-Input': signed.signatureInput,
-      },
+      headers: Object.fromEntries(headers),
     });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new FuzzClient(ws, ids)));

@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import fc from 'fast-check';
-import { signRequest } from '../../runtime/src/auth/http-signature/sign.js';
+import { genesysUpgradeHeaders } from '../../runtime/tools/simulator/genesys-headers.js';
 
 /**
  * Raw HTTP upgrade requests over a TCP socket (no WebSocket library in the way, so any header bytes
@@ -39,27 +39,8 @@ export function signedGenesysHeaders(
   path: string,
   key: { readonly apiKey: string; readonly clientSecret: string },
 ): [string, string][] {
-  const ids = { organizationId: randomUUID(), sessionId: randomUUID(), correlationId: randomUUID() };
-  const created = Math.floor(Date.now() / 1000);
-  const signed = signRequest({
-    requestTarget: path,
-    authority: `127.0.0.1:${port}`,
-    ...ids,
-    apiKey: key.apiKey,
-    clientSecret: Buffer.from(key.clientSecret, 'base64'),
-    nonce: randomBytes(18).toString('base64'),
-    createdSec: created,
-    expiresSec: created + 30,
-  });
-  return [
-    ...handshakeHeaders(port),
-    ['Audiohook-Organization-Id', ids.organizationId],
-    ['Audiohook-Session-Id', ids.sessionId],
-    ['Audiohook-Correlation-Id', ids.correlationId],
-    ['X-API-KEY', key.apiKey],
-    ['Signature', signed.signature],
-    ['Signature-Input', signed.signatureInput],
-  ];
+  const { headers } = genesysUpgradeHeaders({ requestTarget: path, authority: `127.0.0.1:${port}`, ...key });
+  return [...handshakeHeaders(port), ...headers];
 }
 
 /**

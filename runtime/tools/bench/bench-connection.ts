@@ -1,8 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { signRequest } from '../../src/auth/http-signature/sign.js';
 import { formatDuration, type ServerMessage } from '../../src/protocol/index.js';
 import type { SendRecord } from '../../../test/support/genesys-rate-checker.js';
+import { genesysUpgradeHeaders } from '../simulator/genesys-headers.js';
 import { BENCH_KEY, FRAME_MS } from './bench-constants.js';
 
 /**
@@ -60,27 +60,13 @@ export class BenchConnection {
   /** Opens a signed WebSocket as Genesys does. */
   static connect(url: string, listener: ConnectionListener): Promise<BenchConnection> {
     const target = new URL(url);
-    const ids = { organizationId: randomUUID(), sessionId: randomUUID(), correlationId: randomUUID() };
-    const created = Math.floor(Date.now() / 1000);
-    const signed = signRequest({
+    const { ids, headers: headerList } = genesysUpgradeHeaders({
       requestTarget: target.pathname + target.search,
       authority: target.host,
-      ...ids,
       apiKey: BENCH_KEY.apiKey,
-      clientSecret: Buffer.from(BENCH_KEY.clientSecret, 'base64'),
-      nonce: randomBytes(18).toString('base64'),
-      createdSec: created,
-      expiresSec: created + 30,
+      clientSecret: BENCH_KEY.clientSecret,
     });
-    const headers = {
-      'User-Agent': 'GenesysCloud-AudioHook-Client',
-      'Audiohook-Organization-Id': ids.organizationId,
-      'Audiohook-Session-Id': ids.sessionId,
-      'Audiohook-Correlation-Id': ids.correlationId,
-      'X-API-KEY': BENCH_KEY.apiKey,
-      Signature: signed.signature,
-      'Signature-Input': signed.signatureInput,
-    };
+    const headers = Object.fromEntries(headerList);
     const ws = new WebSocket(target, { headers, perMessageDeflate: false, handshakeTimeout: 10_000 });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new BenchConnection(ws, ids.sessionId, ids.organizationId, listener)));

@@ -1,8 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { signRequest } from '../../src/auth/http-signature/sign.js';
 import { NULL_UUID, formatDuration } from '../../src/protocol/index.js';
 import type { MediaOffer, ServerMessage } from '../../src/protocol/index.js';
+import { genesysUpgradeHeaders } from './genesys-headers.js';
 
 /**
  * A client that behaves like Genesys Cloud's Audio Connector: signed upgrade, `open` with media
@@ -110,35 +110,21 @@ export class GenesysClient {
   /** Opens the WebSocket with Genesys's headers and signature. Rejects with UpgradeRefusedError on an HTTP answer. */
   static connect(options: GenesysClientOptions): Promise<GenesysClient> {
     const url = new URL(options.url);
-    const ids = {
-      organizationId: options.organizationId ?? randomUUID(),
-      sessionId: options.sessionId ?? randomUUID(),
-      correlationId: options.correlationId ?? randomUUID(),
-    };
-    const headers: Record<string, string> = {
-      'User-Agent': 'GenesysCloud-AudioHook-Client',
-      'Audiohook-Organization-Id': ids.organizationId,
-      'Audiohook-Session-Id': ids.sessionId,
-      'Audiohook-Correlation-Id': ids.correlationId,
-      'X-API-KEY': options.apiKey,
-    };
-    if (options.clientSecret !== undefined && options.clientSecret !== '') {
-      const created = options.signatureCreatedSec ?? Math.floor(Date.now() / 1000);
-      const signed = signRequest({
-        requestTarget: options.signAs?.requestTarget ?? url.pathname + url.search,
-        authority: options.signAs?.authority ?? url.host,
-        organizationId: ids.organizationId,
-        sessionId: ids.sessionId,
-        correlationId: ids.correlationId,
-        apiKey: options.apiKey,
-        clientSecret: Buffer.from(options.clientSecret, 'base64'),
-        nonce: options.nonce ?? randomBytes(18).toString('base64'),
-        createdSec: created,
-        expiresSec: created + 30,
-      });
-      headers.Signature = signed.signature;
-      headers['Signature-Input'] = signed.signatureInput;
-    }
+    const upgrade = genesysUpgradeHeaders({
+      requestTarget: options.signAs?.requestTarget ?? url.pathname + url.search,
+      authority: options.signAs?.authority ?? url.host,
+      apiKey: options.apiKey,
+      ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
+      ids: {
+        ...(options.organizationId === undefined ? {} : { organizationId: options.organizationId }),
+        ...(options.sessionId === undefined ? {} : { sessionId: options.sessionId }),
+        ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
+      },
+      ...(options.signatureCreatedSec === undefined ? {} : { createdSec: options.signatureCreatedSec }),
+      ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+    });
+    const ids = upgrade.ids;
+    const headers: Record<string, string> = Object.fromEntries(upgrade.headers);
     Object.assign(headers, options.headers);
     const ws = new WebSocket(url, { headers, perMessageDeflate: false });
     return new Promise((resolve, reject) => {
