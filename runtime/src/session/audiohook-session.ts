@@ -5,6 +5,7 @@ import { ERROR_CODES } from '../shared/error-codes.js';
 import { toError, type Problem } from '../shared/errors.js';
 import {
   WS_CLOSE,
+  canSendAudio,
   createSession,
   step,
   type Effect,
@@ -83,7 +84,7 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
   const writer = deps.createWriter({
     sendText: (text) => socket.sendText(text),
     sendBinary: (bytes) => {
-      if (state.phase === 'active' && state.media !== null) socket.sendBinary(bytes);
+      if (canSendAudio(state)) socket.sendBinary(bytes);
     },
     get bufferedBytes() {
       return socket.bufferedBytes;
@@ -262,11 +263,9 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
     run({ kind: 'command', command: c });
   }
 
-  const audioAllowed = (): boolean => state.phase === 'active' && state.media !== null;
-
   const controls: CallControls = {
     sendAudio: (pcmu) => {
-      if (audioAllowed()) writer.enqueueAudio(pcmu);
+      if (canSendAudio(state)) writer.enqueueAudio(pcmu);
     },
     endOfPrompt: () => writer.endOfPrompt(),
     cancelAudio: () => writer.cancelAudio().droppedBytes,

@@ -214,10 +214,9 @@ function startVoiceCall(
     if (!bot.listenOnly && !onset.speaking) armNoInput();
   }
 
-  function apply(action: Exclude<BotAction, { type: 'say' }>): void {
+  /** The actions that change call state; prompts and digit collection are handled by runTurn. */
+  function apply(action: Exclude<BotAction, { type: 'say' | 'collectDigits' }>): void {
     switch (action.type) {
-      case 'collectDigits':
-        return digits.collect(action);
       case 'setOutputVariables':
         Object.assign(outputVariables, action.variables);
         return;
