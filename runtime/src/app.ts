@@ -123,6 +123,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         clock,
         logger,
         resumeTimeoutMs: 300,
+        conversationWriteIntervalMs: config.conversationWriteIntervalMs,
       }),
       options: {
         endOfTurnSilenceMs: config.endOfTurnSilenceMs,

@@ -1,8 +1,8 @@
-import type { Clock } from './shared/clock.js';
+import type { Cancel, Clock } from './shared/clock.js';
 import { toError } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
-import type { CallRecorderFactory } from './session/call-recorder.js';
-import { nextConversationState } from './store/conversation-update.js';
+import type { CallRecorder, CallRecorderFactory } from './session/call-recorder.js';
+import { nextConversationState, type ConversationTurn } from './store/conversation-update.js';
 import { toStoredParticipant, type ParticipantPolicy } from './store/participant-policy.js';
 import type { ConversationState, SessionRecord, SessionStore } from './store/ports.js';
 import type { SessionWriter } from './store/session-writer.js';
@@ -15,16 +15,36 @@ export interface CallRecorderDeps {
   readonly logger: Logger;
   /** How long a call's greeting may wait for its stored conversation. */
   readonly resumeTimeoutMs: number;
+  /**
+   * Conversation state is written at most once per this interval during a call (the most a crashed
+   * task can lose); a turn that ends the conversation, and the end of the call, write at once.
+   * 0 writes after every turn.
+   */
+  readonly conversationWriteIntervalMs: number;
+}
+
+/** Turns taken since the last write, folded into one: latest bot state, outputs merged, `ended` sticky. */
+function fold(earlier: ConversationTurn | undefined, turn: Parameters<CallRecorder['turnTaken']>[0]): ConversationTurn {
+  return {
+    botState: turn.botState,
+    outputVariables: { ...earlier?.outputVariables, ...turn.outputVariables },
+    ended: (earlier?.ended ?? false) || turn.ended,
+    language: turn.language,
+    turns: (earlier?.turns ?? 0) + 1,
+  };
 }
 
 /**
  * Records voice calls in the session store: a session record at open (participant data under the
- * configured policy), the shared conversation state after every turn, the outcome at the end. Writes
- * go through the write-behind queue; the one read (resume) gives up after `resumeTimeoutMs`, so a slow
+ * configured policy), the shared conversation state as checkpoints during the call, the outcome at
+ * the end. Each DynamoDB write costs CPU and allocations, and a listen-only bot takes a turn per
+ * utterance, so turns are folded into at most one write per `conversationWriteIntervalMs`. Writes go
+ * through the write-behind queue; the one read (resume) gives up after `resumeTimeoutMs`, so a slow
  * or absent DynamoDB never holds a call.
  */
 export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderFactory {
   const { store, writer, clock } = deps;
+  const intervalMs = deps.conversationWriteIntervalMs;
   return (call) => {
     const logger = deps.logger.child({ component: 'call-recorder' });
     const seed = {
@@ -48,6 +68,23 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
       startedAtMs: clock.epochMs(),
     };
     writer.createSession(record);
+
+    // Checkpointing: turns not yet written, when the last write went out (monotonic ms), and the
+    // one timer that writes them at lastWriteAt + interval.
+    let pending: ConversationTurn | undefined;
+    let lastWriteAt = -Infinity;
+    let cancelCheckpoint: Cancel | undefined;
+    let callOver = false;
+
+    function writePending(): void {
+      cancelCheckpoint?.();
+      cancelCheckpoint = undefined;
+      if (pending === undefined) return;
+      current = nextConversationState(current, seed, pending, clock.epochMs());
+      pending = undefined;
+      lastWriteAt = clock.now();
+      writer.putConversation(current);
+    }
 
     return {
       async resume() {
@@ -74,15 +111,17 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
         }
       },
       turnTaken(turn) {
-        current = nextConversationState(
-          current,
-          seed,
-          { botState: turn.botState, outputVariables: turn.outputVariables, ended: turn.ended, language: turn.language },
-          clock.epochMs(),
-        );
-        writer.putConversation(current);
+        pending = fold(pending, turn);
+        const dueAt = lastWriteAt + intervalMs;
+        // An ended conversation is written at once (the Data Action route must see the end), and so
+        // is a turn that finishes after the call: no timer may outlive the call.
+        if (turn.ended || callOver || clock.now() >= dueAt) writePending();
+        else cancelCheckpoint ??= clock.setTimer(dueAt - clock.now(), writePending);
       },
       ended(result) {
+        // Whatever the call did since the last checkpoint is queued before the record that says it is over.
+        callOver = true;
+        writePending();
         writer.updateSession({
           ...record,
           outputVariables: result.outputVariables,

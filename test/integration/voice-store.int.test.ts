@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NULL_UUID } from '../../runtime/src/protocol/index.js';
 import { systemClock } from '../../runtime/src/shared/clock.js';
+import { FakeSpeechRecognizer } from '../../runtime/src/speech/fake/fake-speech-recognizer.js';
 import { FakeSpeechSynthesizer } from '../../runtime/src/speech/fake/fake-speech-synthesizer.js';
+import { silence, speechLike } from '../support/audio-gen.js';
 import { CallerAudioPlayer } from '../support/caller-audio-player.js';
 import { eventually, SIGNED_KEY, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -94,4 +96,62 @@ describe('session records and shared conversations', () => {
     expect(after).toMatchObject({ ended: true, intent: 'account' });
     expect(after.outputVariables).toMatchObject({ accountNumber: '12345678' });
   });
+});
+
+/**
+ * Conversation checkpoints of a voice call: with a listen-only bot every caller utterance is a turn,
+ * and the state is written at most once per CONVERSATION_WRITE_INTERVAL_MS (here a minute, longer
+ * than the call) plus once when the call ends.
+ */
+describe('conversation checkpoints during a voice call', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(
+      { CONVERSATION_WRITE_INTERVAL_MS: '60000' },
+      {
+        speech: {
+          mode: 'custom',
+          recognizer: new FakeSpeechRecognizer({ clock: systemClock, transcripts: (i) => `utterance ${i + 1}`, latencyMs: 100 }),
+          synthesizer: new FakeSpeechSynthesizer({ clock: systemClock, latencyMs: 20, msPerChar: 4 }),
+        },
+      },
+    );
+  });
+  afterAll(async () => server.close());
+
+  it('writes the first turn at once, folds the later ones, and writes them all when the caller hangs up', async () => {
+    const conversationId = randomUUID();
+    const store = server.app.storage.store;
+    const client = await server.connect({ path: '/audiohook/listen' });
+    await client.open({ conversationId });
+    const caller = new CallerAudioPlayer(client).start();
+    const turns = (input: string): number => server.logs.filter((l) => l.msg === 'bot turn' && l.input === input).length;
+    // The listen bot's opening turn is the call's first write, at once.
+    await eventually(() => turns('start') === 1);
+    await eventually(() => server.app.writeQueue.stats().pending === 0);
+    expect(await store.getConversation(conversationId)).toMatchObject({ version: 1, turnCount: 1 });
+
+    for (let n = 0; n < 3; n += 1) {
+      caller.say(speechLike(800, { dbfs: -20, seed: n + 1 }));
+      caller.say(silence(1_000));
+    }
+    await eventually(() => turns('text') === 3, 15_000);
+    await eventually(() => server.app.writeQueue.stats().pending === 0);
+    // Mid-call the store still holds the first checkpoint: the next is a minute away.
+    expect(await store.getConversation(conversationId)).toMatchObject({ version: 1, turnCount: 1, ended: false });
+
+    await client.close('end');
+    caller.stop();
+    await eventually(() => server.app.server.activeSessions === 0);
+    await eventually(() => server.app.writeQueue.stats().pending === 0);
+    const conversation = await store.getConversation(conversationId);
+    expect(conversation).toMatchObject({ version: 2, turnCount: 4 });
+    expect((conversation?.botState as { utterances: { text: string }[] }).utterances.map((u) => u.text)).toEqual([
+      'utterance 1',
+      'utterance 2',
+      'utterance 3',
+    ]);
+    const [session] = await store.listSessions(conversationId);
+    expect(session).toMatchObject({ outcome: 'callerHungUp', turnCount: 4 });
+  }, 30_000);
 });

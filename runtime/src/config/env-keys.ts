@@ -29,6 +29,8 @@ export const ENV = Object.freeze({
   /** DynamoDB table for session records; unset = embedded local table. */
   SESSION_TABLE_NAME: 'SESSION_TABLE_NAME',
   SESSION_TTL_DAYS: 'SESSION_TTL_DAYS',
+  /** Longest a voice call holds a turn's conversation state before writing it (0 = after every turn). */
+  CONVERSATION_WRITE_INTERVAL_MS: 'CONVERSATION_WRITE_INTERVAL_MS',
   /** How caller ANI/DNIS are stored: `store`, `hash` (default) or `drop`. */
   PARTICIPANT_DATA_POLICY: 'PARTICIPANT_DATA_POLICY',
   /** Key for hashing ANI/DNIS (HMAC-SHA256); without it plain SHA-256 is used. */

@@ -22,6 +22,7 @@ const SOURCES: Readonly<Record<keyof Config, string>> = {
   logCallerData: ENV.LOG_CALLER_DATA,
   sessionTableName: ENV.SESSION_TABLE_NAME,
   sessionTtlDays: ENV.SESSION_TTL_DAYS,
+  conversationWriteIntervalMs: ENV.CONVERSATION_WRITE_INTERVAL_MS,
   participantDataPolicy: ENV.PARTICIPANT_DATA_POLICY,
   participantHashSalt: ENV.PARTICIPANT_HASH_SALT,
   localDataDir: ENV.LOCAL_DATA_DIR,

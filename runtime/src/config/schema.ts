@@ -38,6 +38,8 @@ export const configSchema = z
     logCallerData: flag,
     sessionTableName: optionalText,
     sessionTtlDays: z.coerce.number().int().min(1).max(3_650).default(30),
+    /** The most conversation state a crashed task can lose; 0 writes after every turn. */
+    conversationWriteIntervalMs: z.coerce.number().int().min(0).max(60_000).default(15_000),
     participantDataPolicy: z.enum(['store', 'hash', 'drop']).default('hash'),
     participantHashSalt: optionalText,
     localDataDir: z.string().min(1).default('.data'),

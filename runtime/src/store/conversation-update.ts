@@ -15,7 +15,7 @@ export interface ConversationSeed {
   readonly inputVariables: Readonly<Record<string, string>>;
 }
 
-/** What one bot turn changed. */
+/** What one bot turn changed, or several folded into one write (the voice route checkpoints). */
 export interface ConversationTurn {
   readonly botState: StoredBotState;
   /** Output variables set by this turn; merged over the ones set before. */
@@ -25,11 +25,14 @@ export interface ConversationTurn {
   /** Replaces the stored language and input variables when given (e.g. the caller's later request). */
   readonly language?: string;
   readonly inputVariables?: Readonly<Record<string, string>>;
+  /** Bot turns this write covers (default 1); added to the turn count. */
+  readonly turns?: number;
 }
 
 /**
- * The state after one turn: version and turn count +1, output variables merged, `ended` sticky.
- * `current` undefined starts the conversation from `seed` at version 1.
+ * The state after one write: version +1 (versions count writes, for the conditional put), turn
+ * count + `turn.turns`, output variables merged, `ended` sticky. `current` undefined starts the
+ * conversation from `seed` at version 1.
  */
 export function nextConversationState(
   current: ConversationState | undefined,
@@ -45,7 +48,7 @@ export function nextConversationState(
     inputVariables: turn.inputVariables ?? base.inputVariables,
     botState: turn.botState,
     outputVariables: { ...base.outputVariables, ...turn.outputVariables },
-    turnCount: base.turnCount + 1,
+    turnCount: base.turnCount + (turn.turns ?? 1),
     ended: base.ended || turn.ended,
     version: base.version + 1,
     createdAtMs: base.createdAtMs,

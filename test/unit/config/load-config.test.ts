@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       logCallerData: false,
       sessionTableName: undefined,
       sessionTtlDays: 30,
+      conversationWriteIntervalMs: 15_000,
       localDataDir: '.data',
       metricsNamespace: 'GenesysVoiceBot',
       ecsAgentUri: undefined,
@@ -89,8 +90,18 @@ describe('loadConfig', () => {
     [ENV.IDLE_TIMEOUT_MS, '-1'],
     [ENV.MAX_SESSIONS, '0'],
     [ENV.SESSION_TTL_DAYS, '4000'],
+    [ENV.CONVERSATION_WRITE_INTERVAL_MS, '60001'],
+    [ENV.CONVERSATION_WRITE_INTERVAL_MS, '-1'],
+    [ENV.CONVERSATION_WRITE_INTERVAL_MS, '2.5'],
   ])('rejects %s=%s naming that variable', (name, value) => {
     expect(problemVars({ [name]: value })).toEqual([name]);
+  });
+
+  it.each([
+    ['0', 0],
+    ['60000', 60_000],
+  ])('accepts CONVERSATION_WRITE_INTERVAL_MS=%s (0 = a write after every turn)', (value, intervalMs) => {
+    expect(loadConfig({ [ENV.CONVERSATION_WRITE_INTERVAL_MS]: value }).conversationWriteIntervalMs).toBe(intervalMs);
   });
 
   it('rejects AUDIOHOOK_API_KEYS and API_KEYS_SECRET_ID together', () => {

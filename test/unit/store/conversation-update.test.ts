@@ -34,6 +34,11 @@ describe('nextConversationState', () => {
     });
   });
 
+  it('adds the turns one write covers to the turn count, and still one version', () => {
+    const next = nextConversationState(conversation({ version: 4, turnCount: 7 }), seed, { ...turn, turns: 3 }, 99);
+    expect({ version: next.version, turnCount: next.turnCount }).toEqual({ version: 5, turnCount: 10 });
+  });
+
   it('merges this turn\'s output variables over the earlier ones', () => {
     const current = conversation({ outputVariables: { intent: 'billing', keep: 'x' } });
     expect(nextConversationState(current, seed, { ...turn, outputVariables: { intent: 'sales' } }, 1).outputVariables).toEqual({

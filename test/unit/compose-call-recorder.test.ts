@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { createCallRecorderFactory } from '../../runtime/src/compose-call-recorder.js';
+import type { CallRecorder } from '../../runtime/src/session/call-recorder.js';
+import { silentLogger } from '../../runtime/src/shared/logger.js';
+import { createMemorySessionStore } from '../../runtime/src/store/memory-session-store.js';
+import type { ConversationState, SessionRecord, SessionStore } from '../../runtime/src/store/ports.js';
+import type { SessionWriter } from '../../runtime/src/store/session-writer.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { conversation } from './store/store-builders.js';
+
+type Write =
+  | { readonly op: 'createSession' | 'updateSession'; readonly record: SessionRecord }
+  | { readonly op: 'putConversation'; readonly state: ConversationState };
+
+/** A writer that records what the recorder queues, in order. */
+function recordingWriter(): SessionWriter & { readonly writes: Write[]; conversations(): ConversationState[] } {
+  const writes: Write[] = [];
+  return {
+    writes,
+    conversations: () => writes.flatMap((w) => (w.op === 'putConversation' ? [w.state] : [])),
+    createSession: (record) => writes.push({ op: 'createSession', record }),
+    updateSession: (record) => writes.push({ op: 'updateSession', record }),
+    putConversation: (state) => writes.push({ op: 'putConversation', state }),
+  };
+}
+
+const INTERVAL_MS = 5_000;
+
+function startCall(intervalMs = INTERVAL_MS): {
+  clock: FakeClock;
+  store: SessionStore;
+  writer: ReturnType<typeof recordingWriter>;
+  recorder: CallRecorder;
+} {
+  const clock = new FakeClock();
+  const store = createMemorySessionStore({ clock });
+  const writer = recordingWriter();
+  const factory = createCallRecorderFactory({
+    store,
+    writer,
+    participantPolicy: { mode: 'drop' },
+    clock,
+    logger: silentLogger,
+    resumeTimeoutMs: 300,
+    conversationWriteIntervalMs: intervalMs,
+  });
+  const recorder = factory({
+    conversationId: 'conv-1',
+    sessionId: 'sess-1',
+    connectorId: 'default',
+    organizationId: 'org-1',
+    participant: { ani: '+13175550100', aniName: 'Ada', dnis: '+18005550199' },
+    inputVariables: { customerName: 'Ann' },
+    language: 'en-US',
+  });
+  return { clock, store, writer, recorder };
+}
+
+/** Turn `n` of a listen-only call: its transcript so far, one output variable per turn. */
+function turn(n: number, ended = false): Parameters<CallRecorder['turnTaken']>[0] {
+  return { botState: { utterances: n }, outputVariables: { [`v${n}`]: String(n) }, ended, language: 'en-US' };
+}
+
+describe('call recorder conversation checkpoints', () => {
+  it('writes the first turn at once', () => {
+    const { writer, recorder, clock } = startCall();
+    recorder.turnTaken(turn(1));
+    expect(writer.conversations()).toMatchObject([{ version: 1, turnCount: 1, botState: { utterances: 1 }, outputVariables: { v1: '1' } }]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('folds the turns of one interval into one write when the interval is up', () => {
+    const { writer, recorder, clock } = startCall();
+    recorder.turnTaken(turn(1));
+    clock.advance(1_000);
+    recorder.turnTaken(turn(2));
+    clock.advance(1_000);
+    recorder.turnTaken(turn(3));
+    clock.advance(1_000);
+    recorder.turnTaken(turn(4));
+    expect(writer.conversations()).toHaveLength(1);
+    expect(clock.pendingTimers).toBe(1);
+
+    clock.advance(INTERVAL_MS - 3_001);
+    expect(writer.conversations()).toHaveLength(1);
+    clock.advance(1);
+    const [first, second] = writer.conversations();
+    expect(second).toEqual({
+      ...first,
+      botState: { utterances: 4 },
+      outputVariables: { v1: '1', v2: '2', v3: '3', v4: '4' },
+      turnCount: 4,
+      version: 2,
+      updatedAtMs: clock.epochMs(),
+    });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('writes at once again once an interval has passed without a write', () => {
+    const { writer, recorder, clock } = startCall();
+    recorder.turnTaken(turn(1));
+    clock.advance(INTERVAL_MS * 3);
+    recorder.turnTaken(turn(2));
+    expect(writer.conversations().map((c) => [c.version, c.turnCount])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+  });
+
+  it('writes nothing at the interval when no turn came', () => {
+    const { writer, recorder, clock } = startCall();
+    recorder.turnTaken(turn(1));
+    clock.advance(INTERVAL_MS * 2);
+    expect(writer.conversations()).toHaveLength(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('writes a turn that ends the conversation at once, with the turns before it', () => {
+    const { writer, recorder, clock } = startCall();
+    recorder.turnTaken(turn(1));
+    clock.advance(100);
+    recorder.turnTaken(turn(2));
+    clock.advance(100);
+    recorder.turnTaken(turn(3, true));
+    expect(writer.conversations().map((c) => ({ version: c.version, turnCount: c.turnCount, ended: c.ended }))).toEqual([
+      { version: 1, turnCount: 1, ended: false },
+      { version: 2, turnCount: 3, ended: true },
+    ]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('keeps `ended` when a later turn of the same write does not end', () => {
+    const { writer, recorder, clock } = startCall();
+    recorder.turnTaken(turn(1));
+    recorder.turnTaken(turn(2, true));
+    clock.advance(10);
+    recorder.turnTaken(turn(3));
+    clock.advance(INTERVAL_MS);
+    expect(writer.conversations().map((c) => c.ended)).toEqual([false, true, true]);
+  });
+
+  it('flushes pending turns when the call ends, before the session update, and leaves no timer', () => {
+    const { writer, recorder, clock } = startCall();
+    recorder.turnTaken(turn(1));
+    clock.advance(500);
+    recorder.turnTaken(turn(2));
+    recorder.ended({ outcome: 'callerHungUp', outputVariables: { v1: '1', v2: '2' }, turnCount: 2 });
+    expect(writer.writes.map((w) => w.op)).toEqual(['createSession', 'putConversation', 'putConversation', 'updateSession']);
+    expect(writer.conversations()[1]).toMatchObject({ version: 2, turnCount: 2, ended: false, botState: { utterances: 2 } });
+    expect(clock.pendingTimers).toBe(0);
+    clock.advance(INTERVAL_MS * 2);
+    expect(writer.writes).toHaveLength(4);
+  });
+
+  it('writes only the session update when the call ends with nothing pending', () => {
+    const { writer, recorder } = startCall();
+    recorder.turnTaken(turn(1));
+    recorder.ended({ outcome: 'completed', outputVariables: { v1: '1' }, turnCount: 1 });
+    expect(writer.writes.map((w) => w.op)).toEqual(['createSession', 'putConversation', 'updateSession']);
+  });
+
+  it('writes a turn that finishes after the call ended at once, with no timer left', () => {
+    const { writer, recorder, clock } = startCall();
+    recorder.turnTaken(turn(1));
+    recorder.ended({ outcome: 'callerHungUp', outputVariables: { v1: '1' }, turnCount: 2 });
+    recorder.turnTaken(turn(2));
+    expect(writer.conversations().map((c) => c.turnCount)).toEqual([1, 2]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('continues a resumed conversation: first write at once, then one version per write', async () => {
+    const { writer, recorder, clock, store } = startCall();
+    await store.putConversation(conversation({ version: 1, turnCount: 9 }));
+    expect(await recorder.resume()).toEqual(conversation().botState);
+    recorder.turnTaken(turn(1));
+    recorder.turnTaken(turn(2));
+    recorder.turnTaken(turn(3));
+    clock.advance(INTERVAL_MS);
+    expect(writer.conversations().map((c) => [c.version, c.turnCount])).toEqual([
+      [2, 10],
+      [3, 12],
+    ]);
+  });
+
+  it('writes every turn at once with an interval of 0', () => {
+    const { writer, recorder, clock } = startCall(0);
+    for (let n = 1; n <= 3; n += 1) recorder.turnTaken(turn(n));
+    expect(writer.conversations().map((c) => ({ version: c.version, turnCount: c.turnCount, botState: c.botState }))).toEqual([
+      { version: 1, turnCount: 1, botState: { utterances: 1 } },
+      { version: 2, turnCount: 2, botState: { utterances: 2 } },
+      { version: 3, turnCount: 3, botState: { utterances: 3 } },
+    ]);
+    expect(writer.conversations()[2]?.outputVariables).toEqual({ v1: '1', v2: '2', v3: '3' });
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
