@@ -21,6 +21,17 @@ export function mulawToPcm16(pcmu: Uint8Array, out: Int16Array = new Int16Array(
   return out;
 }
 
+/**
+ * Decodes one channel of interleaved PCMU (`channels` bytes per sample frame, the wanted one at
+ * `index`) into `out`, which must hold a sample per frame. For stereo AudioHook Monitor streams.
+ */
+export function mulawChannelToPcm16(pcmu: Uint8Array, channels: number, index: number, out: Int16Array): Int16Array {
+  const frames = Math.floor(pcmu.length / channels);
+  if (out.length < frames) throw new RangeError('output buffer shorter than input');
+  for (let i = 0; i < frames; i++) out[i] = MULAW_TO_PCM16[pcmu[i * channels + index]!]!;
+  return out;
+}
+
 /** Encodes PCM16 samples to PCMU bytes. */
 export function pcm16ToMulaw(pcm16: Int16Array): Uint8Array {
   return mulaw.encode(pcm16);

@@ -52,9 +52,10 @@ export interface VadEngine {
   createDetector(options?: VoiceActivityDetectorOptions): VoiceActivityDetector;
 }
 
-// One scratch frame in WASM memory shared by every detector: JS is single-threaded and each frame is
-// copied in and classified before the next, so no two detectors use it at once. 30 ms at 48 kHz fits all.
-const MAX_FRAME_SAMPLES = 1440;
+// One scratch block in WASM memory shared by every detector: JS is single-threaded, and a block is
+// copied in and wholly classified before any callback runs, so no two detectors use it at once.
+// 200 ms at 48 kHz: a whole Genesys frame at 8 kHz is copied into WASM once, not frame by frame.
+const SCRATCH_SAMPLES = 9600;
 
 let enginePromise: Promise<VadEngine> | undefined;
 
@@ -77,7 +78,7 @@ export async function createVoiceActivityDetector(
 }
 
 function toEngine(wasm: FvadModule): VadEngine {
-  const scratchPtr = wasm._malloc(MAX_FRAME_SAMPLES * 2);
+  const scratchPtr = wasm._malloc(SCRATCH_SAMPLES * 2);
   if (scratchPtr === 0) throw new Error('fvad: out of WASM memory');
   // A detector dropped without close() would leak its WASM instance; this frees it when collected.
   const leaked = new FinalizationRegistry<number>((handle) => wasm._fvad_free(handle));
@@ -109,13 +110,26 @@ function createDetector(
   let open = true;
   const scratchIndex = scratchPtr >> 1;
 
-  // Copies `frame` into the shared scratch frame and classifies it. HEAP16 is re-read every time:
-  // growing WASM memory (another session's detector, in an onFrame callback) detaches the old view.
-  const classify = (frame: Int16Array): boolean => {
-    wasm.HEAP16.set(frame, scratchIndex);
-    const result = wasm._fvad_process(handle, scratchPtr, frameSamples);
-    if (result < 0) throw new Error('fvad rejected a frame');
-    return result === 1;
+  const blockFrames = Math.floor(SCRATCH_SAMPLES / frameSamples);
+  const decisions = new Uint8Array(blockFrames);
+
+  // Copies `count` whole frames into the scratch block and classifies them. HEAP16 is re-read every
+  // time: growing WASM memory (another session creating a detector) detaches the old view.
+  const classifyBlock = (samples: Int16Array, count: number): void => {
+    wasm.HEAP16.set(samples, scratchIndex);
+    for (let k = 0; k < count; k++) {
+      const result = wasm._fvad_process(handle, scratchPtr + k * frameSamples * 2, frameSamples);
+      if (result < 0) throw new Error('fvad rejected a frame');
+      decisions[k] = result;
+    }
+  };
+
+  // Reports decisions only after the whole block is classified; `open` is re-checked because an
+  // onFrame callback may close the detector (and free its handle).
+  const report = (count: number, onFrame: (voiced: boolean) => void): number => {
+    let reported = 0;
+    for (; reported < count && open; reported++) onFrame(decisions[reported] === 1);
+    return reported;
   };
 
   const detector: VoiceActivityDetector = {
@@ -132,13 +146,15 @@ function createDetector(
         i = fill;
         if (pendingCount < frameSamples) return 0;
         pendingCount = 0;
-        frames++;
-        onFrame(classify(pending));
+        classifyBlock(pending, 1);
+        frames += report(1, onFrame);
       }
-      // `open` is re-checked: an onFrame callback may close the detector (and free its handle).
-      for (; open && i + frameSamples <= pcm16.length; i += frameSamples) {
-        frames++;
-        onFrame(classify(pcm16.subarray(i, i + frameSamples)));
+      while (open && pcm16.length - i >= frameSamples) {
+        const count = Math.min(blockFrames, Math.floor((pcm16.length - i) / frameSamples));
+        const end = i + count * frameSamples;
+        classifyBlock(pcm16.subarray(i, end), count);
+        i = end;
+        frames += report(count, onFrame);
       }
       if (open && i < pcm16.length) {
         pending.set(pcm16.subarray(i), 0);

@@ -1,12 +1,19 @@
-import { mulawToPcm16 } from '../audio/codec.js';
+import { mulawChannelToPcm16, mulawToPcm16 } from '../audio/codec.js';
 import type { MediaFormat } from '../protocol/index.js';
+
+/**
+ * Decodes one inbound frame to PCM16. The samples are valid until the next call: each decoder owns
+ * one buffer and reuses it, because decoding runs on every frame of every call and the VAD and
+ * recognizers copy what they keep.
+ */
+export type ChannelDecoder = (frame: Uint8Array) => Int16Array;
 
 /**
  * Turns inbound binary frames into mono PCM16 of the caller (the `external` channel), the form VAD and
  * speech recognition take. Audio Connector sends PCMU mono; stereo (Monitor) and L16 are handled too.
  * L16 byte order is not documented; like the reference server we read it little-endian (§5.1).
  */
-export function createCallerAudioDecoder(media: MediaFormat): (frame: Uint8Array) => Int16Array {
+export function createCallerAudioDecoder(media: MediaFormat): ChannelDecoder {
   return createChannelDecoder(media, 'external');
 }
 
@@ -15,22 +22,25 @@ export function createCallerAudioDecoder(media: MediaFormat): (frame: Uint8Array
  * (agent or IVR), present only on stereo AudioHook Monitor streams. A channel the media lacks falls
  * back to the first one.
  */
-export function createChannelDecoder(media: MediaFormat, channel: 'external' | 'internal'): (frame: Uint8Array) => Int16Array {
+export function createChannelDecoder(media: MediaFormat, channel: 'external' | 'internal'): ChannelDecoder {
   const channels = media.channels.length;
   const index = Math.max(0, media.channels.indexOf(channel));
+  const bytesPerSample = media.format === 'PCMU' ? 1 : 2;
+  let out = new Int16Array(0);
+  // Frames keep one size for a whole call, so the buffer is allocated once in practice.
+  const bufferFor = (frame: Uint8Array): Int16Array => {
+    const samples = Math.floor(frame.byteLength / bytesPerSample / channels);
+    if (out.length !== samples) out = new Int16Array(samples);
+    return out;
+  };
   if (media.format === 'PCMU') {
-    if (channels === 1) return (frame) => mulawToPcm16(frame);
-    return (frame) => {
-      const out = new Int16Array(frame.length / channels);
-      const all = mulawToPcm16(frame);
-      for (let i = 0; i < out.length; i++) out[i] = all[i * channels + index]!;
-      return out;
-    };
+    if (channels === 1) return (frame) => mulawToPcm16(frame, bufferFor(frame));
+    return (frame) => mulawChannelToPcm16(frame, channels, index, bufferFor(frame));
   }
   return (frame) => {
+    const samples = bufferFor(frame);
     const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-    const out = new Int16Array(frame.byteLength / 2 / channels);
-    for (let i = 0; i < out.length; i++) out[i] = view.getInt16((i * channels + index) * 2, true);
-    return out;
+    for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16((i * channels + index) * 2, true);
+    return samples;
   };
 }

@@ -150,7 +150,9 @@ function startVoiceCall(
     const text = utterance.text.slice(0, MAX_CALLER_TEXT_CHARS);
     submit({ type: 'text', text, ...(utterance.confidence === undefined ? {} : { confidence: utterance.confidence }) });
   });
-  const vad = context.media === null ? undefined : deps.vad.createDetector({ frameMs: 20, mode: 2 });
+  // A listen-only bot never speaks, so it needs neither barge-in nor end-of-turn timing: its turns are
+  // the recognizer's final results, and the VAD (the costliest per-frame work) is not run at all.
+  const vad = context.media === null || bot.listenOnly ? undefined : deps.vad.createDetector({ frameMs: 20, mode: 2 });
   const onset = createSpeechOnsetDetector({ frameMs: 20, onsetVoicedMs: options.bargeInOnsetMs, hangoverMs: options.endOfTurnSilenceMs });
   const decode = context.media === null ? undefined : createCallerAudioDecoder(context.media);
   const caller: Listener = { speaker: 'caller', turns };
@@ -335,14 +337,16 @@ function startVoiceCall(
   }
 
   function onAudio(frame: Uint8Array): void {
-    if (decode === undefined || vad === undefined) return;
+    if (decode === undefined) return;
     const pcm = decode(frame);
-    vad.write(pcm, (voiced) => {
-      const transition = onset.push(voiced);
-      if (transition !== undefined) onSpeech(transition);
-    });
+    vad?.write(pcm, onVoiceActivity);
     caller.stream?.write(pcm);
     if (agent?.stream !== undefined && agent.decode !== undefined) agent.stream.write(agent.decode(frame));
+  }
+
+  function onVoiceActivity(voiced: boolean): void {
+    const transition = onset.push(voiced);
+    if (transition !== undefined) onSpeech(transition);
   }
 
   function onDtmf(digit: string): void {

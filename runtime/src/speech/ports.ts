@@ -30,7 +30,10 @@ export interface RecognizerOptions {
 
 /** One live recognition stream. Written with 16-bit PCM (host order, mono) as audio arrives. */
 export interface RecognizerStream {
-  /** Queues audio; never blocks the caller. Audio written after `end()` is ignored. */
+  /**
+   * Queues audio; never blocks the caller. Audio written after `end()` is ignored. The caller reuses
+   * `pcm16` for its next frame, so an implementation copies what it keeps before returning.
+   */
   write(pcm16: Int16Array): void;
   /** Ends the input; `results` finishes after the last final result. */
   end(): void;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pcm16ToMulaw } from '../../../runtime/src/audio/codec.js';
 import { loadVadEngine } from '../../../runtime/src/audio/vad.js';
 import { createBot } from '../../../runtime/src/bot/create-bot.js';
 import { parseBotDefinition } from '../../../runtime/src/bot/definition-schema.js';
@@ -14,7 +15,13 @@ import { FakeClock } from '../../support/fake-clock.js';
 const STEREO: MediaFormat = { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 };
 
 /** A listen-only call on a stereo Monitor stream, with the conversation exposed for inspection. */
-async function listenCall(media: MediaFormat): Promise<{ recognizer: ScriptedRecognizer; conversation: () => BotConversation; controls: RecordingControls; audio: (frame: Uint8Array) => void }> {
+async function listenCall(media: MediaFormat): Promise<{
+  recognizer: ScriptedRecognizer;
+  conversation: () => BotConversation;
+  controls: RecordingControls;
+  audio: (frame: Uint8Array) => void;
+  vadDetectors: () => number;
+}> {
   const clock = new FakeClock();
   const parsed = parseBotDefinition({ type: 'listen' });
   if (!parsed.ok) throw new Error('listen definition rejected');
@@ -26,11 +33,18 @@ async function listenCall(media: MediaFormat): Promise<{ recognizer: ScriptedRec
   };
   const recognizer = new ScriptedRecognizer();
   const controls = new RecordingControls(clock);
+  const engine = await loadVadEngine();
+  let vadDetectors = 0;
   const factory = createVoiceCallFactory({
     bots: { get: () => bot },
     recognizer,
     synthesizer: new FakeSpeechSynthesizer({ clock }),
-    vad: await loadVadEngine(),
+    vad: {
+      createDetector: (options) => {
+        vadDetectors += 1;
+        return engine.createDetector(options);
+      },
+    },
     clock,
     options: DEFAULT_CALL_OPTIONS,
   });
@@ -45,6 +59,7 @@ async function listenCall(media: MediaFormat): Promise<{ recognizer: ScriptedRec
     controls,
     conversation: () => conversation!,
     audio: (frame) => handler.onEvent({ type: 'audio', samples: frame.length / 2, positionMs: 0 }, frame),
+    vadDetectors: () => vadDetectors,
   };
 }
 
@@ -67,6 +82,19 @@ describe('listen-only calls on a stereo stream', () => {
     const call = await listenCall(STEREO);
     call.audio(new Uint8Array(3200).fill(0xff));
     expect(call.recognizer.streams.map((s) => s.samples)).toEqual([1600, 1600]);
+  });
+
+  it('runs no VAD: a final result is the turn, even while the audio is loud speech', async () => {
+    const call = await listenCall({ ...STEREO, channels: ['external'] });
+    expect(call.vadDetectors()).toBe(0);
+    const loud = pcm16ToMulaw(Int16Array.from({ length: 1600 }, (_, i) => Math.round(12_000 * Math.sin(i / 3))));
+    call.audio(loud);
+    call.recognizer.streams[0]!.results.push(transcriptEvent('partial', 'c1', 'i want to'));
+    call.recognizer.streams[0]!.results.push(transcriptEvent('final', 'c1', 'i want to cancel'));
+    call.audio(loud);
+    await settle(20);
+    const state = call.conversation().state() as { utterances: { text: string }[] };
+    expect(state.utterances.map((u) => u.text)).toEqual(['i want to cancel']);
   });
 
   it('opens a single stream on a mono stream', async () => {

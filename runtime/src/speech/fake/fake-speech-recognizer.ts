@@ -39,8 +39,10 @@ const FRAME_MS = 20;
 
 class FakeRecognizerStream implements RecognizerStream {
   readonly results: AsyncQueue<TranscriptEvent>;
-  private readonly frame: Int16Array;
+  private readonly frameSamples: number;
+  /** Samples of the current 20 ms frame seen so far, and their energy: no copy of the audio is kept. */
   private frameFill = 0;
+  private frameSumSquares = 0;
   private samplesSeen = 0;
   private inSpeech = false;
   private speechStartMs = 0;
@@ -61,7 +63,7 @@ class FakeRecognizerStream implements RecognizerStream {
     signal: AbortSignal,
   ) {
     this.results = new AsyncQueue<TranscriptEvent>();
-    this.frame = new Int16Array(Math.max(1, Math.round((options.sampleRateHz * FRAME_MS) / 1000)));
+    this.frameSamples = Math.max(1, Math.round((options.sampleRateHz * FRAME_MS) / 1000));
     this.latencyMs = fake.latencyMs ?? 300;
     this.threshold = fake.energyThreshold ?? 500;
     this.hangoverMs = fake.hangoverMs ?? 500;
@@ -79,10 +81,12 @@ class FakeRecognizerStream implements RecognizerStream {
   write(pcm16: Int16Array): void {
     if (this.ended) return;
     for (let i = 0; i < pcm16.length; i++) {
-      this.frame[this.frameFill++] = pcm16[i]!;
-      if (this.frameFill === this.frame.length) {
+      const sample = pcm16[i]!;
+      this.frameSumSquares += sample * sample;
+      if (++this.frameFill === this.frameSamples) {
         this.analyseFrame();
         this.frameFill = 0;
+        this.frameSumSquares = 0;
       }
     }
   }
@@ -95,11 +99,9 @@ class FakeRecognizerStream implements RecognizerStream {
   }
 
   private analyseFrame(): void {
-    let sumSquares = 0;
-    for (const sample of this.frame) sumSquares += sample * sample;
-    const voiced = Math.sqrt(sumSquares / this.frame.length) > this.threshold;
+    const voiced = Math.sqrt(this.frameSumSquares / this.frameSamples) > this.threshold;
     const frameStartMs = (this.samplesSeen * 1000) / this.options.sampleRateHz;
-    this.samplesSeen += this.frame.length;
+    this.samplesSeen += this.frameSamples;
     const frameEndMs = (this.samplesSeen * 1000) / this.options.sampleRateHz;
     if (voiced) {
       if (!this.inSpeech) {

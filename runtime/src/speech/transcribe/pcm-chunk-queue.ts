@@ -1,3 +1,7 @@
+import { endianness } from 'node:os';
+
+const HOST_IS_LITTLE_ENDIAN = endianness() === 'LE';
+
 /** Sizing of a {@link PcmChunkQueue}. */
 export interface PcmChunkQueueOptions {
   /** Size of every chunk handed to the consumer except a final short one (bytes, even). */
@@ -43,6 +47,19 @@ export class PcmChunkQueue {
   /** Appends samples (host order) as little-endian bytes; ignored after `close`. */
   write(pcm16: Int16Array): void {
     if (this.closed) return;
+    if (!HOST_IS_LITTLE_ENDIAN) return this.writeSwapped(pcm16);
+    // Host order is already little-endian: whole runs of bytes are copied, not sample by sample.
+    const bytes = new Uint8Array(pcm16.buffer, pcm16.byteOffset, pcm16.byteLength);
+    for (let offset = 0; offset < bytes.length; ) {
+      const take = Math.min(this.chunkBytes - this.stageBytes, bytes.length - offset);
+      this.stage.set(bytes.subarray(offset, offset + take), this.stageBytes);
+      this.stageBytes += take;
+      offset += take;
+      if (this.stageBytes === this.chunkBytes) this.commitStage();
+    }
+  }
+
+  private writeSwapped(pcm16: Int16Array): void {
     for (let i = 0; i < pcm16.length; i++) {
       this.stageView.setInt16(this.stageBytes, pcm16[i]!, true);
       this.stageBytes += 2;

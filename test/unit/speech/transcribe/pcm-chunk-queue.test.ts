@@ -27,6 +27,18 @@ describe('PcmChunkQueue', () => {
     expect(concatBytes(chunks)).toEqual(toLeBytes(samples));
   });
 
+  it('splits a write spanning several chunks, from a view into a larger buffer, byte for byte', async () => {
+    const queue = new PcmChunkQueue({ chunkBytes: 6, maxQueuedBytes: 256 });
+    const backing = Int16Array.from({ length: 40 }, (_, i) => (i * 1237) % 65536 - 32768);
+    const view = backing.subarray(3, 33);
+    queue.write(view.subarray(0, 1));
+    queue.write(view.subarray(1));
+    queue.close();
+    const chunks = await collect(queue.chunks());
+    expect(chunks.map((c) => c.length)).toEqual(Array.from({ length: 10 }, () => 6));
+    expect(concatBytes(chunks)).toEqual(toLeBytes(view));
+  });
+
   it('drops the oldest chunks and counts their bytes when the consumer stalls', async () => {
     const queue = new PcmChunkQueue({ chunkBytes: 4, maxQueuedBytes: 8 });
     queue.write(Int16Array.of(1, 2, 3, 4, 5, 6, 7, 8));
