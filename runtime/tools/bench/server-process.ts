@@ -55,6 +55,15 @@ export interface StartServerOptions {
   readonly nodeFlags: readonly string[];
 }
 
+/** The `NODE_OPTIONS` the image sets (runtime/Dockerfile), so the benchmarked server runs as deployed. */
+export function imageNodeOptions(dockerfile: string): string {
+  const match = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile);
+  if (match === null) throw new Error('runtime/Dockerfile sets no NODE_OPTIONS');
+  return match[1]!;
+}
+
+const IMAGE_NODE_OPTIONS = imageNodeOptions(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8'));
+
 export function hasTaskset(): boolean {
   return spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
 }
@@ -66,7 +75,8 @@ export function pinSelf(core: number): boolean {
 }
 
 /**
- * Starts the bundled server in its own process as the image does (`node --enable-source-maps`), pinned
+ * Starts the bundled server in its own process as the image does (`node --enable-source-maps` and the
+ * image's NODE_OPTIONS), pinned
  * to `core` where `taskset` exists, with the open-files limit raised to the hard limit (thousands of
  * sockets), and waits for its port. `--expose-gc` lets a memory reading collect garbage first.
  */
@@ -92,6 +102,7 @@ export async function startServerProcess(options: StartServerOptions): Promise<S
       AWS_ACCESS_KEY_ID: 'bench',
       AWS_SECRET_ACCESS_KEY: 'bench',
       AWS_EC2_METADATA_DISABLED: 'true',
+      NODE_OPTIONS: IMAGE_NODE_OPTIONS,
     },
   });
   closeSync(logFd);
