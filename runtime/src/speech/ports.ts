@@ -62,7 +62,8 @@ export interface SpeechSynthesizer {
   /**
    * Synthesizes speech as G.711 μ-law (PCMU), 8000 Hz, mono, streamed in chunks as they become
    * available so playback can start before synthesis ends. Throws an AppError (category set) on
-   * failure; aborting `signal` stops synthesis and ends the iteration.
+   * failure; aborting `signal` stops synthesis and ends the iteration. Chunks are read-only: a cache
+   * may hand the same bytes to every call that plays the prompt.
    */
   synthesize(request: SynthesisRequest, signal: AbortSignal): AsyncIterable<Uint8Array>;
 }

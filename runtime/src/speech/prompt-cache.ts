@@ -29,7 +29,8 @@ export interface PromptCacheStats {
  * Only complete, successful syntheses are cached. Concurrent identical requests share one
  * synthesis (single-flight): each subscriber streams from the first chunk as the audio arrives,
  * one subscriber's abort only detaches it, and the shared synthesis is aborted (and not cached)
- * when its last subscriber leaves. Yielded chunks are copies; callers may keep or change them.
+ * when its last subscriber leaves. Yielded chunks are the cached bytes themselves, shared by every
+ * playback of the prompt (the port's chunks are read-only), so a cache hit copies nothing.
  */
 export class PromptCache implements SpeechSynthesizer {
   private readonly maxBytes: number;
@@ -62,7 +63,7 @@ export class PromptCache implements SpeechSynthesizer {
       this.entries.set(key, cached);
       for (const chunk of cached) {
         if (signal.aborted) return;
-        yield chunk.slice();
+        yield chunk;
       }
       return;
     }
@@ -144,7 +145,7 @@ class Flight {
         const chunk = this.chunks[index];
         if (chunk !== undefined) {
           index++;
-          yield chunk.slice();
+          yield chunk;
           continue;
         }
         if (this.state === 'done') return;
