@@ -103,20 +103,24 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
   initial.effects.forEach((effect) => apply(effect, undefined));
 
   function run(input: SessionInput, audio?: Uint8Array): void {
-    queue.push(audio === undefined ? { input } : { input, audio });
+    if (running || queue.length > 0) queue.push(audio === undefined ? { input } : { input, audio });
     if (running) return;
     running = true;
     try {
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-        const transition = step(state, next.input, clock.now());
-        const leftActive = state.phase === 'active' && transition.state.phase !== 'active';
-        state = transition.state;
-        if (leftActive) writer.cancelAudio();
-        for (const effect of transition.effects) apply(effect, next.audio);
-      }
+      // Most inputs (every audio frame) find nothing queued and are handled without a queue entry.
+      if (queue.length === 0) handle(input, audio);
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) handle(next.input, next.audio);
     } finally {
       running = false;
     }
+  }
+
+  function handle(input: SessionInput, audio: Uint8Array | undefined): void {
+    const transition = step(state, input, clock.now());
+    const leftActive = state.phase === 'active' && transition.state.phase !== 'active';
+    state = transition.state;
+    if (leftActive) writer.cancelAudio();
+    for (const effect of transition.effects) apply(effect, audio);
   }
 
   function apply(effect: Effect, audio: Uint8Array | undefined): void {
@@ -205,8 +209,12 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
       writer.backOff(Math.min(event.retryAfterMs ?? DEFAULT_BACKOFF_MS, MAX_BACKOFF_MS));
     }
     if (call !== undefined) {
-      const target = call;
-      guard(() => target.onEvent(event, audio));
+      // guard()'s rule, without a closure per audio frame.
+      try {
+        call.onEvent(event, audio);
+      } catch (error) {
+        failCall(error);
+      }
     }
     if (event.type === 'closing') void finishClose();
     if (event.type === 'ended') onEndedEvent(event.outcome, event.lastPhase);
@@ -253,10 +261,14 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
     try {
       return fn();
     } catch (error) {
-      logger.error({ err: toError(error) }, 'call failed');
-      command({ type: 'fail' });
+      failCall(error);
       return undefined;
     }
+  }
+
+  function failCall(error: unknown): void {
+    logger.error({ err: toError(error) }, 'call failed');
+    command({ type: 'fail' });
   }
 
   function command(c: SessionCommand): void {
