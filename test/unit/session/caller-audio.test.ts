@@ -2,40 +2,100 @@ import { describe, expect, it } from 'vitest';
 import { mulawToPcm16, pcm16ToMulaw } from '../../../runtime/src/audio/codec.js';
 import type { MediaFormat } from '../../../runtime/src/protocol/index.js';
 import { createCallerAudioDecoder, createChannelDecoder } from '../../../runtime/src/session/caller-audio.js';
+import { speechLike, tone } from '../../support/audio-gen.js';
 
-const MONO: MediaFormat = { type: 'audio', format: 'PCMU', channels: ['external'], rate: 8000 };
-const STEREO: MediaFormat = { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 };
+const media = (format: 'PCMU' | 'L16', channels: MediaFormat['channels']): MediaFormat => ({ type: 'audio', format, channels, rate: 8000 });
 
-describe('caller audio decoding', () => {
-  it('decodes mono PCMU to the same samples as the codec', () => {
-    const pcmu = pcm16ToMulaw(Int16Array.from({ length: 160 }, (_, i) => Math.round(8000 * Math.sin(i / 5))));
-    expect([...createCallerAudioDecoder(MONO)(pcmu)]).toEqual([...mulawToPcm16(pcmu)]);
+/** Interleaves two equal-length channels sample by sample. */
+function interleave<T extends Int16Array | Uint8Array>(first: T, second: T, make: (n: number) => T): T {
+  const out = make(first.length * 2);
+  for (let i = 0; i < first.length; i++) {
+    out[2 * i] = first[i]!;
+    out[2 * i + 1] = second[i]!;
+  }
+  return out;
+}
+
+/** PCM16 samples as little-endian bytes, written byte by byte (independent of host order). */
+function toLeBytes(samples: Int16Array): Uint8Array {
+  const bytes = new Uint8Array(samples.length * 2);
+  samples.forEach((s, i) => {
+    bytes[2 * i] = s & 0xff;
+    bytes[2 * i + 1] = (s >> 8) & 0xff;
+  });
+  return bytes;
+}
+
+// Distinct signals per channel so picking the wrong one shows.
+const caller = speechLike(200, { dbfs: -20, seed: 1 });
+const agent = tone(200, { hz: 440, dbfs: -12 });
+const callerPcmu = pcm16ToMulaw(caller);
+const agentPcmu = pcm16ToMulaw(agent);
+
+describe('createCallerAudioDecoder', () => {
+  it('decodes PCMU mono exactly as mulawToPcm16 does', () => {
+    const decode = createCallerAudioDecoder(media('PCMU', ['external']));
+
+    expect(decode(callerPcmu)).toEqual(mulawToPcm16(callerPcmu));
   });
 
-  it('picks each channel of interleaved stereo PCMU, in the offered order', () => {
-    const caller = pcm16ToMulaw(Int16Array.of(1000, -2000, 3000));
-    const agent = pcm16ToMulaw(Int16Array.of(-500, 700, -900));
-    const interleaved = Uint8Array.of(caller[0]!, agent[0]!, caller[1]!, agent[1]!, caller[2]!, agent[2]!);
-    expect([...createChannelDecoder(STEREO, 'external')(interleaved)]).toEqual([...mulawToPcm16(caller)]);
-    expect([...createChannelDecoder(STEREO, 'internal')(interleaved)]).toEqual([...mulawToPcm16(agent)]);
-    const swapped: MediaFormat = { ...STEREO, channels: ['internal', 'external'] };
-    expect([...createChannelDecoder(swapped, 'external')(interleaved)]).toEqual([...mulawToPcm16(agent)]);
+  it('picks the external channel of PCMU stereo when it comes first', () => {
+    const decode = createCallerAudioDecoder(media('PCMU', ['external', 'internal']));
+
+    const out = decode(interleave(callerPcmu, agentPcmu, (n) => new Uint8Array(n)));
+
+    expect(out).toEqual(mulawToPcm16(callerPcmu));
   });
 
-  it('reads L16 little-endian', () => {
-    const l16: MediaFormat = { ...MONO, format: 'L16' };
-    const bytes = Uint8Array.of(0x34, 0x12, 0xff, 0xff);
-    expect([...createCallerAudioDecoder(l16)(bytes)]).toEqual([0x1234, -1]);
+  it('picks the external channel of PCMU stereo when it comes second', () => {
+    const decode = createCallerAudioDecoder(media('PCMU', ['internal', 'external']));
+
+    const out = decode(interleave(agentPcmu, callerPcmu, (n) => new Uint8Array(n)));
+
+    expect(out).toEqual(mulawToPcm16(callerPcmu));
   });
 
-  it('reuses one buffer while frames keep their size, and resizes when they change', () => {
-    const decode = createCallerAudioDecoder(MONO);
-    const first = decode(new Uint8Array(1600).fill(0xff));
-    const second = decode(new Uint8Array(1600).fill(0x7f));
+  it('reads L16 mono little-endian', () => {
+    const decode = createCallerAudioDecoder(media('L16', ['external']));
+
+    expect(decode(toLeBytes(caller))).toEqual(caller);
+  });
+
+  it('reads L16 mono from a frame that does not start at its buffer start', () => {
+    const decode = createCallerAudioDecoder(media('L16', ['external']));
+    const bytes = toLeBytes(caller);
+    const padded = new Uint8Array(bytes.length + 1);
+    padded.set(bytes, 1);
+
+    expect(decode(padded.subarray(1))).toEqual(caller);
+  });
+
+  it('picks the external channel of L16 stereo in either channel order', () => {
+    const externalFirst = createCallerAudioDecoder(media('L16', ['external', 'internal']));
+    const externalSecond = createCallerAudioDecoder(media('L16', ['internal', 'external']));
+    const make = (n: number): Int16Array => new Int16Array(n);
+
+    expect(externalFirst(toLeBytes(interleave(caller, agent, make)))).toEqual(caller);
+    expect(externalSecond(toLeBytes(interleave(agent, caller, make)))).toEqual(caller);
+  });
+});
+
+describe('createChannelDecoder', () => {
+  it('picks the internal (agent) channel of PCMU stereo', () => {
+    const decode = createChannelDecoder(media('PCMU', ['external', 'internal']), 'internal');
+
+    expect(decode(interleave(callerPcmu, agentPcmu, (n) => new Uint8Array(n)))).toEqual(mulawToPcm16(agentPcmu));
+  });
+
+  it('reuses one output buffer while frames keep their size, and resizes when they change', () => {
+    const decode = createCallerAudioDecoder(media('PCMU', ['external']));
+
+    const first = decode(callerPcmu);
+    const second = decode(agentPcmu);
+    const shorter = decode(callerPcmu.subarray(0, 80));
+
     expect(second).toBe(first);
-    expect(second.length).toBe(1600);
-    const shorter = decode(new Uint8Array(800).fill(0xff));
-    expect(shorter.length).toBe(800);
-    expect([...shorter].every((sample) => sample === 0)).toBe(true);
+    expect(second).toEqual(mulawToPcm16(agentPcmu));
+    expect(shorter).toEqual(mulawToPcm16(callerPcmu.subarray(0, 80)));
   });
 });
