@@ -151,9 +151,13 @@ function startVoiceCall(
     submit({ type: 'text', text, ...(utterance.confidence === undefined ? {} : { confidence: utterance.confidence }) });
   });
   // A listen-only bot never speaks, so it needs neither barge-in nor end-of-turn timing: its turns are
-  // the recognizer's final results, and the VAD (the costliest per-frame work) is not run at all.
+  // the recognizer's final results, and neither the VAD (the costliest per-frame work) nor the onset
+  // detector it feeds is created.
   const vad = context.media === null || bot.listenOnly ? undefined : deps.vad.createDetector({ frameMs: 20, mode: 2 });
-  const onset = createSpeechOnsetDetector({ frameMs: 20, onsetVoicedMs: options.bargeInOnsetMs, hangoverMs: options.endOfTurnSilenceMs });
+  const onset =
+    vad === undefined
+      ? undefined
+      : createSpeechOnsetDetector({ frameMs: 20, onsetVoicedMs: options.bargeInOnsetMs, hangoverMs: options.endOfTurnSilenceMs });
   const decode = context.media === null ? undefined : createCallerAudioDecoder(context.media);
   const caller: Listener = { speaker: 'caller', turns };
   // A listen-only bot on a stereo (Monitor) stream also transcribes the agent, with its own stream.
@@ -213,7 +217,7 @@ function startVoiceCall(
     await playback.done();
     if (ending) return finish();
     // A caller who barged in is still talking: their turn, not silence, comes next.
-    if (!bot.listenOnly && !onset.speaking) armNoInput();
+    if (!bot.listenOnly && onset?.speaking !== true) armNoInput();
   }
 
   /** The actions that change call state; prompts and digit collection are handled by runTurn. */
@@ -345,7 +349,7 @@ function startVoiceCall(
   }
 
   function onVoiceActivity(voiced: boolean): void {
-    const transition = onset.push(voiced);
+    const transition = onset?.push(voiced);
     if (transition !== undefined) onSpeech(transition);
   }
 
@@ -485,7 +489,7 @@ function startVoiceCall(
         case 'resumed':
           recognizerPaused = false;
           vad?.reset();
-          onset.reset();
+          onset?.reset();
           return;
         case 'languageChanged':
           language = event.language;
