@@ -80,8 +80,8 @@ class FakeRecognizerStream implements RecognizerStream {
 
   write(pcm16: Int16Array): void {
     if (this.ended) return;
-    // Whole 20 ms frames in local variables: this runs on every sample of every call in the
-    // benchmark, and it should cost about what Transcribe's adapter (a bulk copy) costs.
+    // A 20 ms frame at a time, summed in a local: this runs on every sample of every benchmark call,
+    // where it stands in for Transcribe's adapter (a bulk copy), so it should add as little as it can.
     const { frameSamples } = this;
     let i = 0;
     while (i < pcm16.length) {
