@@ -29,6 +29,24 @@ describe('runDataActionTurn', () => {
   });
 
   const turn = (request: DataActionRequest, over: Partial<DataActionTurnDeps> = {}) => runDataActionTurn(request, { ...deps, ...over }, live());
+  /**
+   * The store, with another writer saving over conv-1 just before each of our first `races` saves,
+   * advancing its `turnCount` by `turns`: our versioned write then conflicts.
+   */
+  const racingStore = (races: number, turns = 0): SessionStore => {
+    let left = races;
+    return {
+      ...store,
+      async putConversation(next) {
+        if (left > 0) {
+          left -= 1;
+          const current = (await store.getConversation('conv-1'))!;
+          await store.putConversation({ ...current, version: current.version + 1, turnCount: current.turnCount + turns });
+        }
+        return store.putConversation(next);
+      },
+    };
+  };
   const reply = async (request: DataActionRequest) => {
     const result = await turn(request);
     if (!result.ok) throw new Error(`unexpected problem ${result.error.code}`);
@@ -134,20 +152,8 @@ describe('runDataActionTurn', () => {
 
   it('runs the turn again on the fresh state when another writer saved in between', async () => {
     await reply(ask(''));
-    let raced = false;
-    const racing: SessionStore = {
-      ...store,
-      async putConversation(next) {
-        if (!raced) {
-          raced = true;
-          // The voice route answers first: a no-match reprompt moves the conversation on.
-          const current = (await store.getConversation('conv-1'))!;
-          await store.putConversation({ ...current, version: current.version + 1, turnCount: current.turnCount + 1 });
-        }
-        return store.putConversation(next);
-      },
-    };
-    const result = await turn(ask('support'), { store: racing });
+    // The voice route answers first: a no-match reprompt moves the conversation on.
+    const result = await turn(ask('support'), { store: racingStore(1, 1) });
     expect({ ok: result.ok, turnCount: result.ok ? result.value.turnCount : 0, version: (await store.getConversation('conv-1'))?.version }).toEqual({
       ok: true,
       turnCount: 3,
@@ -157,33 +163,13 @@ describe('runDataActionTurn', () => {
 
   it('does not ask a webhook bot twice when the first save lost a race', async () => {
     await reply(ask('', { connectorId: 'remote' }));
-    let raced = false;
-    const racing: SessionStore = {
-      ...store,
-      async putConversation(next) {
-        if (!raced) {
-          raced = true;
-          const current = (await store.getConversation('conv-1'))!;
-          await store.putConversation({ ...current, version: current.version + 1 });
-        }
-        return store.putConversation(next);
-      },
-    };
-    const result = await turn(ask('hello'), { store: racing });
+    const result = await turn(ask('hello'), { store: racingStore(1) });
     expect({ ok: result.ok, asked: webhook.inputs.length }).toEqual({ ok: true, asked: 2 });
   });
 
   it('answers ERR_DATA_ACTION_CONFLICT when the retry loses the race too', async () => {
     await reply(ask(''));
-    const alwaysBehind: SessionStore = {
-      ...store,
-      async putConversation(next) {
-        const current = (await store.getConversation('conv-1'))!;
-        await store.putConversation({ ...current, version: current.version + 1 });
-        return store.putConversation(next);
-      },
-    };
-    const result = await turn(ask('billing'), { store: alwaysBehind });
+    const result = await turn(ask('billing'), { store: racingStore(Infinity) });
     expect(result.ok ? undefined : result.error.code).toBe('ERR_DATA_ACTION_CONFLICT');
   });
 });
