@@ -38,9 +38,9 @@ function fold(earlier: ConversationTurn | undefined, turn: Parameters<CallRecord
  * Records voice calls in the session store: a session record at open (participant data under the
  * configured policy), the shared conversation state as checkpoints during the call, the outcome at
  * the end. Each DynamoDB write costs CPU and allocations, and a listen-only bot takes a turn per
- * utterance, so turns are folded into at most one write per `conversationWriteIntervalMs`. Writes go
- * through the write-behind queue; the one read (resume) gives up after `resumeTimeoutMs`, so a slow
- * or absent DynamoDB never holds a call.
+ * utterance, so turns are folded into at most one write per `conversationWriteIntervalMs`, counted
+ * from the open. Writes go through the write-behind queue; the one read (resume) gives up after
+ * `resumeTimeoutMs`, so a slow or absent DynamoDB never holds a call.
  */
 export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderFactory {
   const { store, writer, clock } = deps;
@@ -69,10 +69,12 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
     };
     writer.createSession(record);
 
-    // Checkpointing: turns not yet written, when the last write went out (monotonic ms), and the
-    // one timer that writes them at lastWriteAt + interval.
+    // Checkpointing: turns not yet written, when the interval last started (monotonic ms), and the
+    // one timer that writes them at lastWriteAt + interval. The first interval starts at the open,
+    // which already costs a session create and a resume read: a call shorter than the interval
+    // writes its conversation once, at the end.
     let pending: ConversationTurn | undefined;
-    let lastWriteAt = -Infinity;
+    let lastWriteAt = clock.now();
     let cancelCheckpoint: Cancel | undefined;
     let callOver = false;
 

@@ -119,17 +119,17 @@ describe('conversation checkpoints during a voice call', () => {
   });
   afterAll(async () => server.close());
 
-  it('writes the first turn at once, folds the later ones, and writes them all when the caller hangs up', async () => {
+  it('folds every turn of a call shorter than the interval into one write when the caller hangs up', async () => {
     const conversationId = randomUUID();
     const store = server.app.storage.store;
     const client = await server.connect({ path: '/audiohook/listen' });
     await client.open({ conversationId });
     const caller = new CallerAudioPlayer(client).start();
     const turns = (input: string): number => server.logs.filter((l) => l.msg === 'bot turn' && l.input === input).length;
-    // The listen bot's opening turn is the call's first write, at once.
+    // The listen bot's opening turn is not written yet: the first checkpoint is an interval after the open.
     await eventually(() => turns('start') === 1);
     await eventually(() => server.app.writeQueue.stats().pending === 0);
-    expect(await store.getConversation(conversationId)).toMatchObject({ version: 1, turnCount: 1 });
+    expect(await store.getConversation(conversationId)).toBeUndefined();
 
     for (let n = 0; n < 3; n += 1) {
       caller.say(speechLike(800, { dbfs: -20, seed: n + 1 }));
@@ -137,15 +137,15 @@ describe('conversation checkpoints during a voice call', () => {
     }
     await eventually(() => turns('text') === 3, 15_000);
     await eventually(() => server.app.writeQueue.stats().pending === 0);
-    // Mid-call the store still holds the first checkpoint: the next is a minute away.
-    expect(await store.getConversation(conversationId)).toMatchObject({ version: 1, turnCount: 1, ended: false });
+    // Mid-call the store still holds nothing: the first checkpoint is a minute away.
+    expect(await store.getConversation(conversationId)).toBeUndefined();
 
     await client.close('end');
     caller.stop();
     await eventually(() => server.app.server.activeSessions === 0);
     await eventually(() => server.app.writeQueue.stats().pending === 0);
     const conversation = await store.getConversation(conversationId);
-    expect(conversation).toMatchObject({ version: 2, turnCount: 4 });
+    expect(conversation).toMatchObject({ version: 1, turnCount: 4 });
     expect((conversation?.botState as { utterances: { text: string }[] }).utterances.map((u) => u.text)).toEqual([
       'utterance 1',
       'utterance 2',

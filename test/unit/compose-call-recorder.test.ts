@@ -62,16 +62,31 @@ function turn(n: number, ended = false): Parameters<CallRecorder['turnTaken']>[0
 }
 
 describe('call recorder conversation checkpoints', () => {
-  it('writes the first turn at once', () => {
+  it('writes the first turn one interval after the call opened, not at once', () => {
     const { writer, recorder, clock } = startCall();
+    clock.advance(1_000);
     recorder.turnTaken(turn(1));
+    expect(writer.conversations()).toEqual([]);
+    expect(clock.pendingTimers).toBe(1);
+    clock.advance(INTERVAL_MS - 1_001);
+    expect(writer.conversations()).toEqual([]);
+    clock.advance(1);
     expect(writer.conversations()).toMatchObject([{ version: 1, turnCount: 1, botState: { utterances: 1 }, outputVariables: { v1: '1' } }]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('writes a first turn that comes an interval or more after the open at once', () => {
+    const { writer, recorder, clock } = startCall();
+    clock.advance(INTERVAL_MS);
+    recorder.turnTaken(turn(1));
+    expect(writer.conversations()).toMatchObject([{ version: 1, turnCount: 1 }]);
     expect(clock.pendingTimers).toBe(0);
   });
 
   it('folds the turns of one interval into one write when the interval is up', () => {
     const { writer, recorder, clock } = startCall();
     recorder.turnTaken(turn(1));
+    clock.advance(INTERVAL_MS); // the first write; the next interval starts here
     clock.advance(1_000);
     recorder.turnTaken(turn(2));
     clock.advance(1_000);
@@ -123,8 +138,7 @@ describe('call recorder conversation checkpoints', () => {
     clock.advance(100);
     recorder.turnTaken(turn(3, true));
     expect(writer.conversations().map((c) => ({ version: c.version, turnCount: c.turnCount, ended: c.ended }))).toEqual([
-      { version: 1, turnCount: 1, ended: false },
-      { version: 2, turnCount: 3, ended: true },
+      { version: 1, turnCount: 3, ended: true },
     ]);
     expect(clock.pendingTimers).toBe(0);
   });
@@ -136,7 +150,7 @@ describe('call recorder conversation checkpoints', () => {
     clock.advance(10);
     recorder.turnTaken(turn(3));
     clock.advance(INTERVAL_MS);
-    expect(writer.conversations().map((c) => c.ended)).toEqual([false, true, true]);
+    expect(writer.conversations().map((c) => c.ended)).toEqual([true, true]);
   });
 
   it('flushes pending turns when the call ends, before the session update, and leaves no timer', () => {
@@ -145,16 +159,18 @@ describe('call recorder conversation checkpoints', () => {
     clock.advance(500);
     recorder.turnTaken(turn(2));
     recorder.ended({ outcome: 'callerHungUp', outputVariables: { v1: '1', v2: '2' }, turnCount: 2 });
-    expect(writer.writes.map((w) => w.op)).toEqual(['createSession', 'putConversation', 'putConversation', 'updateSession']);
-    expect(writer.conversations()[1]).toMatchObject({ version: 2, turnCount: 2, ended: false, botState: { utterances: 2 } });
+    // A call shorter than the interval writes its conversation once.
+    expect(writer.writes.map((w) => w.op)).toEqual(['createSession', 'putConversation', 'updateSession']);
+    expect(writer.conversations()[0]).toMatchObject({ version: 1, turnCount: 2, ended: false, botState: { utterances: 2 } });
     expect(clock.pendingTimers).toBe(0);
     clock.advance(INTERVAL_MS * 2);
-    expect(writer.writes).toHaveLength(4);
+    expect(writer.writes).toHaveLength(3);
   });
 
   it('writes only the session update when the call ends with nothing pending', () => {
-    const { writer, recorder } = startCall();
+    const { writer, recorder, clock } = startCall();
     recorder.turnTaken(turn(1));
+    clock.advance(INTERVAL_MS);
     recorder.ended({ outcome: 'completed', outputVariables: { v1: '1' }, turnCount: 1 });
     expect(writer.writes.map((w) => w.op)).toEqual(['createSession', 'putConversation', 'updateSession']);
   });
@@ -168,7 +184,7 @@ describe('call recorder conversation checkpoints', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('continues a resumed conversation: first write at once, then one version per write', async () => {
+  it('continues a resumed conversation: one version per write, counting on from the stored one', async () => {
     const { writer, recorder, clock, store } = startCall();
     await store.putConversation(conversation({ version: 1, turnCount: 9 }));
     expect(await recorder.resume()).toEqual(conversation().botState);
@@ -176,9 +192,12 @@ describe('call recorder conversation checkpoints', () => {
     recorder.turnTaken(turn(2));
     recorder.turnTaken(turn(3));
     clock.advance(INTERVAL_MS);
+    expect(writer.conversations().map((c) => [c.version, c.turnCount])).toEqual([[2, 12]]);
+    recorder.turnTaken(turn(4));
+    clock.advance(INTERVAL_MS);
     expect(writer.conversations().map((c) => [c.version, c.turnCount])).toEqual([
-      [2, 10],
-      [3, 12],
+      [2, 12],
+      [3, 13],
     ]);
   });
 
