@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_API_KEY, DEVELOPMENT_CLIENT_SECRET_BASE64 } from '../../runtime/src/auth/api-key-map.js';
 import { GenesysClient } from '../../runtime/tools/simulator/genesys-client.js';
 import { bundleRuntime } from '../../scripts/bundle.js';
+import { readImageNodeRuntime } from '../../scripts/image-runtime.js';
 import { startDynalite, type TestDynalite } from '../support/dynalite.js';
 
 /**
  * Smoke-runs the very bundle the container image ships (dist/runtime as built by scripts/bundle.ts),
- * outside the repository so nothing resolves from the source tree: plain `node main.mjs`, as the
- * Dockerfile's CMD runs it, configured as on Fargate: a DynamoDB table (here dynalite, reached
+ * outside the repository so nothing resolves from the source tree: `node main.mjs` with the flags and
+ * NODE_OPTIONS of the Dockerfile's CMD, configured as on Fargate: a DynamoDB table (here dynalite, reached
  * through the SDK's standard endpoint variable) and AWS-style credentials.
  */
 async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
@@ -36,9 +37,11 @@ describe('the container bundle', () => {
     tableName = await dynamo.createTable();
     workDir = mkdtempSync(join(tmpdir(), 'bundle-smoke-'));
     const { mainFile } = await bundleRuntime({ outDir: join(workDir, 'image') });
-    server = spawn(process.execPath, [mainFile], {
+    const image = readImageNodeRuntime();
+    server = spawn(process.execPath, [...image.nodeArgs, mainFile], {
       cwd: join(workDir, 'image'),
       env: {
+        NODE_OPTIONS: image.nodeOptions,
         PATH: process.env.PATH ?? '',
         PORT: '0',
         HOST: '127.0.0.1',

@@ -3,6 +3,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { bundleRuntime } from '../../../scripts/bundle.js';
+import { readImageNodeRuntime } from '../../../scripts/image-runtime.js';
 import type { BenchServerSettings, ServerReply, ServerRequest, ServerStats } from './bench-constants.js';
 
 /**
@@ -55,14 +56,8 @@ export interface StartServerOptions {
   readonly nodeFlags: readonly string[];
 }
 
-/** The `NODE_OPTIONS` the image sets (runtime/Dockerfile), so the benchmarked server runs as deployed. */
-export function imageNodeOptions(dockerfile: string): string {
-  const match = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile);
-  if (match === null) throw new Error('runtime/Dockerfile sets no NODE_OPTIONS');
-  return match[1]!;
-}
-
-const IMAGE_NODE_OPTIONS = imageNodeOptions(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8'));
+/** How the image starts Node (runtime/Dockerfile), so the benchmarked server runs as deployed. */
+const IMAGE = readImageNodeRuntime();
 
 export function hasTaskset(): boolean {
   return spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
@@ -75,13 +70,13 @@ export function pinSelf(core: number): boolean {
 }
 
 /**
- * Starts the bundled server in its own process as the image does (`node --enable-source-maps` and the
- * image's NODE_OPTIONS), pinned
- * to `core` where `taskset` exists, with the open-files limit raised to the hard limit (thousands of
- * sockets), and waits for its port. `--expose-gc` lets a memory reading collect garbage first.
+ * Starts the bundled server in its own process as the image does (its `CMD` flags and
+ * `NODE_OPTIONS`), pinned to `core` where `taskset` exists, with the open-files limit raised to the
+ * hard limit (thousands of sockets), and waits for its port. `--expose-gc` lets a memory reading
+ * collect garbage first.
  */
 export async function startServerProcess(options: StartServerOptions): Promise<ServerProcess> {
-  const nodeArgs = ['--enable-source-maps', '--expose-gc', ...options.nodeFlags];
+  const nodeArgs = [...IMAGE.nodeArgs, '--expose-gc', ...options.nodeFlags];
   if (options.cpuProfileDir !== undefined) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
   const pinned = hasTaskset();
   const command = [
@@ -102,7 +97,7 @@ export async function startServerProcess(options: StartServerOptions): Promise<S
       AWS_ACCESS_KEY_ID: 'bench',
       AWS_SECRET_ACCESS_KEY: 'bench',
       AWS_EC2_METADATA_DISABLED: 'true',
-      NODE_OPTIONS: IMAGE_NODE_OPTIONS,
+      NODE_OPTIONS: IMAGE.nodeOptions,
     },
   });
   closeSync(logFd);
