@@ -5,6 +5,7 @@ import {
   PCMU_BYTES_PER_MS,
   resolvePacedSenderOptions,
   type PacedSenderOptions,
+  type ResolvedPacedSenderOptions,
 } from './paced-sender-options.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 
@@ -75,211 +76,246 @@ export function createPacedSender(
   clock: Clock,
   logger: Logger = silentLogger,
 ): PacedSender {
-  const opts = resolvePacedSenderOptions(options);
-  const { packetBytes, maxLeadMs, highWaterMarkBytes, backpressureRetryMs, limits } = opts;
-  const bucket = (cls: keyof typeof limits): TokenBucket =>
-    createTokenBucket({ capacity: limits[cls].burst, refillPerSecond: limits[cls].perSecond }, clock);
-  const binaryBucket = bucket('binary');
-  const textBucket = bucket('text');
-  const pauseBucket = bucket('pause');
-  const resumeBucket = bucket('resume');
+  return new TokenPacedSender(sink, resolvePacedSenderOptions(options), clock, logger);
+}
+
+/**
+ * A class rather than closures: every session holds one (listen-only calls too, for their texts), and
+ * the closure-built sender with its four token buckets took about 7 KB of heap per session.
+ */
+class TokenPacedSender implements PacedSender {
+  private readonly packetBytes: number;
+  private readonly maxLeadMs: number;
+  private readonly highWaterMarkBytes: number;
+  private readonly backpressureRetryMs: number;
+  private readonly binaryBucket: TokenBucket;
+  private readonly textBucket: TokenBucket;
+  private readonly pauseBucket: TokenBucket;
+  private readonly resumeBucket: TokenBucket;
 
   // Texts as two parallel arrays with a head index: no per-message wrapper object.
-  let texts: string[] = [];
-  let textClasses: TextClass[] = [];
-  let textHead = 0;
+  private texts: string[] = [];
+  private textClasses: TextClass[] = [];
+  private textHead = 0;
 
-  let audio = new ByteQueue();
+  private audio = new ByteQueue();
   /** Queued bytes up to the last endOfPrompt(): only these may leave in a short packet. */
-  let promptEndBytes = 0;
-  let audioSinceEndOfPrompt = false;
-  let drainPending = false;
-  const drainListeners = new Set<() => void>();
+  private promptEndBytes = 0;
+  private audioSinceEndOfPrompt = false;
+  private drainPending = false;
+  private readonly drainListeners = new Set<() => void>();
 
   /**
    * Playback model: the peer plays what we send at 8 bytes/ms, starting when a packet arrives while it
    * is idle; `playEndMs` is when everything sent so far has been played.
    */
-  let playEndMs = -Infinity;
+  private playEndMs = -Infinity;
 
-  let closed = false;
-  let pumping = false;
-  let repump = false;
-  let timerCancel: Cancel | undefined;
-  let timerAtMs = Infinity;
+  private closed = false;
+  private pumping = false;
+  private repump = false;
+  private timerCancel: Cancel | undefined;
+  private timerAtMs = Infinity;
 
-  const classBucket = (cls: TextClass): TokenBucket | undefined =>
-    cls === 'pause' ? pauseBucket : cls === 'resume' ? resumeBucket : undefined;
+  constructor(
+    private readonly sink: OutboundSink,
+    options: ResolvedPacedSenderOptions,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    const { limits } = options;
+    this.packetBytes = options.packetBytes;
+    this.maxLeadMs = options.maxLeadMs;
+    this.highWaterMarkBytes = options.highWaterMarkBytes;
+    this.backpressureRetryMs = options.backpressureRetryMs;
+    const bucket = (cls: keyof typeof limits): TokenBucket =>
+      createTokenBucket({ capacity: limits[cls].burst, refillPerSecond: limits[cls].perSecond }, clock);
+    this.binaryBucket = bucket('binary');
+    this.textBucket = bucket('text');
+    this.pauseBucket = bucket('pause');
+    this.resumeBucket = bucket('resume');
+  }
 
-  const textWaitMs = (): number => {
-    if (textHead === texts.length) return Infinity;
-    const extra = classBucket(textClasses[textHead]!);
-    return Math.max(textBucket.msUntilAvailable(), extra === undefined ? 0 : extra.msUntilAvailable());
-  };
+  sendText(text: string, cls: TextClass = 'text'): void {
+    if (this.closed) return;
+    this.texts.push(text);
+    this.textClasses.push(cls);
+    this.pump();
+  }
 
-  const nextPacketBytes = (): number =>
-    audio.length >= packetBytes ? packetBytes : promptEndBytes > 0 ? promptEndBytes : 0;
+  enqueueAudio(pcmu: Uint8Array): void {
+    if (this.closed || pcmu.length === 0) return;
+    this.audio.push(pcmu);
+    this.audioSinceEndOfPrompt = true;
+    this.pump();
+  }
 
-  const audioWaitMs = (nowMs: number, bytes: number): number => {
+  endOfPrompt(): void {
+    if (this.closed) return;
+    this.promptEndBytes = this.audio.length;
+    this.audioSinceEndOfPrompt = false;
+    this.drainPending = true;
+    this.pump();
+  }
+
+  cancelAudio(): { droppedBytes: number } {
+    if (this.closed) return { droppedBytes: 0 };
+    const droppedBytes = this.audio.clear();
+    this.promptEndBytes = 0;
+    this.audioSinceEndOfPrompt = false;
+    this.drainPending = false;
+    this.pump(); // re-plan: a timer for dropped audio may be pending
+    return { droppedBytes };
+  }
+
+  backOff(retryAfterMs: number): void {
+    if (this.closed) return;
+    // A peer-supplied duration: a missing or negative one still empties the buckets.
+    const pauseMs = Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
+    const untilMs = this.clock.now() + pauseMs;
+    for (const b of [this.binaryBucket, this.textBucket, this.pauseBucket, this.resumeBucket]) b.pauseUntil(untilMs);
+    this.logger.debug({ retryAfterMs: pauseMs }, 'outbound paused after 429');
+    // The pending timer is now early, which is harmless: it re-plans when it fires.
+    this.pump();
+  }
+
+  get queuedTexts(): number {
+    return this.texts.length - this.textHead;
+  }
+
+  get queuedAudioBytes(): number {
+    return this.audio.length;
+  }
+
+  get audioAheadMs(): number {
+    return Math.max(0, this.playEndMs - this.clock.now());
+  }
+
+  onAudioDrained(listener: () => void): () => void {
+    if (!this.closed) this.drainListeners.add(listener);
+    return () => {
+      this.drainListeners.delete(listener);
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.timerCancel?.();
+    this.timerCancel = undefined;
+    this.texts = [];
+    this.textClasses = [];
+    this.textHead = 0;
+    this.audio = new ByteQueue();
+    this.promptEndBytes = 0;
+    this.drainListeners.clear();
+  }
+
+  private classBucket(cls: TextClass): TokenBucket | undefined {
+    return cls === 'pause' ? this.pauseBucket : cls === 'resume' ? this.resumeBucket : undefined;
+  }
+
+  private textWaitMs(): number {
+    if (this.textHead === this.texts.length) return Infinity;
+    const extra = this.classBucket(this.textClasses[this.textHead]!);
+    return Math.max(this.textBucket.msUntilAvailable(), extra === undefined ? 0 : extra.msUntilAvailable());
+  }
+
+  private nextPacketBytes(): number {
+    const { audio, packetBytes, promptEndBytes } = this;
+    return audio.length >= packetBytes ? packetBytes : promptEndBytes > 0 ? promptEndBytes : 0;
+  }
+
+  private audioWaitMs(nowMs: number, bytes: number): number {
     if (bytes === 0) return Infinity;
-    if (sink.bufferedBytes > highWaterMarkBytes) return backpressureRetryMs;
+    if (this.sink.bufferedBytes > this.highWaterMarkBytes) return this.backpressureRetryMs;
     // Sending this packet must leave at most maxLeadMs unplayed: deadline = playEnd + duration - maxLead.
-    const leadWaitMs = playEndMs + bytes / PCMU_BYTES_PER_MS - maxLeadMs - nowMs;
-    return Math.max(leadWaitMs > EPSILON_MS ? leadWaitMs : 0, binaryBucket.msUntilAvailable());
-  };
+    const leadWaitMs = this.playEndMs + bytes / PCMU_BYTES_PER_MS - this.maxLeadMs - nowMs;
+    return Math.max(leadWaitMs > EPSILON_MS ? leadWaitMs : 0, this.binaryBucket.msUntilAvailable());
+  }
 
-  const sendTexts = (): void => {
-    while (textHead < texts.length && textWaitMs() === 0) {
-      const extra = classBucket(textClasses[textHead]!);
-      textBucket.tryTake();
+  private sendTexts(): void {
+    while (this.textHead < this.texts.length && this.textWaitMs() === 0) {
+      const extra = this.classBucket(this.textClasses[this.textHead]!);
+      this.textBucket.tryTake();
       extra?.tryTake();
-      const text = texts[textHead]!;
-      texts[textHead] = ''; // release the string now, not at the next compaction
-      textHead++;
-      if (textHead === texts.length) {
-        texts.length = 0;
-        textClasses.length = 0;
-        textHead = 0;
-      } else if (textHead >= 64 && textHead * 2 >= texts.length) {
-        texts = texts.slice(textHead);
-        textClasses = textClasses.slice(textHead);
-        textHead = 0;
+      const text = this.texts[this.textHead]!;
+      this.texts[this.textHead] = ''; // release the string now, not at the next compaction
+      this.textHead++;
+      if (this.textHead === this.texts.length) {
+        this.texts.length = 0;
+        this.textClasses.length = 0;
+        this.textHead = 0;
+      } else if (this.textHead >= 64 && this.textHead * 2 >= this.texts.length) {
+        this.texts = this.texts.slice(this.textHead);
+        this.textClasses = this.textClasses.slice(this.textHead);
+        this.textHead = 0;
       }
-      sink.sendText(text);
+      this.sink.sendText(text);
     }
-  };
+  }
 
-  const sendAudio = (nowMs: number): void => {
-    for (let bytes = nextPacketBytes(); audioWaitMs(nowMs, bytes) === 0; bytes = nextPacketBytes()) {
-      binaryBucket.tryTake();
-      const packet = audio.take(bytes);
-      promptEndBytes = Math.max(0, promptEndBytes - bytes);
-      playEndMs = Math.max(playEndMs, nowMs) + bytes / PCMU_BYTES_PER_MS;
-      sink.sendBinary(packet);
+  private sendAudio(nowMs: number): void {
+    for (let bytes = this.nextPacketBytes(); this.audioWaitMs(nowMs, bytes) === 0; bytes = this.nextPacketBytes()) {
+      this.binaryBucket.tryTake();
+      const packet = this.audio.take(bytes);
+      this.promptEndBytes = Math.max(0, this.promptEndBytes - bytes);
+      this.playEndMs = Math.max(this.playEndMs, nowMs) + bytes / PCMU_BYTES_PER_MS;
+      this.sink.sendBinary(packet);
     }
-  };
+  }
 
-  const fireDrainedIfDone = (): void => {
-    if (!drainPending || audio.length > 0 || audioSinceEndOfPrompt) return;
-    drainPending = false;
-    for (const listener of [...drainListeners]) {
+  private fireDrainedIfDone(): void {
+    if (!this.drainPending || this.audio.length > 0 || this.audioSinceEndOfPrompt) return;
+    this.drainPending = false;
+    for (const listener of [...this.drainListeners]) {
       try {
         listener();
       } catch (error) {
-        logger.error({ err: error }, 'audio drained listener threw');
+        this.logger.error({ err: error }, 'audio drained listener threw');
       }
     }
-  };
+  }
 
-  const schedule = (nowMs: number): void => {
-    const waitMs = Math.min(textWaitMs(), audioWaitMs(nowMs, nextPacketBytes()));
+  private schedule(nowMs: number): void {
+    const waitMs = Math.min(this.textWaitMs(), this.audioWaitMs(nowMs, this.nextPacketBytes()));
     if (waitMs === Infinity) return;
     const atMs = nowMs + waitMs;
     // An earlier timer re-plans when it fires; only replace a timer that is too late.
-    if (timerCancel !== undefined && timerAtMs <= atMs + EPSILON_MS) return;
-    timerCancel?.();
-    timerAtMs = atMs;
-    timerCancel = clock.setTimer(waitMs, onTimer);
-  };
+    if (this.timerCancel !== undefined && this.timerAtMs <= atMs + EPSILON_MS) return;
+    this.timerCancel?.();
+    this.timerAtMs = atMs;
+    this.timerCancel = this.clock.setTimer(waitMs, this.onTimer);
+  }
 
   // Sends everything that may go now, then sets one timer for the next thing that may go.
-  const pump = (): void => {
-    if (closed) return;
-    if (pumping) {
-      repump = true; // a drained listener called back in: the running loop picks it up
+  private pump(): void {
+    if (this.closed) return;
+    if (this.pumping) {
+      this.repump = true; // a drained listener called back in: the running loop picks it up
       return;
     }
-    pumping = true;
+    this.pumping = true;
     try {
       do {
-        repump = false;
-        const nowMs = clock.now();
-        sendTexts();
-        sendAudio(nowMs);
-        fireDrainedIfDone();
-      } while (repump && !closed);
-      if (!closed) schedule(clock.now());
+        this.repump = false;
+        const nowMs = this.clock.now();
+        this.sendTexts();
+        this.sendAudio(nowMs);
+        this.fireDrainedIfDone();
+      } while (this.repump && !this.closed);
+      if (!this.closed) this.schedule(this.clock.now());
     } catch (error) {
-      logger.error({ err: error }, 'paced sender failed; closing it');
-      close();
+      this.logger.error({ err: error }, 'paced sender failed; closing it');
+      this.close();
     } finally {
-      pumping = false;
+      this.pumping = false;
     }
-  };
-
-  function onTimer(): void {
-    timerCancel = undefined;
-    timerAtMs = Infinity;
-    pump();
   }
 
-  function close(): void {
-    if (closed) return;
-    closed = true;
-    timerCancel?.();
-    timerCancel = undefined;
-    texts = [];
-    textClasses = [];
-    textHead = 0;
-    audio = new ByteQueue();
-    promptEndBytes = 0;
-    drainListeners.clear();
-  }
-
-  return {
-    sendText(text, cls = 'text') {
-      if (closed) return;
-      texts.push(text);
-      textClasses.push(cls);
-      pump();
-    },
-    enqueueAudio(pcmu) {
-      if (closed || pcmu.length === 0) return;
-      audio.push(pcmu);
-      audioSinceEndOfPrompt = true;
-      pump();
-    },
-    endOfPrompt() {
-      if (closed) return;
-      promptEndBytes = audio.length;
-      audioSinceEndOfPrompt = false;
-      drainPending = true;
-      pump();
-    },
-    cancelAudio() {
-      if (closed) return { droppedBytes: 0 };
-      const droppedBytes = audio.clear();
-      promptEndBytes = 0;
-      audioSinceEndOfPrompt = false;
-      drainPending = false;
-      pump(); // re-plan: a timer for dropped audio may be pending
-      return { droppedBytes };
-    },
-    backOff(retryAfterMs) {
-      if (closed) return;
-      // A peer-supplied duration: a missing or negative one still empties the buckets.
-      const pauseMs = Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
-      const untilMs = clock.now() + pauseMs;
-      for (const b of [binaryBucket, textBucket, pauseBucket, resumeBucket]) b.pauseUntil(untilMs);
-      logger.debug({ retryAfterMs: pauseMs }, 'outbound paused after 429');
-      // The pending timer is now early, which is harmless: it re-plans when it fires.
-      pump();
-    },
-    get queuedTexts() {
-      return texts.length - textHead;
-    },
-    get queuedAudioBytes() {
-      return audio.length;
-    },
-    get audioAheadMs() {
-      return Math.max(0, playEndMs - clock.now());
-    },
-    onAudioDrained(listener) {
-      if (!closed) drainListeners.add(listener);
-      return () => {
-        drainListeners.delete(listener);
-      };
-    },
-    close,
+  private readonly onTimer = (): void => {
+    this.timerCancel = undefined;
+    this.timerAtMs = Infinity;
+    this.pump();
   };
 }
