@@ -106,7 +106,7 @@ export function renderReport(summary: BenchSummary): string {
     '# Benchmark report (`npm run bench`)',
     '',
     `Run ${summary.startedAt} with \`${commandOf(summary)}\`, ${summary.durationS} s. Machine: ${machine.cpuModel}, ${machine.nproc} cores, Node ${machine.node}, ${machine.platform}.`,
-    `Server process ${machine.serverCore === undefined ? 'not pinned (no taskset)' : `pinned to core ${machine.serverCore}`}; load generator ${machine.generatorPinned ? 'pinned to the other core' : 'not pinned'}${options.nice === 0 ? '' : `; both at nice ${options.nice} (the machine is shared with other work)`}; server with the image's \`NODE_OPTIONS\` (runtime/Dockerfile)${options.nodeFlags.length === 0 ? '' : ` and flags \`${options.nodeFlags.join(' ')}\``}.`,
+    `Server process ${machine.serverCore === undefined ? 'not pinned (no taskset)' : `pinned to core ${machine.serverCore}`}; load generator ${machine.generatorPinned ? 'pinned to the other core' : 'not pinned'}${options.nice === 0 ? '' : `; both at nice ${options.nice} (the machine is shared with other work)`}; server started as the image starts it (runtime/Dockerfile: its \`CMD\` flags and \`NODE_OPTIONS\`)${options.nodeFlags.length === 0 ? '' : ` and flags \`${options.nodeFlags.join(' ')}\``}.`,
     `Levels: ${options.modes.map((m) => `${m} ${options.levels[m].join(', ')}`).join('; ')}; ramp ${options.rate} new sessions/s; ${options.settleS} s settle; ${options.windowS} s window per level.`,
     '',
     '![Server CPU and p99 latencies against concurrent sessions](chart.svg)',
