@@ -12,9 +12,9 @@ import { startDynalite, type TestDynalite } from '../support/dynalite.js';
 
 /**
  * Smoke-runs the very bundle the container image ships (dist/runtime as built by scripts/bundle.ts),
- * outside the repository so nothing resolves from the source tree: `node main.mjs` with the flags and
- * NODE_OPTIONS of the Dockerfile's CMD, configured as on Fargate: a DynamoDB table (here dynalite, reached
- * through the SDK's standard endpoint variable) and AWS-style credentials.
+ * outside the repository so nothing resolves from the source tree: `node main.mjs` with the
+ * Dockerfile's CMD flags and NODE_OPTIONS, configured as on Fargate: a DynamoDB table (here dynalite,
+ * reached through the SDK's standard endpoint variable) and AWS-style credentials.
  */
 async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
