@@ -14,6 +14,13 @@ export const ENV = Object.freeze({
   /** Secrets Manager secret id (name or ARN) whose value has the AUDIOHOOK_API_KEYS shape. */
   API_KEYS_SECRET_ID: 'API_KEYS_SECRET_ID',
   API_KEYS_REFRESH_MS: 'API_KEYS_REFRESH_MS',
+  /**
+   * Data Action (REST) route keys for local runs, separate from AudioHook keys:
+   * JSON `{ "<key>": { "organizationId": "<Genesys organization uuid>" } }`.
+   */
+  DATA_ACTION_API_KEYS: 'DATA_ACTION_API_KEYS',
+  /** Secrets Manager secret id whose value has the DATA_ACTION_API_KEYS shape (created by the stack). */
+  DATA_ACTION_KEYS_SECRET_ID: 'DATA_ACTION_KEYS_SECRET_ID',
   /** Directory of bot definitions; the file name (without .json) is the connector id. */
   BOTS_DIR: 'BOTS_DIR',
   DRAIN_TIMEOUT_MS: 'DRAIN_TIMEOUT_MS',
