@@ -12,6 +12,7 @@ import { UtteranceSegmenter, type SegmentEvent } from './utterance-segmenter.js'
 
 /** How long a stream that has failed keeps draining the client's audio before it is reset. */
 const DRAIN_AFTER_FAILURE_MS = 5_000;
+const EMPTY_TRANSCRIPT_EVENT = encodeJsonEvent('TranscriptEvent', { Transcript: { Results: [] } });
 
 export interface TranscribeStreamDeps {
   readonly controls: TranscribeControls;
@@ -115,6 +116,9 @@ class TranscribeStreamSession {
       ...(this.request.stabilization ? { 'x-amzn-transcribe-enable-partial-results-stabilization': 'true' } : {}),
       ...(this.request.stability === undefined ? {} : { 'x-amzn-transcribe-partial-results-stability': this.request.stability }),
     });
+    // The service sends TranscriptEvents with no results while nothing is recognised, the first right
+    // away; the SDK's send() resolves only once it has read the first event of the stream.
+    this.stream.write(EMPTY_TRANSCRIPT_EVENT);
   }
 
   private onAudio(chunk: Uint8Array): void {
