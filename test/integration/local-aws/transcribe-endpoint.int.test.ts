@@ -87,10 +87,10 @@ describe('local Transcribe streaming endpoint', () => {
     aws.transcribe.say('hello');
     const pcm8k = utterance();
     const pcm22k = Int16Array.from({ length: Math.round((pcm8k.length * 22050) / 8000) }, (_, i) => pcm8k[Math.floor((i * 8000) / 22050)]!);
-    async function* events() {
+    function* events() {
       for (let at = 0; at < pcm22k.length; at += 2205) yield { AudioEvent: { AudioChunk: new Uint8Array(pcm22k.slice(at, at + 2205).buffer) } };
     }
-    const all = await results(request(events(), { MediaSampleRateHertz: 22050 }));
+    const all = await results(request(toAsync(events()), { MediaSampleRateHertz: 22050 }));
     expect(all.filter((r) => !r.IsPartial).map((r) => r.Alternatives![0]!.Transcript)).toEqual(['hello']);
   });
 
@@ -179,3 +179,7 @@ describe('local Transcribe streaming endpoint', () => {
     expect(all.filter((r) => !r.IsPartial).map((r) => r.Alternatives![0]!.Transcript)).toEqual(['still here']);
   });
 });
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  for (const item of items) yield await Promise.resolve(item);
+}

@@ -61,7 +61,7 @@ async function readMessagesMember(stream: ServerHttp2Stream): Promise<readonly u
   }
   const messages = (body as { messages?: unknown } | null)?.messages;
   if (!Array.isArray(messages) || messages.length === 0) throw validation('messages must be a non-empty list.');
-  return messages;
+  return messages as readonly unknown[];
 }
 
 /** The event sequence of one reply; the metadata payload is computed when sent (its latency). */
