@@ -2,6 +2,7 @@ import { createServer, type Http2Server, type IncomingHttpHeaders, type ServerHt
 import type { AddressInfo } from 'node:net';
 import { loadVadEngine } from '../../src/audio/vad.js';
 import { systemClock, type Clock } from '../../src/shared/clock.js';
+import { loadEspeakEngine } from '../../src/speech/offline/espeak-engine.js';
 import { AwsServiceError, respondWithError } from './aws-error.js';
 import { BedrockControls, type BedrockEndpointSettings } from './bedrock/bedrock-controls.js';
 import { serveConverseStream } from './bedrock/converse-stream.js';
@@ -45,6 +46,8 @@ const MAX_CONCURRENT_STREAMS = 1000;
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const clock = options.clock ?? systemClock;
   const vad = await loadVadEngine();
+  // Polly's voice comes from eSpeak NG, which takes a second or two to load: start now, in the background.
+  loadEspeakEngine().catch(() => undefined);
   const transcribe = new TranscribeControls(options.transcribe);
   const polly = new PollyControls(clock, options.polly);
   const bedrock = new BedrockControls(options.bedrock);

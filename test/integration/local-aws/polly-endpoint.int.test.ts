@@ -46,7 +46,7 @@ describe('local Polly SynthesizeSpeech endpoint', () => {
     const mulaw = await speak({ OutputFormat: 'mulaw' });
     expect(mulaw.response.ContentType).toBe('audio/mulaw');
     // eSpeak's output length varies by a few samples between runs.
-    expect(mulaw.audio.length / (pcm.audio.length / 2)).toBeCloseTo(1, 2);
+    expect(mulaw.audio.length / (pcm.audio.length / 2)).toBeCloseTo(1, 1);
     const ssml = await speak({ TextType: 'ssml', Text: '<speak>Hello <break time="200ms"/> there.</speak>' });
     expect(ssml.response.RequestCharacters).toBe('Hello  there.'.length);
   });
