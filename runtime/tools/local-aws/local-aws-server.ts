@@ -2,12 +2,11 @@ import { createServer, type Http2Server, type IncomingHttpHeaders, type ServerHt
 import type { AddressInfo } from 'node:net';
 import { loadVadEngine } from '../../src/audio/vad.js';
 import { systemClock, type Clock } from '../../src/shared/clock.js';
-import { loadEspeakEngine } from '../../src/speech/offline/espeak-engine.js';
 import { AwsServiceError, respondWithError } from './aws-error.js';
 import { BedrockControls, type BedrockEndpointSettings } from './bedrock/bedrock-controls.js';
 import { serveConverseStream } from './bedrock/converse-stream.js';
 import { PollyControls, type PollyEndpointSettings } from './polly/polly-controls.js';
-import { serveSynthesizeSpeech } from './polly/synthesize-speech.js';
+import { serveSynthesizeSpeech, warmUpSynthesis } from './polly/synthesize-speech.js';
 import { TranscribeControls, type TranscribeEndpointSettings } from './transcribe/transcribe-controls.js';
 import { serveTranscribeStream } from './transcribe/transcribe-stream.js';
 
@@ -20,6 +19,12 @@ export interface LocalAwsOptions {
   readonly transcribe?: Partial<TranscribeEndpointSettings>;
   readonly polly?: Partial<PollyEndpointSettings>;
   readonly bedrock?: Partial<BedrockEndpointSettings>;
+  /**
+   * Load and warm up the speech synthesizer before answering (a second or two); otherwise it loads in
+   * the background and the first Polly requests wait for it.
+   * @default false
+   */
+  readonly warmUp?: boolean;
 }
 
 /** The running endpoints and the controls a test scripts them with. */
@@ -46,8 +51,10 @@ const MAX_CONCURRENT_STREAMS = 1000;
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const clock = options.clock ?? systemClock;
   const vad = await loadVadEngine();
-  // Polly's voice comes from eSpeak NG, which takes a second or two to load: start now, in the background.
-  loadEspeakEngine().catch(() => undefined);
+  // Polly's voice comes from eSpeak NG, which takes a second or two to load: start now.
+  const warming = warmUpSynthesis();
+  if (options.warmUp === true) await warming;
+  else warming.catch(() => undefined);
   const transcribe = new TranscribeControls(options.transcribe);
   const polly = new PollyControls(clock, options.polly);
   const bedrock = new BedrockControls(options.bedrock);

@@ -118,28 +118,50 @@ function billedCharacters(request: SpeechRequest): number {
   return (request.textType === 'ssml' ? request.text.replace(/<[^>]*>/g, '') : request.text).length;
 }
 
-/** Rendered audio by request (text, voice, format, rate): eSpeak is synchronous, and prompts repeat. */
-const rendered = new Map<string, Uint8Array>();
+/**
+ * Rendered audio by request (text, voice, format, rate), in flight or done: eSpeak is synchronous and
+ * blocks this process while it renders, and the same prompts are asked for again and again.
+ */
+const rendered = new Map<string, Promise<Uint8Array>>();
 const MAX_RENDERED = 256;
 
-async function synthesize(request: SpeechRequest): Promise<Uint8Array> {
+function synthesize(request: SpeechRequest): Promise<Uint8Array> {
   const key = JSON.stringify([request.text, request.textType, request.languageCode, request.outputFormat, request.sampleRateHz]);
   const cached = rendered.get(key);
   if (cached !== undefined) return cached;
+  const audio = render(request);
+  if (rendered.size >= MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
+  rendered.set(key, audio);
+  audio.catch(() => rendered.delete(key));
+  return audio;
+}
+
+async function render(request: SpeechRequest): Promise<Uint8Array> {
   const engine = await loadEspeakEngine();
   const markup = request.textType === 'ssml' ? request.text : request.text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
   const pcm = engine.synthesize(markup, espeakVoiceCandidates(DEFAULT_ESPEAK_VOICES, request.languageCode), () => false);
   const resampled = resampleLinear(pcm, engine.sampleRateHz, request.sampleRateHz);
-  let audio: Uint8Array;
-  if (request.outputFormat === 'mulaw') audio = pcm16ToMulaw(resampled);
-  else {
-    audio = new Uint8Array(resampled.length * 2);
-    const view = new DataView(audio.buffer);
-    resampled.forEach((sample, index) => view.setInt16(index * 2, sample, true));
+  if (request.outputFormat === 'mulaw') return pcm16ToMulaw(resampled);
+  const bytes = new Uint8Array(resampled.length * 2);
+  const view = new DataView(bytes.buffer);
+  resampled.forEach((sample, index) => view.setInt16(index * 2, sample, true));
+  return bytes;
+}
+
+/**
+ * Renders `texts` (plain text, en-US, 8 kHz pcm, as the runtime's Polly adapter asks) into the cache
+ * ahead of time, so a benchmark's first calls do not block this process while eSpeak renders them.
+ */
+export async function prerenderPrompts(texts: readonly string[]): Promise<void> {
+  for (const text of texts) {
+    await synthesize({ text, textType: 'text', voiceId: 'Joanna', engine: 'neural', outputFormat: 'pcm', sampleRateHz: 8000, languageCode: 'en-US' });
   }
-  if (rendered.size >= MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
-  rendered.set(key, audio);
-  return audio;
+}
+
+/** Loads eSpeak and renders a few sentences, so its first real request is not slowed by loading and JIT warm-up. */
+export async function warmUpSynthesis(): Promise<void> {
+  const engine = await loadEspeakEngine();
+  for (let i = 0; i < 3; i++) engine.synthesize('Warming up the local speech endpoint, one sentence at a time.', ['en-us'], () => false);
 }
 
 /**
