@@ -1,8 +1,8 @@
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
-import { createApp } from '../../src/app.js';
+import { createApp } from '../../src/compose/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createRootLogger } from '../../src/create-logger.js';
+import { createRootLogger } from '../../src/compose/logger.js';
 import { delay, systemClock, type Clock } from '../../src/shared/clock.js';
 import { FakeSpeechRecognizer } from '../../src/speech/fake/fake-speech-recognizer.js';
 import { FakeSpeechSynthesizer } from '../../src/speech/fake/fake-speech-synthesizer.js';
