@@ -1,20 +1,21 @@
 import type { VadEngine } from '../audio/vad.js';
 import type { Bot } from '../bot/ports.js';
 import type { SessionEvent } from '../protocol/index.js';
-import type { Cancel, Clock } from '../shared/clock.js';
-import { toError } from '../shared/errors.js';
+import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { SpeechRecognizer, SpeechSynthesizer } from '../speech/ports.js';
 import { createPromptStopper } from './barge-in.js';
 import { noCallMetrics, type CallMetrics } from './call-metrics.js';
 import type { CallRecorderFactory } from './call-recorder.js';
-import { callStep, createCallState, hearsCaller, isEnding } from './call-step.js';
-import type { CallEffect, CallInput, CallState, CallTransition } from './call-types.js';
+import { startCallDriver } from './call-driver.js';
+import { createEffectRunner } from './call-effects.js';
+import { createCallState, hearsCaller, isEnding } from './call-step.js';
+import type { CallEffect, CallInput } from './call-types.js';
 import { createDigitCollector } from './digit-collector.js';
 import type { CallContext, CallControls, CallHandler, CallHandlerFactory } from './ports.js';
-import { createPromptPlayback } from './prompt-playback.js';
+import { createPromptPlayback, type PromptPlayback } from './prompt-playback.js';
 import { createPromptSpeaker } from './prompt-speaker.js';
-import { createSpeechInput } from './speech-input.js';
+import { createSpeechInput, type SpeechInput } from './speech-input.js';
 import { createTurnRunner } from './turn-runner.js';
 
 export { MAX_CALLER_TEXT_CHARS } from './speech-input.js';
@@ -110,27 +111,10 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
     language,
     clock.now(),
   );
-  let state: CallState = opening.state;
-  // Effects may report new inputs (a stopped playback, a collected entry): they queue behind the current one.
-  const inbox: CallInput[] = [];
-  let stepping = false;
-  const run = (first: () => CallTransition): void => {
-    stepping = true;
-    try {
-      for (let transition: CallTransition | undefined = first(); transition !== undefined; ) {
-        state = transition.state;
-        for (const effect of transition.effects) carryOut(effect);
-        const next = inbox.shift();
-        transition = next === undefined ? undefined : callStep(state, next, clock.now());
-      }
-    } finally {
-      stepping = false;
-    }
-  };
-  const dispatch = (input: CallInput): void => {
-    if (stepping) inbox.push(input);
-    else run(() => callStep(state, input, clock.now()));
-  };
+  // The effect runner needs the parts, and the parts report to the driver: bound once all exist.
+  let carryOut: (effect: CallEffect) => void = () => undefined;
+  const driver = startCallDriver(opening, clock, (effect) => carryOut(effect));
+  const { dispatch } = driver;
 
   const playback = createPromptPlayback(controls, clock, options.playbackGraceMs, (playing, interruptible) =>
     dispatch({ kind: 'playback', playing, interruptible }),
@@ -151,7 +135,7 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
     listenOnly: bot.listenOnly,
     synthesisFirstAudioTimeoutMs: options.synthesisFirstAudioTimeoutMs,
     fallbackPrompt: options.fallbackPrompt,
-    call: () => ({ language: state.language, outputVariables: state.outputVariables, ending: isEnding(state) }),
+    call: () => ({ language: driver.state.language, outputVariables: driver.state.outputVariables, ending: isEnding(driver.state) }),
     report: dispatch,
   });
   const speech = createSpeechInput({
@@ -163,9 +147,9 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
     logger,
     metrics,
     options,
-    language: () => state.language,
+    language: () => driver.state.language,
     callSignal,
-    hearing: () => hearsCaller(state),
+    hearing: () => hearsCaller(driver.state),
     onUtterance: (input) => dispatch({ kind: 'callerInput', input }),
     onSpeech: (transition) => dispatch({ kind: transition === 'speechStart' ? 'speechStarted' : 'speechEnded' }),
     onCallerWords: () => dispatch({ kind: 'callerTranscript' }),
@@ -177,75 +161,30 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
   const cancelMaxDuration = clock.setTimer(bot.voice.maxCallDurationMs, () =>
     dispatch({ kind: 'maxDurationReached', maxCallDurationMs: bot.voice.maxCallDurationMs }),
   );
-  let cancelNoInput: Cancel | undefined;
-  const stopNoInput = (): void => {
-    cancelNoInput?.();
-    cancelNoInput = undefined;
-  };
+  carryOut = createEffectRunner({
+    turns,
+    stopper,
+    digits,
+    speech,
+    playback,
+    controls,
+    recorder,
+    metrics,
+    logger,
+    clock,
+    callOver,
+    noInputTimeoutMs: bot.voice.noInputTimeoutMs,
+    logCallerData: options.logCallerData,
+    cancelMaxDuration,
+    state: () => driver.state,
+    dispatch,
+  });
+  driver.begin();
+  return callHandler(dispatch, speech, playback);
+}
 
-  function carryOut(effect: CallEffect): void {
-    switch (effect.kind) {
-      case 'takeTurn':
-        return turns.takeTurn(effect.input, effect.receivedAt);
-      case 'armNoInput':
-        stopNoInput();
-        cancelNoInput = clock.setTimer(bot.voice.noInputTimeoutMs, () => dispatch({ kind: 'callerInput', input: { type: 'noInput' } }));
-        return;
-      case 'cancelNoInput':
-        return stopNoInput();
-      case 'bargeIn':
-        return stopper.bargeIn(effect.cause);
-      case 'collectDigit':
-        if (options.logCallerData) logger.debug({ digit: effect.digit }, 'caller keyed');
-        return digits.press(effect.digit);
-      case 'inputDropped':
-        return logger.warn({ input: effect.input, pendingTurns: effect.pending }, 'bot is behind: dropping caller input');
-      case 'silence':
-        return stopper.silence();
-      case 'degraded':
-        logger.error({ dependency: effect.dependency, err: toError(effect.error).message }, 'call degraded: handing back to Architect');
-        if (effect.dependency === 'synthesizer') metrics.synthesizerFailure();
-        return;
-      case 'maxDurationReached':
-        return logger.warn({ maxCallDurationMs: effect.maxCallDurationMs }, 'maximum call duration reached');
-      case 'playFallback':
-        return turns.playFallback(effect.firstAudioWithinMs);
-      case 'stopListening':
-        stopNoInput();
-        cancelMaxDuration();
-        digits.cancel();
-        return speech.stop();
-      case 'record':
-        return recorder?.ended({ outcome: effect.outcome, outputVariables: effect.outputVariables, turnCount: effect.turnCount });
-      case 'disconnect':
-        return controls.disconnect('completed', effect.outputVariables);
-      case 'abortAll':
-        callOver.abort();
-        return playback.dispose();
-      case 'summarize':
-        return logger.info(
-          {
-            turns: state.counts.turnsTaken,
-            bargeIns: state.counts.bargeIns,
-            recognizerFailures: speech.recognizerFailures,
-            utterances: speech.utterances,
-            digits: state.counts.digits,
-            droppedInputs: state.counts.droppedInputs,
-            outputVariables: Object.keys(state.outputVariables),
-          },
-          'call summary',
-        );
-      case 'pauseRecognition':
-        return speech.pause();
-      case 'resumeRecognition':
-        return speech.resume();
-      case 'restartRecognition':
-        return speech.restart();
-    }
-  }
-
-  run(() => opening);
-
+/** The protocol session's view of the call: its events become state machine inputs. */
+function callHandler(dispatch: (input: CallInput) => void, speech: SpeechInput, playback: PromptPlayback): CallHandler {
   return {
     onEvent(event: SessionEvent, audio: Uint8Array | undefined) {
       switch (event.type) {
