@@ -1,9 +1,9 @@
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
-import { createApp } from '../../src/app.js';
-import type { SpeechServices } from '../../src/compose-speech.js';
+import { createApp } from '../../src/compose/app.js';
+import type { SpeechServices } from '../../src/compose/speech.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createRootLogger } from '../../src/create-logger.js';
+import { createRootLogger } from '../../src/compose/logger.js';
 import { delay, systemClock, type Clock } from '../../src/shared/clock.js';
 import { FakeSpeechRecognizer } from '../../src/speech/fake/fake-speech-recognizer.js';
 import { FakeSpeechSynthesizer } from '../../src/speech/fake/fake-speech-synthesizer.js';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     AUDIO_MAX_LEAD_MS: String(BENCH_SENDER.maxLeadMs),
     BARGE_IN_ONSET_MS: String(BENCH_SPEECH.bargeInOnsetMs),
     END_OF_TURN_SILENCE_MS: String(BENCH_SPEECH.endOfTurnSilenceMs),
-    // local-endpoints: compose-speech builds the production Transcribe and Polly clients, which reach
+    // local-endpoints: compose/speech.ts builds the production Transcribe and Polly clients, which reach
     // the generator's local endpoints through AWS_ENDPOINT_URL_* in this process's environment.
     SPEECH_MODE: settings.speech === 'local-endpoints' ? 'aws' : 'offline',
   });

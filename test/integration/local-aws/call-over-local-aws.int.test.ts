@@ -7,7 +7,7 @@ import { eventually, startTestServer, type TestServer } from '../../support/test
 
 /**
  * A whole call through the production speech wiring: the server is started with SPEECH_MODE=aws and
- * nothing injected, so compose-speech.ts builds the real Transcribe streaming and Polly clients, which
+ * nothing injected, so compose/speech.ts builds the real Transcribe streaming and Polly clients, which
  * find the local endpoints through the SDK's own AWS_ENDPOINT_URL_* variables (as after
  * `npm run aws-local`). Vitest runs each file in its own process, so setting them here is contained.
  */
