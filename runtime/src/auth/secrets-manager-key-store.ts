@@ -1,6 +1,6 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Cancel, Clock } from '../shared/clock.js';
+import { withTimeout, type Cancel, type Clock } from '../shared/clock.js';
 import type { FailureCategory } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { err, ok } from '../shared/result.js';
@@ -101,17 +101,13 @@ async function readStage(
   timeoutMs: number,
 ): Promise<Result<StageValue | undefined, LoadFailure>> {
   const controller = new AbortController();
-  let cancelTimeout: Cancel = () => undefined;
-  // aws-sdk-client-mock and hung sockets ignore abort alone, so the race makes the timeout certain.
-  const timeout = new Promise<never>((_, reject) => {
-    cancelTimeout = options.clock.setTimer(timeoutMs, () => {
-      controller.abort();
-      reject(new RequestTimeout('GetSecretValue timed out'));
-    });
-  });
   try {
     const command = new GetSecretValueCommand({ SecretId: options.secretId, VersionStage: stage });
-    const output = await Promise.race([options.client.send(command, { abortSignal: controller.signal }), timeout]);
+    // aws-sdk-client-mock and hung sockets ignore abort alone, so the race makes the timeout certain.
+    const output = await withTimeout(options.clock, timeoutMs, options.client.send(command, { abortSignal: controller.signal }), () => {
+      controller.abort();
+      throw new RequestTimeout('GetSecretValue timed out');
+    });
     const secretString = output.SecretString;
     if (secretString === undefined) return err({ category: 'invalidRequest', errorName: 'NoSecretString' });
     const created = output.CreatedDate?.getTime();
@@ -121,8 +117,6 @@ async function readStage(
     // A secret that was never rotated has no AWSPREVIOUS version: that is normal.
     if (stage === 'AWSPREVIOUS' && failure.errorName === 'ResourceNotFoundException') return ok(undefined);
     return err(failure);
-  } finally {
-    cancelTimeout();
   }
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { composeKeyStore } from '../../runtime/src/compose-keys.js';
-import { loadConfig } from '../../runtime/src/config/load-config.js';
-import { silentLogger } from '../../runtime/src/shared/logger.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { composeKeyStore } from '../../../runtime/src/compose/keys.js';
+import { loadConfig } from '../../../runtime/src/config/load-config.js';
+import { silentLogger } from '../../../runtime/src/shared/logger.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 const SECRET = 'c2VjcmV0LWEtdmFsdWU=';
 const compose = (env: Record<string, string>, developmentKeys: 'allowed' | 'refused' = 'allowed') =>
