@@ -104,8 +104,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: 'runtime/(?!src/config/(env-keys|metric-names)\\.js$)',
-              message: 'lib/ and bin/ may import only the shared names in runtime/src/config/{env-keys,metric-names}.',
+              regex: 'runtime/(?!src/(config/(env-keys|metric-names|placeholder-keys)|server/routes)\\.js$)',
+              message:
+                'lib/ and bin/ may import only the shared names in runtime/src/config/{env-keys,metric-names,placeholder-keys} and the route list in runtime/src/server/routes.',
             },
           ],
         },

@@ -10,6 +10,7 @@ const SOURCES: Readonly<Record<keyof Config, string>> = {
   apiKeysJson: ENV.AUDIOHOOK_API_KEYS,
   apiKeysSecretId: ENV.API_KEYS_SECRET_ID,
   apiKeysRefreshMs: ENV.API_KEYS_REFRESH_MS,
+  apiKeysPreviousGraceMs: ENV.API_KEYS_PREVIOUS_GRACE_MS,
   botsDir: ENV.BOTS_DIR,
   drainTimeoutMs: ENV.DRAIN_TIMEOUT_MS,
   maxSessions: ENV.MAX_SESSIONS,

@@ -25,6 +25,8 @@ export const configSchema = z
     /** Secrets Manager secret with the same JSON shape; used on AWS. */
     apiKeysSecretId: optionalText,
     apiKeysRefreshMs: ms(300_000, 10_000),
+    /** AWSPREVIOUS keys stay valid this long after a rotation is seen (0 = never). */
+    apiKeysPreviousGraceMs: ms(3_600_000),
     botsDir: optionalText,
     /** Up to 110 s so a drain finishes inside ECS's 120 s stop timeout. */
     drainTimeoutMs: ms(110_000),
