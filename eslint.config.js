@@ -1,10 +1,15 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import local from './eslint/boundaries.js';
 
 const SRC = 'runtime/src';
 
-/** Import bans per runtime folder (docs/style.md §B.2). Patterns are matched against import specifiers. */
+/**
+ * Import bans per runtime folder (docs/style.md §B.2). Paths (starting `../`, as seen from the folder)
+ * are checked by `local/boundaries` on the resolved target, so they hold in nested folders too;
+ * package names go to `no-restricted-imports`.
+ */
 const boundaries = {
   shared: ['../*', '!../shared/*', 'ws', '@aws-sdk/*', 'pino', 'zod'],
   protocol: ['../server/*', '../session/*', '../auth/*', '../audio/*', '../speech/*', '../bot/*', '../store/*', '../config/*', 'ws', '@aws-sdk/*', 'node:net', 'node:http', 'node:fs', 'node:fs/promises'],
@@ -22,6 +27,31 @@ const boundaries = {
     '../store/dynamodb-*', '../store/local-dynalite.js', '../store/ensure-table.js',
   ],
 };
+
+/** `../x` as seen from runtime/src/<folder> → the repository-relative glob `runtime/src/x`. */
+const toRepoGlob = (pattern) => {
+  const allow = pattern.startsWith('!');
+  const rest = (allow ? pattern.slice(1) : pattern).slice('../'.length).replace(/\/\*$/, '');
+  return `${allow ? '!' : ''}${rest === '*' ? '*' : `${SRC}/${rest}`}`;
+};
+const isPath = (pattern) => pattern.replace(/^!/, '').startsWith('../');
+
+const TEST_BAN = 'Nothing outside test/ imports test/: shared test-and-tool helpers live in runtime/tools/support.';
+
+/** Zones for `local/boundaries`: every zone containing a file applies. */
+const zones = [
+  ...Object.entries(boundaries).map(([folder, patterns]) => ({
+    from: `${SRC}/${folder}`,
+    ban: patterns.filter(isPath).map(toRepoGlob),
+    message: `runtime/src/${folder} may not import it (docs/style.md §B.2).`,
+  })),
+  { from: SRC, ban: ['runtime/tools', 'scripts', 'lib', 'bin'], message: 'The runtime imports only runtime/src.' },
+  { from: 'runtime', ban: ['test'], message: TEST_BAN },
+  { from: 'scripts', ban: ['test'], message: TEST_BAN },
+  { from: 'scripts', ban: ['runtime/tools'], message: 'Build scripts do not depend on runtime/tools (tools may use scripts).' },
+  { from: 'lib', ban: ['test'], message: TEST_BAN },
+  { from: 'bin', ban: ['test'], message: TEST_BAN },
+];
 
 const runtimeBans = ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '**/lib/*', '**/bin/*'];
 
@@ -74,8 +104,14 @@ export default tseslint.config(
   // Later blocks replace the rule, so each folder's list repeats the runtime-wide bans.
   ...Object.entries(boundaries).map(([folder, patterns]) => ({
     files: [`${SRC}/${folder}/**/*.ts`],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...runtimeBans, ...patterns] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [...runtimeBans, ...patterns.filter((p) => !isPath(p))] }] },
   })),
+  // Folder boundaries on resolved paths (eslint/boundaries.js), at any depth.
+  {
+    files: ['**/*.ts'],
+    plugins: { local },
+    rules: { 'local/boundaries': ['error', { root: import.meta.dirname, zones }] },
+  },
   // Infrastructure may only share the env-var names with the runtime.
   {
     files: ['bin/**/*.ts', 'lib/**/*.ts'],

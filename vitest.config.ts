@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects (docs/style.md §B.11): fast pure tests, real-socket integration tests, CDK synthesis.
+// Projects (docs/style.md §B.11): fast pure tests, real-socket integration tests, CDK synthesis; the
+// soak runs on its own (`npm run soak`).
 export default defineConfig({
   test: {
     // `npm run coverage`: a smoke alarm for the pure domains (docs/style.md §B.11), not a goal.
@@ -26,6 +27,16 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        // `npm run soak` (not part of `npm test`): hundreds of cycling sessions for 15 s with memory,
+        // handle and timer checks; needs the machine to itself more than the other projects do.
+        test: {
+          name: 'soak',
+          include: ['test/soak/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
         },
       },
       {
