@@ -14,9 +14,22 @@ export default defineConfig({
     },
     projects: [
       {
+        // Pure tests share one module graph (no per-file isolation, worker threads): most of the
+        // project's time was re-importing the same modules for each file. A file that replaces a
+        // module (vi.mock) is named *.isolated.test.ts and runs in the isolated project below.
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          exclude: ['test/unit/**/*.isolated.test.ts'],
+          environment: 'node',
+          pool: 'threads',
+          isolate: false,
+        },
+      },
+      {
+        test: {
+          name: 'unit-isolated',
+          include: ['test/unit/**/*.isolated.test.ts'],
           environment: 'node',
         },
       },

@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config/load-config.js';
+import { parseApiKeyMap } from './auth/api-key-map.js';
+import { checkBotDefinitions } from './bot/bot-definitions.js';
+import { checkConfig } from './config/load-config.js';
+import { ENV } from './config/env-keys.js';
+import type { Config } from './config/schema.js';
+import { formatStartupProblems, runStartupChecks, type StartupCheck } from './shared/startup-problems.js';
 import { createRootLogger } from './create-logger.js';
 import { systemClock } from './shared/clock.js';
 import { toError } from './shared/errors.js';
@@ -13,15 +18,12 @@ import { toError } from './shared/errors.js';
  * rest properly, exit 0.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+  const checked = checkConfig(process.env);
+  const problems = await runStartupChecks(startupChecks(process.env, checked.config));
+  const config = checked.config;
+  if (config === undefined || problems.length > 0) {
+    process.stderr.write(`${formatStartupProblems([...checked.problems, ...problems])}\n`);
+    process.exit(1);
   }
   const logger = createRootLogger(config.logLevel);
   process.on('unhandledRejection', (reason) => logger.error({ err: toError(reason) }, 'unhandled rejection'));
@@ -57,6 +59,31 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/**
+ * Everything checked before the server starts, reported together with the environment's problems
+ * (main() prints them all, without stack traces). A new start-up check goes here: return problems,
+ * do not throw. Checks run even when the environment is invalid (`config` undefined), reading the
+ * raw variables they need, so one start shows every mistake.
+ */
+function startupChecks(env: NodeJS.ProcessEnv, config: Config | undefined): StartupCheck[] {
+  const rawKeys = env[ENV.AUDIOHOOK_API_KEYS];
+  const apiKeysJson = config !== undefined ? config.apiKeysJson : rawKeys?.trim() === '' ? undefined : rawKeys;
+  return [
+    {
+      name: ENV.AUDIOHOOK_API_KEYS,
+      run: () => {
+        if (apiKeysJson === undefined) return [];
+        const parsed = parseApiKeyMap(apiKeysJson);
+        return parsed.ok ? [] : [{ source: ENV.AUDIOHOOK_API_KEYS, message: parsed.error.detail ?? parsed.error.code }];
+      },
+    },
+    {
+      name: 'bot files',
+      run: () => checkBotDefinitions(config?.botsDir ?? env[ENV.BOTS_DIR] ?? findBotsDir(), { clock: systemClock }),
+    },
+  ];
+}
+
 /** `runtime/bots` next to the sources, or `bots/` next to the bundle in the container image. */
 function findBotsDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -65,6 +92,8 @@ function findBotsDir(): string {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`fatal: ${toError(error).stack ?? String(error)}\n`);
+  // A known start-up failure is a message for the operator; anything else is a bug worth its stack.
+  const known = error instanceof Error && 'problems' in error;
+  process.stderr.write(`fatal: ${known ? error.message : (toError(error).stack ?? String(error))}\n`);
   process.exit(1);
 });

@@ -20,7 +20,7 @@ async function boundaryErrors(filePath: string, code: string): Promise<string[]>
   return result!.messages.filter((m) => m.ruleId === 'local/boundaries').map((m) => m.message);
 }
 
-describe('import boundaries (eslint.config.js, local/boundaries)', () => {
+describe('import boundaries (eslint.config.js, local/boundaries)', { timeout: 60_000 }, () => {
   it('rejects a nested speech file importing session two folders up', async () => {
     const errors = await boundaryErrors(
       'runtime/src/speech/transcribe/boundary-fixture.ts',
