@@ -13,14 +13,14 @@ const SRC = 'runtime/src';
 const boundaries = {
   shared: ['../*', '!../shared/*', 'ws', '@aws-sdk/*', 'pino', 'zod'],
   protocol: ['../server/*', '../session/*', '../auth/*', '../audio/*', '../speech/*', '../bot/*', '../store/*', '../config/*', 'ws', '@aws-sdk/*', 'node:net', 'node:http', 'node:fs', 'node:fs/promises'],
-  audio: ['../protocol/*', '../server/*', '../session/*', '../auth/*', '../speech/*', '../bot/*', '../store/*', 'ws', '@aws-sdk/*'],
+  audio: ['../protocol/*', '!../protocol/constants.js', '../server/*', '../session/*', '../auth/*', '../speech/*', '../bot/*', '../store/*', 'ws', '@aws-sdk/*'],
   auth: ['../server/*', '../session/*', '../protocol/*', '../speech/*', '../bot/*', '../store/*', 'ws'],
   speech: ['../bot/*', '../store/*', '../session/*', '../server/*', '../protocol/*', 'ws'],
   bot: ['../speech/*', '../store/*', '../session/*', '../server/*', '../protocol/*', 'ws', '@aws-sdk/*'],
   store: ['../speech/*', '../bot/*', '../session/*', '../server/*', '../protocol/*', 'ws'],
   session: ['../server/*', '../auth/*', '../config/load-config.js', 'ws', '@aws-sdk/*', '../*/*-adapter.js', '../speech/transcribe/*', '../speech/polly/*', '../store/dynamodb-*'],
   server: ['@aws-sdk/*', '../speech/*', '../store/*'],
-  config: ['../*', '!../config/*', '!../shared/*', 'ws', '@aws-sdk/*'],
+  config: ['../*', '!../config/*', '!../shared/*', '!../protocol/constants.js', 'ws', '@aws-sdk/*'],
   lambda: ['../server/*', '../session/*', 'ws', '../compose-store.js', '../store/local-dynalite.js', '../speech/*'],
   'data-action': [
     '../server/*', '../session/*', '../speech/*', '../protocol/*', '../audio/*', '../config/*', '../lambda/*', 'ws', '@aws-sdk/*',

@@ -52,6 +52,13 @@ describe('import boundaries (eslint.config.js, local/boundaries)', { timeout: 60
     expect(bad).toHaveLength(1);
   });
 
+  it('lets audio/ and config/ take the wire limits from protocol/constants.ts and nothing else of protocol/', async () => {
+    const file = 'runtime/src/audio/boundary-fixture.ts';
+    expect(await boundaryErrors(file, "export * from '../protocol/constants.js';\n")).toEqual([]);
+    expect(await boundaryErrors(file, "export * from '../protocol/messages.js';\n")).toHaveLength(1);
+    expect(await boundaryErrors('runtime/src/config/boundary-fixture.ts', "export * from '../protocol/constants.js';\n")).toEqual([]);
+  });
+
   it('keeps everything outside test/ from importing test/', async () => {
     for (const [file, specifier] of [
       ['runtime/tools/bench/boundary-fixture.ts', '../../../test/support/fake-clock.js'],
