@@ -1,6 +1,7 @@
 // Runs npm scripts side by side and fails if any fails: `node scripts/run-parallel.mjs typecheck lint`.
 // `npm test` uses it so tsc and the typed lint (each mostly on one core) share the machine's cores.
 import { spawn } from 'node:child_process';
+import process from 'node:process';
 
 const scripts = process.argv.slice(2);
 const results = await Promise.all(
