@@ -21,7 +21,8 @@ const boundaries = {
   session: ['../server/*', '../auth/*', '../config/load-config.js', 'ws', '@aws-sdk/*', '../*/*-adapter.js', '../speech/transcribe/*', '../speech/polly/*', '../store/dynamodb-*'],
   server: ['@aws-sdk/*', '../speech/*', '../store/*'],
   config: ['../*', '!../config/*', '!../shared/*', '!../protocol/constants.js', 'ws', '@aws-sdk/*'],
-  lambda: ['../server/*', '../session/*', 'ws', '../compose-store.js', '../store/local-dynalite.js', '../speech/*'],
+  // The Lambda shares the key, logger and client wiring, never the server's (dynalite, speech) or its app.
+  lambda: ['../server/*', '../session/*', 'ws', '../compose/store.js', '../compose/speech.js', '../compose/app.js', '../store/local-dynalite.js', '../speech/*'],
   'data-action': [
     '../server/*', '../session/*', '../speech/*', '../protocol/*', '../audio/*', '../config/*', '../lambda/*', 'ws', '@aws-sdk/*',
     '../store/dynamodb-*', '../store/local-dynalite.js', '../store/ensure-table.js',
@@ -38,11 +39,14 @@ const isPath = (pattern) => pattern.replace(/^!/, '').startsWith('../');
 
 const TEST_BAN = 'Nothing outside test/ imports test/: shared test-and-tool helpers live in runtime/tools/support.';
 
+/** Domain folders never reach into the composition root (compose/ wires them, not the other way round). */
+const composeBan = ['../compose/*'];
+
 /** Zones for `local/boundaries`: every zone containing a file applies. */
 const zones = [
   ...Object.entries(boundaries).map(([folder, patterns]) => ({
     from: `${SRC}/${folder}`,
-    ban: patterns.filter(isPath).map(toRepoGlob),
+    ban: [...(folder === 'lambda' ? [] : composeBan), ...patterns].filter(isPath).map(toRepoGlob),
     message: `runtime/src/${folder} may not import it (docs/style.md §B.2).`,
   })),
   { from: SRC, ban: ['runtime/tools', 'scripts', 'lib', 'bin'], message: 'The runtime imports only runtime/src.' },

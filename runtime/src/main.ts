@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createApp } from './app.js';
 import { parseApiKeyMap } from './auth/api-key-map.js';
 import { checkBotDefinitions } from './bot/bot-definitions.js';
-import { checkConfig } from './config/load-config.js';
+import { createApp } from './compose/app.js';
+import { findBotsDir } from './compose/bots-dir.js';
+import { createRootLogger } from './compose/logger.js';
 import { ENV } from './config/env-keys.js';
+import { checkConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { formatStartupProblems, runStartupChecks, type StartupCheck } from './shared/startup-problems.js';
-import { createRootLogger } from './create-logger.js';
 import { systemClock } from './shared/clock.js';
 import { toError } from './shared/errors.js';
 
@@ -82,13 +80,6 @@ function startupChecks(env: NodeJS.ProcessEnv, config: Config | undefined): Star
       run: () => checkBotDefinitions(config?.botsDir ?? env[ENV.BOTS_DIR] ?? findBotsDir(), { clock: systemClock }),
     },
   ];
-}
-
-/** `runtime/bots` next to the sources, or `bots/` next to the bundle in the container image. */
-function findBotsDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'bots'), join(here, '..', 'bots')];
-  return candidates.find((dir) => existsSync(join(dir, 'default.json'))) ?? candidates[0]!;
 }
 
 main().catch((error: unknown) => {
