@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalAws } from '../../../runtime/tools/local-aws/local-aws-server.js';
-import { speechLike } from '../../support/audio-gen.js';
+import { speechLike } from '../../../runtime/tools/support/audio-gen.js';
 import { CallerAudioPlayer } from '../../support/caller-audio-player.js';
 import { startLocalAwsForTest } from '../../support/local-aws.js';
 import { eventually, startTestServer, type TestServer } from '../../support/test-server.js';

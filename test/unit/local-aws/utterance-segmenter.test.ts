@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadVadEngine, type VadEngine } from '../../../runtime/src/audio/vad.js';
 import { resampleLinear } from '../../../runtime/tools/local-aws/polly/synthesize-speech.js';
 import { UtteranceSegmenter, type SegmentEvent } from '../../../runtime/tools/local-aws/transcribe/utterance-segmenter.js';
-import { concat, silence, speechLike, tone } from '../../support/audio-gen.js';
+import { concat, silence, speechLike, tone } from '../../../runtime/tools/support/audio-gen.js';
 
 describe('local Transcribe utterance segmenter', () => {
   let engine: VadEngine;
