@@ -1,7 +1,9 @@
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadBots } from '../bot/bot-definitions.js';
 import { composeKeyStore } from '../compose-keys.js';
+import { composeLanguageModel } from '../compose-model.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -17,6 +19,7 @@ export interface ColdStartDeps {
   /** Injected in tests; built here otherwise (one client per cold start). */
   readonly secretsManager?: SecretsManagerClient;
   readonly dynamoDb?: DynamoDBClient;
+  readonly bedrock?: BedrockRuntimeClient;
 }
 
 /**
@@ -31,7 +34,11 @@ export async function createDataActionDeps(config: Config, deps: ColdStartDeps):
   const region = config.awsRegion === undefined ? {} : { region: config.awsRegion };
   const keys = composeKeyStore(config, { ...deps, developmentKeys: 'refused' });
   await keys.start();
-  const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, { clock });
+  const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, {
+    clock,
+    // A Lambda always runs with its role's credentials.
+    model: () => composeLanguageModel(config, { clock, logger, ...(deps.bedrock === undefined ? {} : { client: deps.bedrock }), hasCredentials: () => Promise.resolve(true) }),
+  });
   // Fail fast so API Gateway's 30 s limit is never what ends a turn.
   const dynamoDb = deps.dynamoDb ?? new DynamoDBClient({ ...region, maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } });
   const store = createDynamoDbSessionStore({

@@ -409,7 +409,9 @@ function startVoiceCall(
     logger.error({ dependency, err: toError(error).message }, 'call degraded: handing back to Architect');
     if (dependency === 'synthesizer') metrics.synthesizerFailure();
     ending = true;
-    Object.assign(outputVariables, { botOutcome: 'fallback', fallbackReason: 'error', failedDependency: dependency });
+    // A bot's own dependency (e.g. `bedrock` behind an llm bot) is named when the bot's error says which.
+    const failedDependency = error instanceof AppError && error.dependency !== undefined ? error.dependency : dependency;
+    Object.assign(outputVariables, { botOutcome: 'fallback', fallbackReason: 'error', failedDependency });
     turnChain = (async () => {
       prompt?.abort();
       controls.cancelAudio();
