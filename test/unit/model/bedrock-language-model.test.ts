@@ -109,7 +109,7 @@ describe('Bedrock language model (ConverseStream at the SDK boundary)', () => {
 
   it('does not retry a failure after events were delivered', async () => {
     async function* broken(): AsyncGenerator<ConverseStreamOutput> {
-      yield { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'Hel' } } };
+      yield await Promise.resolve({ contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'Hel' } } });
       throw throttled();
     }
     bedrock.on(ConverseStreamCommand).resolves({ stream: broken() });

@@ -53,17 +53,17 @@ interface Setup {
   readonly model: FakeLanguageModel;
   readonly clock: FakeClock;
   readonly fetches: { url: string; body: unknown }[];
-  conversation(state?: unknown): LlmConversation;
+  readonly conversation: (state?: unknown) => LlmConversation;
 }
 
 function setup(replies: readonly ScriptedReply[], options: { overrides?: Record<string, unknown>; fetch?: typeof fetch } = {}): Setup {
   const model = new FakeLanguageModel(replies);
   const clock = new FakeClock();
   const fetches: { url: string; body: unknown }[] = [];
-  const defaultFetch = (async (url: string | URL | Request, init?: RequestInit) => {
-    fetches.push({ url: String(url), body: JSON.parse(String(init?.body)) });
-    return new Response(JSON.stringify({ status: 'shipped' }), { status: 200, headers: { 'content-type': 'application/json' } });
-  }) as typeof fetch;
+  const defaultFetch: typeof fetch = (url, init) => {
+    fetches.push({ url: url instanceof Request ? url.url : url.toString(), body: JSON.parse(init?.body as string) });
+    return Promise.resolve(new Response(JSON.stringify({ status: 'shipped' }), { status: 200, headers: { 'content-type': 'application/json' } }));
+  };
   const bot = createLlmBot('assistant', definition(options.overrides), { clock, fetch: options.fetch ?? defaultFetch, model });
   return { model, clock, fetches, conversation: (state) => bot.startConversation(context, state as never) };
 }
