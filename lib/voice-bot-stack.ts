@@ -4,6 +4,7 @@ import { HostedZone } from 'aws-cdk-lib/aws-route53';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ApiKeySecret } from './constructs/api-key-secret.js';
+import { grantBedrockModels, readLlmBotModels } from './constructs/bedrock-model-access.js';
 import { DataActionApi } from './constructs/data-action-api.js';
 import { Network } from './constructs/network.js';
 import { Observability } from './constructs/observability.js';
@@ -26,8 +27,9 @@ export interface VoiceBotStackProps extends StackProps {
    */
   readonly dataActionEntry?: string;
   /**
-   * Bot definitions copied into the Data Action Lambda.
-   * @default undefined — none copied
+   * Bot definitions copied into the Data Action Lambda, and read at synth for the Bedrock grants of
+   * their `llm` bots (the container image carries the same runtime/bots).
+   * @default undefined — none copied, no Bedrock access granted
    */
   readonly botsDirectory?: string;
 }
@@ -112,6 +114,10 @@ export class VoiceBotStack extends Stack {
         ...(props.botsDirectory === undefined ? {} : { botsDirectory: props.botsDirectory }),
       });
     }
+
+    const llmModels = props.botsDirectory === undefined ? [] : readLlmBotModels(props.botsDirectory);
+    grantBedrockModels(this.voiceBot.taskDefinition.taskRole, llmModels);
+    if (this.dataActionApi?.handler.role !== undefined) grantBedrockModels(this.dataActionApi.handler.role, llmModels);
 
     const observability = new Observability(this, 'Observability', {
       metricsNamespace: config.metricsNamespace,

@@ -36,6 +36,8 @@ export interface SynthOptions {
   readonly nag?: boolean;
   /** Data Action handler entry. */
   readonly dataActionEntry?: string;
+  /** Bots directory (Data Action Lambda copy, Bedrock grants of llm bots). */
+  readonly botsDirectory?: string;
 }
 
 /** One synthesized voice-bot stack. */
@@ -58,6 +60,7 @@ export function synthVoiceBot(options: SynthOptions = {}): Synthesized {
     config,
     imageDirectory: IMAGE_FIXTURE,
     ...(options.dataActionEntry === undefined ? {} : { dataActionEntry: options.dataActionEntry }),
+    ...(options.botsDirectory === undefined ? {} : { botsDirectory: options.botsDirectory }),
   });
   const result = { app, stack, template: Template.fromStack(stack) };
   cache.set(key, result);
