@@ -1,9 +1,9 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import type { Config } from './config/schema.js';
-import { BedrockLanguageModel } from './model/bedrock/bedrock-language-model.js';
-import type { LanguageModel } from './model/ports.js';
-import type { Clock } from './shared/clock.js';
-import type { Logger } from './shared/logger.js';
+import type { Config } from '../config/schema.js';
+import { BedrockLanguageModel } from '../model/bedrock/bedrock-language-model.js';
+import type { LanguageModel } from '../model/ports.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
 
 /** The language model of `llm` bots, or why there is none (those bots are then disabled at start). */
 export type ComposedModel = LanguageModel | { readonly unavailable: string };
