@@ -69,14 +69,15 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const metrics = createServerMetrics();
   const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, {
     clock,
-    // Built only when an llm bot exists; whether credentials resolve is known from speech when it probed.
+    // Built only when an llm bot exists. Offline speech (no credentials found, or SPEECH_MODE=offline) means no
+    // AWS for Bedrock either; only injected speech leaves it open, and then the credential chain is asked.
     model: () =>
       composeLanguageModel(config, {
         clock,
         logger,
         ...(deps.bedrock === undefined ? {} : { client: deps.bedrock }),
         hasCredentials: () =>
-          speech.mode === 'aws' ? Promise.resolve(true) : config.speechMode === 'auto' && speech.mode === 'offline' ? Promise.resolve(false) : probeCredentials(config, clock),
+          speech.mode === 'custom' ? probeCredentials(config, clock) : Promise.resolve(speech.mode === 'aws'),
       }),
     onModelUsage: (_connectorId, usage) => metrics.modelTokens(usage.inputTokens, usage.outputTokens),
   });
