@@ -16,7 +16,9 @@ const boundaries = {
   audio: ['../protocol/*', '!../protocol/constants.js', '../server/*', '../session/*', '../auth/*', '../speech/*', '../bot/*', '../store/*', 'ws', '@aws-sdk/*'],
   auth: ['../server/*', '../session/*', '../protocol/*', '../speech/*', '../bot/*', '../store/*', 'ws'],
   speech: ['../bot/*', '../store/*', '../session/*', '../server/*', '../protocol/*', 'ws'],
-  bot: ['../speech/*', '../store/*', '../session/*', '../server/*', '../protocol/*', 'ws', '@aws-sdk/*'],
+  bot: ['../speech/*', '../store/*', '../session/*', '../server/*', '../protocol/*', 'ws', '@aws-sdk/*', '../model/bedrock/*', '../../model/bedrock/*'],
+  // Language models: the port, the fake, and the Bedrock adapter (the only file here that imports the SDK).
+  model: ['../bot/*', '../speech/*', '../store/*', '../session/*', '../server/*', '../protocol/*', '../auth/*', '../config/*', 'ws'],
   store: ['../speech/*', '../bot/*', '../session/*', '../server/*', '../protocol/*', 'ws'],
   session: ['../server/*', '../auth/*', '../config/load-config.js', 'ws', '@aws-sdk/*', '../*/*-adapter.js', '../speech/transcribe/*', '../speech/polly/*', '../store/dynamodb-*'],
   server: ['@aws-sdk/*', '../speech/*', '../store/*'],

@@ -5,6 +5,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { botEndpoints, taskEgressPorts } from './bot-egress.js';
 import { ApiKeySecret, DataActionKeySecret } from './constructs/api-key-secret.js';
+import { grantBedrockModels, readLlmBotModels } from './constructs/bedrock-model-access.js';
 import { DATA_ACTION_PATH, DataActionApi } from './constructs/data-action-api.js';
 import { Network } from './constructs/network.js';
 import { Observability } from './constructs/observability.js';
@@ -29,8 +30,8 @@ export interface VoiceBotStackProps extends StackProps {
   readonly dataActionEntry?: string;
   /**
    * Bot definitions: copied into the Data Action Lambda, and read at synth for the ports their URLs
-   * need (the tasks' egress).
-   * @default undefined — none copied, egress 443 (or `taskEgressPorts`) only
+   * need (the tasks' egress) and for the Bedrock grants of their `llm` bots.
+   * @default undefined — none copied, egress 443 (or `taskEgressPorts`) only, no Bedrock access granted
    */
   readonly botsDirectory?: string;
 }
@@ -121,6 +122,10 @@ export class VoiceBotStack extends Stack {
         ...(props.botsDirectory === undefined ? {} : { botsDirectory: props.botsDirectory }),
       });
     }
+
+    const llmModels = props.botsDirectory === undefined ? [] : readLlmBotModels(props.botsDirectory);
+    grantBedrockModels(this.voiceBot.taskDefinition.taskRole, llmModels);
+    if (this.dataActionApi?.handler.role !== undefined) grantBedrockModels(this.dataActionApi.handler.role, llmModels);
 
     const observability = new Observability(this, 'Observability', {
       metricsNamespace: config.metricsNamespace,

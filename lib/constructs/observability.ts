@@ -181,7 +181,10 @@ export class Observability extends Construct {
         props.service.metricMemoryUtilization({ label: 'Memory' }),
       ]),
     );
-    const bottom: IWidget[] = [new AlarmStatusWidget({ title: 'Alarms', alarms, width: 8, height: 6 })];
+    const bottom: IWidget[] = [
+      new AlarmStatusWidget({ title: 'Alarms', alarms, width: 8, height: 6 }),
+      graph('Bedrock tokens (llm bots)', [server(SERVER_METRICS.modelInputTokens, 'Sum', 'Input tokens')], [server(SERVER_METRICS.modelOutputTokens, 'Sum', 'Output tokens')]),
+    ];
     if (props.dataActionHandler !== undefined) {
       const fn = props.dataActionHandler;
       bottom.push(

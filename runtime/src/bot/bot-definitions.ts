@@ -1,10 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LanguageModel, ModelUsage } from '../model/ports.js';
 import type { Clock } from '../shared/clock.js';
 import { lineOfJsonError, lineOfJsonPath } from '../shared/json-lines.js';
 import type { StartupProblem } from '../shared/startup-problems.js';
 import { parseBotDefinition } from './definition-schema.js';
-import { createBot } from './create-bot.js';
+import { createBot, type BotDeps } from './create-bot.js';
 import type { Bot } from './ports.js';
 
 /** The bots available to callers, by connector id (the definition's file name without `.json`). */
@@ -13,6 +14,15 @@ export interface BotRegistry {
   get(connectorId: string): Bot | undefined;
   /** Sorted. Always contains `default`. */
   readonly connectorIds: readonly string[];
+  /** Valid bots that cannot run in this process (e.g. an `llm` bot without Bedrock access), with why. */
+  readonly disabled: readonly DisabledBot[];
+}
+
+/** A bot left out at start, and why (logged as a warning; the other bots work). */
+export interface DisabledBot {
+  readonly connectorId: string;
+  readonly file: string;
+  readonly reason: string;
 }
 
 /** What {@link loadBots} needs besides the directory. */
@@ -20,6 +30,13 @@ export interface LoadBotsOptions {
   readonly clock: Clock;
   /** The HTTP client of webhook bots; defaults to the global fetch. */
   readonly fetch?: typeof fetch;
+  /**
+   * Builds the language model of `llm` bots (called once, only if there is one), or says why there
+   * is none (then `llm` bots are disabled with that reason). @default none: "no language model configured"
+   */
+  readonly model?: () => Promise<LanguageModel | { readonly unavailable: string }>;
+  /** Token usage of each model call, for metrics. */
+  readonly onModelUsage?: (connectorId: string, usage: ModelUsage) => void;
 }
 
 /** One problem found while loading: which file, which field, what is wrong. */
@@ -63,7 +80,15 @@ export async function loadBots(dir: string, options: LoadBotsOptions): Promise<B
   const problems: BotDefinitionProblem[] = [];
   const bots = new Map<string, Bot>();
   // Late-bound so a test or tool that replaces the global fetch after loading is honoured.
-  const deps = { clock: options.clock, fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args)) };
+  let composed: LanguageModel | { readonly unavailable: string } | undefined;
+  const modelFor = async (): Promise<LanguageModel | { readonly unavailable: string }> =>
+    (composed ??= options.model === undefined ? { unavailable: 'no language model configured' } : await options.model());
+  const deps: BotDeps = {
+    clock: options.clock,
+    fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args)),
+    ...(options.onModelUsage === undefined ? {} : { onModelUsage: options.onModelUsage }),
+  };
+  const disabled: DisabledBot[] = [];
   for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
     const file = join(dir, name);
     const connectorId = name.slice(0, -'.json'.length);
@@ -86,13 +111,22 @@ export async function loadBots(dir: string, options: LoadBotsOptions): Promise<B
       problems.push(...parsed.error.map((issue) => ({ file, path: issue.path, line: lineOfJsonPath(text, issue.path), message: issue.message })));
       continue;
     }
+    if (parsed.value.type === 'llm') {
+      const model = await modelFor();
+      if ('unavailable' in model) {
+        disabled.push({ connectorId, file, reason: model.unavailable });
+        continue;
+      }
+      bots.set(connectorId, createBot(connectorId, parsed.value, { ...deps, model }));
+      continue;
+    }
     bots.set(connectorId, createBot(connectorId, parsed.value, deps));
   }
   if (!names.includes(`${DEFAULT_CONNECTOR_ID}.json`)) {
     problems.push({ file: join(dir, `${DEFAULT_CONNECTOR_ID}.json`), path: '(file)', message: 'missing: the default connector id must exist' });
   }
   if (problems.length > 0) throw new BotDefinitionError(problems);
-  return createBotRegistry(bots);
+  return createBotRegistry(bots, disabled);
 }
 
 /** {@link loadBots} as a start-up check: every problem in every bot file, with file and line. */
@@ -112,13 +146,14 @@ export async function checkBotDefinitions(dir: string, options: LoadBotsOptions)
 }
 
 /** A registry over already-built bots (tests and tools that do not read a directory). */
-export function createBotRegistry(bots: ReadonlyMap<string, Bot>): BotRegistry {
+export function createBotRegistry(bots: ReadonlyMap<string, Bot>, disabled: readonly DisabledBot[] = []): BotRegistry {
   const byId = new Map(bots);
   const connectorIds = Object.freeze([...byId.keys()].sort());
   return {
     has: (connectorId) => byId.has(connectorId),
     get: (connectorId) => byId.get(connectorId),
     connectorIds,
+    disabled: Object.freeze([...disabled]),
   };
 }
 

@@ -3,12 +3,15 @@ import type { Result } from '../shared/result.js';
 import { err, ok } from '../shared/result.js';
 import { flowDefinitionSchema } from './flow/flow-definition.js';
 import { listenDefinitionSchema } from './listen/listen-definition.js';
+import { llmDefinitionSchema } from './llm/llm-definition.js';
 import { webhookDefinitionSchema } from './webhook/webhook-definition.js';
 
 /** Any bot definition file, told apart by `type`. */
-export const botDefinitionSchema = z.discriminatedUnion('type', [flowDefinitionSchema, listenDefinitionSchema, webhookDefinitionSchema], {
-  error: 'type must be "flow", "listen" or "webhook"',
-});
+export const botDefinitionSchema = z.discriminatedUnion(
+  'type',
+  [flowDefinitionSchema, listenDefinitionSchema, webhookDefinitionSchema, llmDefinitionSchema],
+  { error: 'type must be "flow", "listen", "webhook" or "llm"' },
+);
 
 /** A parsed, defaulted bot definition of any type. */
 export type BotDefinition = z.infer<typeof botDefinitionSchema>;

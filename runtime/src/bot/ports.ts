@@ -1,6 +1,6 @@
 /**
  * The bot port: what the call orchestrator asks of a bot, turn by turn, in domain types. Flow,
- * listen-only and webhook bots implement it; the voice call (session/) and the Data Action route
+ * listen-only, webhook and LLM bots implement it; the voice call (session/) and the Data Action route
  * (lambda/) drive the same bots.
  */
 
@@ -75,7 +75,7 @@ export interface BotVoiceSettings {
 /** A loaded, validated bot definition. */
 export interface Bot {
   readonly connectorId: string;
-  readonly kind: 'flow' | 'listen' | 'webhook';
+  readonly kind: 'flow' | 'listen' | 'webhook' | 'llm';
   /** A listen-only bot never speaks; the call transcribes and records. */
   readonly listenOnly: boolean;
   readonly voice: BotVoiceSettings;

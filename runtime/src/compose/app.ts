@@ -1,3 +1,4 @@
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { authenticateUpgrade } from '../auth/authenticate-upgrade.js';
@@ -8,6 +9,7 @@ import { loadVadEngine } from '../audio/vad.js';
 import { loadBots, type BotRegistry } from '../bot/bot-definitions.js';
 import { createCallRecorderFactory } from '../session/stored-call-recorder.js';
 import { composeKeyStore } from './keys.js';
+import { composeLanguageModel, probeCredentials } from './model.js';
 import { composeSpeech, type SpeechServices } from './speech.js';
 import { composeStore, type ComposedStore } from './store.js';
 import { createDataActionHttpHandler } from '../data-action/node-http-handler.js';
@@ -49,6 +51,8 @@ export interface AppDeps {
   readonly dynamoDb?: DynamoDBClient;
   /** Injected in tests and the benchmark; chosen from the environment otherwise (AWS or offline). */
   readonly speech?: SpeechServices;
+  /** Injected in tests (mocked at the SDK boundary); built here when an `llm` bot needs it. */
+  readonly bedrock?: BedrockRuntimeClient;
   /** Where embedded-metric-format lines go; absent = metrics are not published. */
   readonly writeMetricLine?: (line: string) => void;
 }
@@ -61,11 +65,25 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { clock, logger } = deps;
   const keys = composeKeyStore(config, { ...deps, developmentKeys: 'allowed' });
   await keys.start();
-  const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, { clock });
-  logger.info({ connectorIds: bots.connectorIds }, 'bots loaded');
-  const vad = await loadVadEngine();
   const speech = deps.speech ?? (await composeSpeech(config, clock, logger));
   const metrics = createServerMetrics();
+  const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, {
+    clock,
+    // Built only when an llm bot exists. Offline speech (no credentials found, or SPEECH_MODE=offline) means no
+    // AWS for Bedrock either; only injected speech leaves it open, and then the credential chain is asked.
+    model: () =>
+      composeLanguageModel(config, {
+        clock,
+        logger,
+        ...(deps.bedrock === undefined ? {} : { client: deps.bedrock }),
+        hasCredentials: () =>
+          speech.mode === 'custom' ? probeCredentials(config, clock) : Promise.resolve(speech.mode === 'aws'),
+      }),
+    onModelUsage: (_connectorId, usage) => metrics.modelTokens(usage.inputTokens, usage.outputTokens),
+  });
+  logger.info({ connectorIds: bots.connectorIds }, 'bots loaded');
+  for (const bot of bots.disabled) logger.warn({ connectorId: bot.connectorId, file: bot.file, reason: bot.reason }, 'bot disabled');
+  const vad = await loadVadEngine();
   const taskProtection = createTaskProtection({ agentUri: config.ecsAgentUri, clock, logger });
   const storage = await composeStore({
     ...(config.sessionTableName === undefined ? {} : { tableName: config.sessionTableName }),

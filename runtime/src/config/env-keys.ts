@@ -50,6 +50,11 @@ export const ENV = Object.freeze({
   /** Set by the ECS agent on Fargate; enables task scale-in protection while calls are live. */
   ECS_AGENT_URI: 'ECS_AGENT_URI',
   AWS_REGION: 'AWS_REGION',
+  /**
+   * Bedrock Runtime endpoint (the SDK's standard service-specific setting), e.g. a local
+   * Bedrock-compatible endpoint; `llm` bots run against it even without AWS credentials.
+   */
+  AWS_ENDPOINT_URL_BEDROCK_RUNTIME: 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME',
   /** `auto` (AWS speech when credentials resolve, else offline), `aws`, or `offline`. */
   SPEECH_MODE: 'SPEECH_MODE',
   /** Polly engine: `neural` (default), `standard`, `generative`, `long-form`. */

@@ -31,6 +31,7 @@ const SOURCES: Readonly<Record<keyof Config, string>> = {
   metricsNamespace: ENV.METRICS_NAMESPACE,
   ecsAgentUri: ENV.ECS_AGENT_URI,
   awsRegion: ENV.AWS_REGION,
+  bedrockEndpointUrl: ENV.AWS_ENDPOINT_URL_BEDROCK_RUNTIME,
   speechMode: ENV.SPEECH_MODE,
   pollyEngine: ENV.POLLY_ENGINE,
   endOfTurnSilenceMs: ENV.END_OF_TURN_SILENCE_MS,

@@ -20,4 +20,8 @@ export const METRIC_NAMES = Object.freeze({
   recognizerFailures: 'RecognizerFailures',
   /** Count: speech synthesis failures. */
   synthesizerFailures: 'SynthesizerFailures',
+  /** Count: input tokens of language model calls (llm bots). */
+  modelInputTokens: 'ModelInputTokens',
+  /** Count: output tokens of language model calls (llm bots). */
+  modelOutputTokens: 'ModelOutputTokens',
 } as const);

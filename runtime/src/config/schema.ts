@@ -57,6 +57,8 @@ export const configSchema = z
     metricsNamespace: z.string().min(1).default('GenesysVoiceBot'),
     ecsAgentUri: optionalText,
     awsRegion: optionalText,
+    /** Bedrock Runtime endpoint for `llm` bots (a local compatible endpoint); unset = AWS's. */
+    bedrockEndpointUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     speechMode: z.enum(['auto', 'aws', 'offline']).default('auto'),
     pollyEngine: z.enum(['neural', 'standard', 'generative', 'long-form']).default('neural'),
     endOfTurnSilenceMs: ms(700, 200),

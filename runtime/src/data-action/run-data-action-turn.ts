@@ -36,8 +36,9 @@ interface ComputedTurn {
  *   greeting as the answer to its first question). A blank message asks for the greeting when the
  *   conversation has not started, and counts as no input (a reprompt) after that.
  * - If another writer (the voice route, or a duplicate request) saved the conversation in between,
- *   the state is read again and the turn runs again on it, once. Webhook bots are not asked twice
- *   (their remote already took the message): their first answer is applied to the new state.
+ *   the state is read again and the turn runs again on it, once. Webhook and llm bots are not asked
+ *   twice (their remote or data tools already took the message, and a model call costs): their
+ *   first answer is applied to the new state.
  * - Nothing is written unless the whole turn succeeded, so a failing bot or store leaves the
  *   conversation as it was and the same request can simply be retried.
  */
@@ -63,7 +64,8 @@ export async function runDataActionTurn(
 
       const language = request.language ?? current?.language ?? bot.voice.language;
       const inputVariables = { ...current?.inputVariables, ...request.variables };
-      if (computed === undefined || bot.kind !== 'webhook') {
+      // Webhook and llm turns are not run twice: the remote (or a data tool) already took the message, and a model call costs.
+      if (computed === undefined || (bot.kind !== 'webhook' && bot.kind !== 'llm')) {
         const input = toBotInput(request.message, current === undefined);
         const conversation = bot.startConversation(
           { conversationId: request.sender, connectorId, language, inputVariables },

@@ -1,8 +1,10 @@
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClient } from '../compose/aws-clients.js';
 import { loadBots } from '../bot/bot-definitions.js';
 import { composeKeyStore } from '../compose/keys.js';
+import { composeLanguageModel } from '../compose/model.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -18,6 +20,7 @@ export interface ColdStartDeps {
   /** Injected in tests; built here otherwise (one client per cold start). */
   readonly secretsManager?: SecretsManagerClient;
   readonly dynamoDb?: DynamoDBClient;
+  readonly bedrock?: BedrockRuntimeClient;
 }
 
 /**
@@ -31,7 +34,11 @@ export async function createDataActionDeps(config: Config, deps: ColdStartDeps):
   if (config.sessionTableName === undefined) throw new Error('SESSION_TABLE_NAME must be set for the Data Action Lambda');
   const keys = composeKeyStore(config, { ...deps, developmentKeys: 'refused' });
   await keys.start();
-  const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, { clock });
+  const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, {
+    clock,
+    // A Lambda always runs with its role's credentials.
+    model: () => composeLanguageModel(config, { clock, logger, ...(deps.bedrock === undefined ? {} : { client: deps.bedrock }), hasCredentials: () => Promise.resolve(true) }),
+  });
   const dynamoDb = deps.dynamoDb ?? createDynamoDbClient(config.awsRegion === undefined ? {} : { region: config.awsRegion });
   const store = createDynamoDbSessionStore({
     client: toDocumentClient(dynamoDb),

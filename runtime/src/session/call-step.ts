@@ -1,3 +1,4 @@
+import { AppError } from '../shared/errors.js';
 import type { BotInput } from '../bot/ports.js';
 import { assertNever } from '../shared/assert-never.js';
 import type {
@@ -207,7 +208,9 @@ function fail(s: Draft, fx: CallEffect[], dependency: CallDependency, error: unk
   s.phase = 'ending';
   s.endingAfter = 'fallback';
   s.queue = [];
-  s.outputVariables = { ...s.outputVariables, botOutcome: 'fallback', fallbackReason: 'error', failedDependency: dependency };
+  // A bot's own dependency (e.g. `bedrock` behind an llm bot) is named when the bot's error says which.
+  const failedDependency = error instanceof AppError && error.dependency !== undefined ? error.dependency : dependency;
+  s.outputVariables = { ...s.outputVariables, botOutcome: 'fallback', fallbackReason: 'error', failedDependency };
   // After a synthesis failure only a cached fallback prompt can start in time; others get the usual budget.
   const firstAudioWithinMs =
     dependency === 'synthesizer' ? s.options.fallbackFirstAudioMs : s.options.synthesisFirstAudioTimeoutMs;

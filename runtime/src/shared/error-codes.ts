@@ -150,6 +150,14 @@ export const ERROR_CODES = {
   ERR_SPEECH_INVALID_REQUEST: { wire: none, description: 'The speech request was rejected (bad SSML, text too long, language).' },
   ERR_SPEECH_INTERNAL: { wire: none, description: 'An unexpected speech adapter failure.' },
 
+  // Language model (AppError codes of the Bedrock adapter, dependency `bedrock`; the call falls back).
+  ERR_MODEL_AUTH: { wire: none, description: 'Bedrock refused our credentials, or model access is not enabled for the model.' },
+  ERR_MODEL_THROTTLED: { wire: none, description: 'Bedrock throttled the model call (tokens or requests per minute) beyond the retry deadline.' },
+  ERR_MODEL_UNAVAILABLE: { wire: none, description: 'Bedrock or the model failed (model timeout, not ready, 5xx) beyond the retry deadline.' },
+  ERR_MODEL_TIMEOUT: { wire: none, description: 'The model sent nothing within the first-event or idle timeout, after retries.' },
+  ERR_MODEL_INVALID_REQUEST: { wire: none, description: 'Bedrock rejected the request (unknown model id, bad guardrail, invalid history).' },
+  ERR_MODEL_INTERNAL: { wire: none, description: 'An unexpected language model adapter failure.' },
+
   // Data Action route (POST /webhooks/rest/webhook), local server and Lambda alike.
   ERR_DATA_ACTION_INVALID_JSON: { wire: http(400), description: 'The body is not JSON, or not a JSON object.' },
   ERR_DATA_ACTION_INVALID_REQUEST: { wire: http(400), description: 'A field is missing, mistyped, out of its limits or unknown.' },

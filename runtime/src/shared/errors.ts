@@ -25,12 +25,18 @@ export function isRetryable(category: FailureCategory): boolean {
 export class AppError extends Error {
   readonly code: string;
   readonly category: FailureCategory;
+  /**
+   * The external dependency that failed, when it is not the one the caller already knows of (e.g.
+   * `bedrock` behind a bot turn): the call reports it as `failedDependency`.
+   */
+  readonly dependency: string | undefined;
 
-  constructor(code: string, message: string, options: { category: FailureCategory; cause?: unknown }) {
+  constructor(code: string, message: string, options: { category: FailureCategory; cause?: unknown; dependency?: string }) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.category = options.category;
+    this.dependency = options.dependency;
   }
 }
 

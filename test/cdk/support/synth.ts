@@ -38,7 +38,7 @@ export interface SynthOptions {
   readonly nag?: boolean;
   /** Data Action handler entry. */
   readonly dataActionEntry?: string;
-  /** Bot files read at synth (egress ports). */
+  /** Bots directory: Data Action Lambda copy, egress ports and Bedrock grants of llm bots, read at synth. */
   readonly botsDirectory?: string;
 }
 
