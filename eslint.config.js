@@ -85,8 +85,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: 'runtime/(?!src/config/(env-keys|metric-names)\\.js$)',
-              message: 'lib/ and bin/ may import only the shared names in runtime/src/config/{env-keys,metric-names}.',
+              regex: 'runtime/(?!src/config/(env-keys|metric-names|server-limits)\\.js$)',
+              message: 'lib/ and bin/ may import only the shared names in runtime/src/config/{env-keys,metric-names,server-limits}.',
             },
           ],
         },

@@ -13,6 +13,7 @@ import {
   LogDrivers,
   OperatingSystemFamily,
   Protocol,
+  UlimitName,
   type ContainerDefinition,
   type ScalableTaskCount,
 } from 'aws-cdk-lib/aws-ecs';
@@ -36,6 +37,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import { ENV } from '../../runtime/src/config/env-keys.js';
+import { ALB_IDLE_TIMEOUT_SECONDS, keepAliveTimeoutMsFor, TASK_NOFILE_LIMIT } from '../../runtime/src/config/server-limits.js';
 import type { ApiKeySecret } from './api-key-secret.js';
 import type { SessionTable } from './session-table.js';
 
@@ -120,8 +122,9 @@ export interface VoiceBotServiceProps {
    */
   readonly drainTimeout?: Duration;
   /**
-   * Load balancer idle timeout; Genesys pings every 5 s, so only dead connections reach it.
-   * @default Duration.seconds(300)
+   * Load balancer idle timeout; Genesys pings every 5 s, so only dead connections reach it. The
+   * server's keep-alive timeout is set a little longer from the same value.
+   * @default Duration.seconds(ALB_IDLE_TIMEOUT_SECONDS) (300)
    */
   readonly idleTimeout?: Duration;
   /**
@@ -199,6 +202,7 @@ export class VoiceBotService extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    const idleTimeout = props.idleTimeout ?? Duration.seconds(ALB_IDLE_TIMEOUT_SECONDS);
     this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
       cpu: props.cpu ?? 512,
       memoryLimitMiB: props.memoryLimitMiB ?? 1024,
@@ -210,6 +214,8 @@ export class VoiceBotService extends Construct {
       essential: true,
       portMappings: [{ containerPort, protocol: Protocol.TCP, name: 'http' }],
       stopTimeout: STOP_TIMEOUT,
+      // Explicit, so the server's connection cap (MAX_CONNECTIONS) stays below it whatever the platform default.
+      ulimits: [{ name: UlimitName.NOFILE, softLimit: TASK_NOFILE_LIMIT, hardLimit: TASK_NOFILE_LIMIT }],
       logging: LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'server' }),
       healthCheck: {
         command: [
@@ -230,6 +236,8 @@ export class VoiceBotService extends Construct {
         [ENV.LOG_LEVEL]: 'info',
         [ENV.BOTS_DIR]: '/app/bots',
         [ENV.DRAIN_TIMEOUT_MS]: String(drainTimeout.toMilliseconds()),
+        // Longer than the ALB idle timeout, so the ALB never reuses a connection the server is closing.
+        [ENV.HTTP_KEEP_ALIVE_TIMEOUT_MS]: String(keepAliveTimeoutMsFor(idleTimeout.toSeconds())),
         [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
         [ENV.AWS_REGION]: stack.region,
         ...props.environment,
@@ -279,7 +287,7 @@ export class VoiceBotService extends Construct {
       vpcSubnets: props.loadBalancerSubnets,
       internetFacing: true,
       securityGroup: albSecurityGroup,
-      idleTimeout: props.idleTimeout ?? Duration.seconds(300),
+      idleTimeout,
       dropInvalidHeaderFields: true,
     });
     this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');

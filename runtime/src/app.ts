@@ -96,6 +96,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const server = createAudioHookServer({
     options: {
       maxSessions: config.maxSessions,
+      maxConnections: config.maxConnections,
+      keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs,
+      inboundLimits: { messagesPerSecond: config.inboundMessagesPerSecond, audioSpeedLimit: config.inboundAudioSpeedLimit },
       authFailureDelayMs: config.authFailureDelayMs,
       maxPayloadBytes: 256 * 1024,
       headersTimeoutMs: 10_000,
@@ -146,6 +149,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     }),
     onSessionCountChange: (active) => taskProtection.update(active),
     onSessionEnded: (summary) => metrics.sessionEnded(summary),
+    onConnectionRefused: () => metrics.connectionRefused(),
   });
 
   preloadFallbackPrompt(bots, speech.synthesizer, config.fallbackPrompt, logger);

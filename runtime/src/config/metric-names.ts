@@ -20,4 +20,6 @@ export const METRIC_NAMES = Object.freeze({
   recognizerFailures: 'RecognizerFailures',
   /** Count: speech synthesis failures. */
   synthesizerFailures: 'SynthesizerFailures',
+  /** Count: connections refused at the connection cap (MAX_CONNECTIONS). */
+  connectionsRefused: 'ConnectionsRefused',
 } as const);

@@ -11,6 +11,8 @@ import type { MetricSample } from './session-metrics.js';
 export interface ServerMetrics extends CallMetrics {
   sessionEnded(summary: SessionSummary): void;
   rateLimited(): void;
+  /** A connection refused at the connection cap. */
+  connectionRefused(): void;
   sample(activeSessions: number): MetricSample;
 }
 
@@ -25,6 +27,7 @@ export function createServerMetrics(): ServerMetrics {
     recognizerFailure: () => void (counts.recognizerFailures += 1),
     synthesizerFailure: () => void (counts.synthesizerFailures += 1),
     rateLimited: () => void (counts.rateLimited += 1),
+    connectionRefused: () => void (counts.connectionsRefused += 1),
     sessionEnded(summary) {
       counts.rateLimited += summary.rateLimited;
       // Dropped paused frames and client error reports are the peer's business, not a failed session.
@@ -41,6 +44,7 @@ export function createServerMetrics(): ServerMetrics {
         [METRIC_NAMES.sessionErrors]: { value: c.sessionErrors, unit: 'Count' },
         [METRIC_NAMES.recognizerFailures]: { value: c.recognizerFailures, unit: 'Count' },
         [METRIC_NAMES.synthesizerFailures]: { value: c.synthesizerFailures, unit: 'Count' },
+        [METRIC_NAMES.connectionsRefused]: { value: c.connectionsRefused, unit: 'Count' },
       };
       // One value per record: the interval's mean keeps the line small; the log summary has the detail.
       if (c.latencies.length > 0) {
@@ -60,6 +64,7 @@ function fresh(): {
   synthesizerFailures: number;
   rateLimited: number;
   sessionErrors: number;
+  connectionsRefused: number;
 } {
-  return { turns: 0, latencies: [], bargeIns: 0, recognizerFailures: 0, synthesizerFailures: 0, rateLimited: 0, sessionErrors: 0 };
+  return { turns: 0, latencies: [], bargeIns: 0, recognizerFailures: 0, synthesizerFailures: 0, rateLimited: 0, sessionErrors: 0, connectionsRefused: 0 };
 }
