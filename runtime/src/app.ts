@@ -7,7 +7,7 @@ import { createPacedSender } from './audio/paced-sender.js';
 import { loadVadEngine } from './audio/vad.js';
 import { loadBots, type BotRegistry } from './bot/bot-definitions.js';
 import { createCallRecorderFactory } from './compose-call-recorder.js';
-import { composeKeyStore } from './compose-keys.js';
+import { composeDataActionKeys, composeKeyStore } from './compose-keys.js';
 import { composeSpeech, type SpeechServices } from './compose-speech.js';
 import { composeStore, type ComposedStore } from './compose-store.js';
 import { createDataActionHttpHandler } from './data-action/node-http-handler.js';
@@ -60,6 +60,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { clock, logger } = deps;
   const keys = composeKeyStore(config, { ...deps, developmentKeys: 'allowed' });
   await keys.start();
+  const dataActionKeys = composeDataActionKeys(config, { ...deps, developmentKeys: 'allowed' });
+  await dataActionKeys.start();
   const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, { clock });
   logger.info({ connectorIds: bots.connectorIds }, 'bots loaded');
   const vad = await loadVadEngine();
@@ -140,7 +142,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       },
     }),
     dataAction: createDataActionHttpHandler({
-      keys,
+      keys: dataActionKeys,
       bots,
       store: storage.store,
       clock,
@@ -175,6 +177,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     writeQueue,
     async stop() {
       keys.stop();
+      dataActionKeys.stop();
       publisher?.stop();
       // Session records still queued land before exit (bounded), then the local table closes.
       await writeQueue.flush(5_000);

@@ -28,6 +28,8 @@ export interface SecretsManagerKeyStoreOptions {
   readonly requestTimeoutMs?: number;
   /** Jitter source in [0, 1); the retry delay is scaled by 0.5 + 0.5 × random(). Default Math.random. */
   readonly random?: () => number;
+  /** Parser of the secret's JSON (the Data Action keys have their own shape). Default {@link parseApiKeyMap}. */
+  readonly parseKeys?: typeof parseApiKeyMap;
 }
 
 type Stage = 'AWSCURRENT' | 'AWSPREVIOUS';
@@ -88,6 +90,7 @@ export function createSecretsManagerKeyStore(options: SecretsManagerKeyStoreOpti
   const retryMaxMs = Math.min(positive('retryMaxMs', options.retryMaxMs ?? 60_000), refreshMs);
   const requestTimeoutMs = positive('requestTimeoutMs', options.requestTimeoutMs ?? 5_000);
   const random = options.random ?? Math.random;
+  const parseKeys = options.parseKeys ?? parseApiKeyMap;
 
   let keys: ReadonlyMap<string, Uint8Array> | undefined;
   let lastFailure: LoadFailure | undefined;
@@ -128,11 +131,11 @@ export function createSecretsManagerKeyStore(options: SecretsManagerKeyStoreOpti
     if (!current.ok) return current;
     // A failed AWSPREVIOUS read would drop keys that may still be in use mid-rotation: fail the refresh.
     if (!previous.ok) return previous;
-    const currentKeys = parseApiKeyMap(current.value ?? '');
+    const currentKeys = parseKeys(current.value ?? '');
     if (!currentKeys.ok) return err({ category: 'invalidRequest', errorName: currentKeys.error.code });
     let previousKeys: ReadonlyMap<string, Uint8Array> = new Map();
     if (previous.value !== undefined) {
-      const parsed = parseApiKeyMap(previous.value);
+      const parsed = parseKeys(previous.value);
       // The old version is only a courtesy during rotation; a broken one must not block the current.
       if (parsed.ok) previousKeys = parsed.value;
       else {

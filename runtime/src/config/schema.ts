@@ -72,7 +72,9 @@ export const configSchema = z
         message: 'set either AUDIOHOOK_API_KEYS or API_KEYS_SECRET_ID, not both',
       });
     }
-    if (config.nodeEnv === 'production' && config.apiKeysJson === undefined && config.apiKeysSecretId === undefined) {
+    // The server needs AudioHook keys; the Data Action Lambda only its own keys (checked where composed).
+    const anyKeys = [config.apiKeysJson, config.apiKeysSecretId, config.dataActionApiKeysJson, config.dataActionKeysSecretId].some((v) => v !== undefined);
+    if (config.nodeEnv === 'production' && !anyKeys) {
       ctx.addIssue({
         code: 'custom',
         path: ['apiKeysSecretId'],

@@ -1,7 +1,7 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadBots } from '../bot/bot-definitions.js';
-import { composeKeyStore } from '../compose-keys.js';
+import { composeDataActionKeys } from '../compose-keys.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -20,7 +20,8 @@ export interface ColdStartDeps {
 }
 
 /**
- * The Lambda's composition root: API keys (Secrets Manager on AWS, or AUDIOHOOK_API_KEYS), bots
+ * The Lambda's composition root: Data Action keys (DATA_ACTION_KEYS_SECRET_ID on AWS, or
+ * DATA_ACTION_API_KEYS), bots
  * from BOTS_DIR and the DynamoDB session store. Only the DynamoDB adapter is used here, never the
  * embedded local table, so the bundle does not pull in dynalite. Throws when something required
  * is missing; the handler logs it and answers 500.
@@ -29,7 +30,8 @@ export async function createDataActionDeps(config: Config, deps: ColdStartDeps):
   const { clock, logger } = deps;
   if (config.sessionTableName === undefined) throw new Error('SESSION_TABLE_NAME must be set for the Data Action Lambda');
   const region = config.awsRegion === undefined ? {} : { region: config.awsRegion };
-  const keys = composeKeyStore(config, { ...deps, developmentKeys: 'refused' });
+  // The route's own keys, each bound to an organization; AudioHook keys are never accepted here.
+  const keys = composeDataActionKeys(config, { ...deps, developmentKeys: 'refused' });
   await keys.start();
   const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, { clock });
   // Fail fast so API Gateway's 30 s limit is never what ends a turn.

@@ -50,6 +50,7 @@ const conversationItemSchema = z.object({
   expiresAt: z.number(),
   conversationId: z.string(),
   connectorId: z.string(),
+  organizationId: z.string().optional(),
   language: z.string(),
   inputVariables: stringRecord,
   botState: z.record(z.string(), z.unknown()),
@@ -107,8 +108,8 @@ export function toSessionItem(record: SessionRecord, expiresAt: number): Record<
 export function fromConversationItem(item: Record<string, unknown>): { state: ConversationState; expiresAt: number } {
   const parsed = conversationItemSchema.safeParse(item);
   if (!parsed.success) throw malformed('conversation', parsed.error);
-  const { entity: _entity, expiresAt, ...state } = parsed.data;
-  return { state, expiresAt };
+  const { entity: _entity, expiresAt, organizationId, ...rest } = parsed.data;
+  return { state: { ...rest, ...(organizationId === undefined ? {} : { organizationId }) }, expiresAt };
 }
 
 /** Reads a session item back (see {@link fromConversationItem}). */

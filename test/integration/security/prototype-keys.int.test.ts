@@ -4,7 +4,7 @@ import { systemClock } from '../../../runtime/src/shared/clock.js';
 import { createDynamoDbSessionStore, toDocumentClient } from '../../../runtime/src/store/dynamodb-session-store.js';
 import type { ConversationState, SessionStore } from '../../../runtime/src/store/ports.js';
 import { startDynalite, type TestDynalite } from '../../support/dynalite.js';
-import { eventually, startTestServer, type TestServer } from '../../support/test-server.js';
+import { DATA_ACTION_KEY, eventually, startTestServer, type TestServer } from '../../support/test-server.js';
 
 /** Names that collide with Object.prototype, plus the one that means the prototype itself. */
 const HOSTILE_KEYS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'];
@@ -39,7 +39,7 @@ describe('user-supplied map keys named like Object.prototype members', () => {
   it('the Data Action route stores and answers a conversation whose input variables are named constructor, toString, __proto__...', async () => {
     const response = await fetch(`http://127.0.0.1:${server.port}/webhooks/rest/webhook`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': 'test-signed-key' },
+      headers: { 'content-type': 'application/json', 'x-api-key': DATA_ACTION_KEY },
       body: `{"sender":"proto-da","message":"","variables":${JSON.stringify(hostileRecord('v'))}}`,
     });
     const stored = await server.app.storage.store.getConversation('proto-da');
