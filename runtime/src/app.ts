@@ -11,7 +11,9 @@ import { composeDataActionKeys, composeKeyStore } from './compose-keys.js';
 import { composeSpeech, type SpeechServices } from './compose-speech.js';
 import { composeStore, type ComposedStore } from './compose-store.js';
 import { createDataActionHttpHandler } from './data-action/node-http-handler.js';
+import { createDynamoDbNonceStore } from './store/dynamodb-nonce-store.js';
 import { createSessionWriter } from './store/session-writer.js';
+import { createThrottledLogger } from './shared/throttled-logger.js';
 import { createWriteBehindQueue, type WriteBehindQueue } from './store/write-behind-queue.js';
 import type { Config } from './config/schema.js';
 import { DEFAULT_LINGER_MS, type SessionOptions } from './protocol/index.js';
@@ -85,6 +87,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   };
 
   const replayCache = createNonceReplayCache({ clock });
+  // With a real session table, nonces are shared by every task (a replay to another task is refused).
+  const sharedNonces =
+    storage.documentClient === undefined ? undefined : createDynamoDbNonceStore({ client: storage.documentClient, tableName: storage.tableName, clock });
+  const nonceLog = createThrottledLogger(logger.child({ component: 'nonce-store' }), { maxLinesPerWindow: 1, windowMs: 60_000, maxStringChars: 64 }, clock);
+  const onSharedNoncesUnavailable = (): void => {
+    nonceLog.warn({ code: 'ERR_AUTH_NONCE_STORE_UNAVAILABLE' }, 'shared nonce store unavailable: upgrade accepted on the local replay cache');
+  };
   const signatureOptions = { clockSkewMs: config.signatureClockSkewMs, maxSignatureAgeMs: config.signatureMaxAgeMs };
   const sessionOptions: SessionOptions = {
     openTimeoutMs: config.openTimeoutMs,
@@ -109,7 +118,14 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     },
     clock,
     logger,
-    authenticate: (request) => authenticateUpgrade(request, { keys, replayCache, clock, options: signatureOptions }),
+    authenticate: (request) =>
+      authenticateUpgrade(request, {
+        keys,
+        replayCache,
+        ...(sharedNonces === undefined ? {} : { sharedNonces, onSharedNoncesUnavailable }),
+        clock,
+        options: signatureOptions,
+      }),
     connectors: bots,
     keysReadiness: () => keys.readiness(),
     createWriter: (sink) =>

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
 import { createDynamoDbSessionStore, toDocumentClient } from './store/dynamodb-session-store.js';
@@ -27,6 +28,8 @@ export interface ComposedStore {
   /** `dynamodb` on AWS (a configured table), `local` for the embedded table. */
   readonly mode: 'dynamodb' | 'local';
   readonly tableName: string;
+  /** The document client of a configured table (`dynamodb` mode): shared nonces use it too. */
+  readonly documentClient?: DynamoDBDocumentClient;
   /** Releases the SDK client and stops the embedded server, if any. Call after the drain. */
   close(): Promise<void>;
 }
@@ -50,8 +53,10 @@ export async function composeStore(options: StoreCompositionOptions): Promise<Co
   if (options.tableName !== undefined) {
     const client = options.client ?? new DynamoDBClient({ ...CLIENT_SETTINGS, ...(options.region === undefined ? {} : { region: options.region }) });
     logger.info({ tableName: options.tableName }, 'session store: DynamoDB');
+    const documentClient = toDocumentClient(client);
     return {
-      store: createDynamoDbSessionStore({ client: toDocumentClient(client), tableName: options.tableName, clock, retentionDays }),
+      store: createDynamoDbSessionStore({ client: documentClient, tableName: options.tableName, clock, retentionDays }),
+      documentClient,
       mode: 'dynamodb',
       tableName: options.tableName,
       close: () => {

@@ -72,7 +72,15 @@ export const ERROR_CODES = {
   ERR_AUTH_SIGNATURE_FUTURE: { wire: http(401), description: 'The signature was created in the future (beyond clock skew).' },
   ERR_AUTH_SIGNATURE_EXPIRED: { wire: http(401), description: 'The signature has expired or is older than its maximum age.' },
   ERR_AUTH_NONCE_INVALID: { wire: http(401), description: 'The signature nonce is missing or too short.' },
-  ERR_AUTH_NONCE_REPLAYED: { wire: http(401), description: 'The signature nonce was already used within its lifetime.' },
+  ERR_AUTH_NONCE_REPLAYED: {
+    wire: http(401),
+    description: 'The signature nonce was already used within its lifetime, on this task or (with a session table) on any task.',
+  },
+  ERR_AUTH_NONCE_STORE_UNAVAILABLE: {
+    wire: none,
+    description:
+      'The shared nonce record (a conditional write to the session table, 300 ms budget) failed: the upgrade is accepted on this task’s replay cache alone; logged once a minute.',
+  },
   ERR_AUTH_SIGNATURE_MISMATCH: { wire: http(401), description: 'The HMAC does not match the request.' },
   ERR_AUTH_KEYS_UNAVAILABLE: {
     wire: http(503),
