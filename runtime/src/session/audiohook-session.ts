@@ -1,6 +1,6 @@
 import type { Logger } from '../shared/logger.js';
 import type { Cancel, Clock } from '../shared/clock.js';
-import { delay } from '../shared/clock.js';
+import { withTimeout } from '../shared/clock.js';
 import { ERROR_CODES } from '../shared/error-codes.js';
 import { toError, type Problem } from '../shared/errors.js';
 import {
@@ -335,13 +335,10 @@ function toCallContext(identity: SessionIdentity, event: Extract<SessionEvent, {
 /** Lets the call finish its work (bounded by the closing budget), then completes the close transaction. */
 async function finishClose(call: CallHandler | undefined, deps: AudioHookSessionDeps, done: () => void): Promise<void> {
   if (call?.onClosing !== undefined) {
-    const budget = new AbortController();
     try {
-      await Promise.race([call.onClosing(), delay(deps.clock, deps.closingBudgetMs, budget.signal)]);
+      await withTimeout(deps.clock, deps.closingBudgetMs, call.onClosing(), () => undefined);
     } catch (error) {
       deps.logger.error({ err: toError(error) }, 'call failed while closing');
-    } finally {
-      budget.abort();
     }
   }
   done();

@@ -59,7 +59,7 @@ describe('per-session inbound limits against a flooding peer', () => {
     expect(lines).toBeLessThanOrEqual(SESSION_LOG_BUDGET.maxLinesPerWindow * 2 + 4);
     expect(server.logs.slice(before).some((line) => line.msg === 'inbound limit exceeded: ending session')).toBe(true);
     // No log line carries a client string longer than the budget allows.
-    const longest = Math.max(...server.logs.slice(before).flatMap((line) => Object.values(line).filter((v) => typeof v === 'string').map((v) => (v as string).length)));
+    const longest = Math.max(...server.logs.slice(before).flatMap((line) => Object.values(line).filter((v) => typeof v === 'string').map((v) => (v).length)));
     expect(longest).toBeLessThan(SESSION_LOG_BUDGET.maxStringChars + 40);
     await assertServerStillWorks(server);
   });

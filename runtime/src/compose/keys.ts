@@ -1,18 +1,18 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DEVELOPMENT_API_KEY, DEVELOPMENT_CLIENT_SECRET_BASE64, parseApiKeyMap } from './auth/api-key-map.js';
+import { DEVELOPMENT_API_KEY, DEVELOPMENT_CLIENT_SECRET_BASE64, parseApiKeyMap } from '../auth/api-key-map.js';
 import {
   DEVELOPMENT_DATA_ACTION_KEY,
   DEVELOPMENT_ORGANIZATION_ID,
   parseDataActionKeyMap,
   toDataActionKeys,
   type DataActionKeys,
-} from './auth/data-action-keys.js';
-import type { KeyStore } from './auth/ports.js';
-import { createSecretsManagerKeyStore } from './auth/secrets-manager-key-store.js';
-import { createStaticKeyStore } from './auth/static-key-store.js';
-import type { Config } from './config/schema.js';
-import type { Clock } from './shared/clock.js';
-import type { Logger } from './shared/logger.js';
+} from '../auth/data-action-keys.js';
+import type { KeyStore } from '../auth/ports.js';
+import { createSecretsManagerKeyStore } from '../auth/secrets-manager-key-store.js';
+import { createStaticKeyStore } from '../auth/static-key-store.js';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
 
 export interface KeyStoreDeps {
   readonly clock: Clock;

@@ -1,14 +1,15 @@
 import { PollyClient } from '@aws-sdk/client-polly';
 import { TranscribeStreamingClient } from '@aws-sdk/client-transcribe-streaming';
-import type { Config } from './config/schema.js';
-import type { Clock } from './shared/clock.js';
-import type { Logger } from './shared/logger.js';
-import { EspeakSpeechSynthesizer } from './speech/offline/espeak-speech-synthesizer.js';
-import { PipelinedSynthesizer } from './speech/pipelined-synthesizer.js';
-import { PollySpeechSynthesizer } from './speech/polly/polly-speech-synthesizer.js';
-import type { SpeechRecognizer, SpeechSynthesizer } from './speech/ports.js';
-import { PromptCache } from './speech/prompt-cache.js';
-import { TranscribeSpeechRecognizer } from './speech/transcribe/transcribe-speech-recognizer.js';
+import type { Config } from '../config/schema.js';
+import { withTimeout, type Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { EspeakSpeechSynthesizer } from '../speech/offline/espeak-speech-synthesizer.js';
+import { PipelinedSynthesizer } from '../speech/pipelined-synthesizer.js';
+import { PollySpeechSynthesizer } from '../speech/polly/polly-speech-synthesizer.js';
+import type { SpeechRecognizer, SpeechSynthesizer } from '../speech/ports.js';
+import { PromptCache } from '../speech/prompt-cache.js';
+import { TranscribeSpeechRecognizer } from '../speech/transcribe/transcribe-speech-recognizer.js';
+import { TUNING } from './tuning.js';
 
 /** The speech services a process uses, chosen once at start. */
 export interface SpeechServices {
@@ -18,9 +19,6 @@ export interface SpeechServices {
   readonly recognizer?: SpeechRecognizer;
   readonly synthesizer: SpeechSynthesizer;
 }
-
-/** How long to wait for the AWS credential chain before deciding there are no credentials. */
-const CREDENTIAL_PROBE_MS = 3_000;
 
 /**
  * Builds Transcribe + Polly when AWS credentials resolve (or SPEECH_MODE=aws), otherwise the offline
@@ -68,14 +66,9 @@ async function detectMode(client: PollyClient, clock: Clock): Promise<'aws' | 'o
     () => 'aws' as const,
     () => 'offline' as const,
   );
-  let cancelTimeout = (): void => undefined;
-  const timeout = new Promise<'offline'>((resolve) => {
-    cancelTimeout = clock.setTimer(CREDENTIAL_PROBE_MS, () => resolve('offline'));
-  });
   try {
-    return await Promise.race([probe, timeout]);
+    return await withTimeout(clock, TUNING.credentialProbeMs, probe, () => 'offline' as const);
   } finally {
-    cancelTimeout();
     client.destroy();
   }
 }
