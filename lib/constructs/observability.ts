@@ -157,7 +157,11 @@ export class Observability extends Construct {
     );
     this.dashboard.addWidgets(
       graph('Genesys 429 (rate limited)', [server(SERVER_METRICS.rateLimited429, 'Sum', '429 received')]),
-      graph('Session errors', [server(SERVER_METRICS.sessionErrors, 'Sum', 'Session errors')]),
+      graph(
+        'Session errors and refused connections',
+        [server(SERVER_METRICS.sessionErrors, 'Sum', 'Session errors')],
+        [server(SERVER_METRICS.connectionsRefused, 'Sum', 'Connections refused (cap)')],
+      ),
       graph('Transcribe / Polly failures', [
         server(SERVER_METRICS.recognizerFailures, 'Sum', 'Recognizer (Transcribe)'),
         server(SERVER_METRICS.synthesizerFailures, 'Sum', 'Synthesizer (Polly)'),

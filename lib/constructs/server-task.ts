@@ -7,6 +7,7 @@ import {
   LogDrivers,
   OperatingSystemFamily,
   Protocol,
+  UlimitName,
   type ContainerDefinition,
   type ICluster,
 } from 'aws-cdk-lib/aws-ecs';
@@ -17,6 +18,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
 import { ENV } from '../../runtime/src/config/env-keys.js';
+import { TASK_NOFILE_LIMIT } from '../../runtime/src/config/server-limits.js';
 import type { KeySecret } from './key-secret.js';
 import type { ParticipantHashSalt } from './participant-hash-salt.js';
 import type { SessionTable } from './session-table.js';
@@ -42,6 +44,8 @@ export interface ServerTaskProps {
   readonly participantHashSalt?: ParticipantHashSalt;
   /** The Data Action keys, when the server itself serves the Data Action route. */
   readonly dataActionKeys?: KeySecret;
+  /** The server's HTTP keep-alive timeout (longer than the load balancer's idle timeout). */
+  readonly keepAliveTimeoutMs: number;
   /** Extra environment variables (names from runtime/src/config/env-keys.ts). */
   readonly environment?: Readonly<Record<string, string>>;
 }
@@ -75,6 +79,8 @@ export class ServerTask {
       readonlyRootFilesystem: true,
       portMappings: [{ containerPort: port, protocol: Protocol.TCP, name: 'http' }],
       stopTimeout: STOP_TIMEOUT,
+      // Explicit, so the server's connection cap (MAX_CONNECTIONS) stays below it whatever the platform default.
+      ulimits: [{ name: UlimitName.NOFILE, softLimit: TASK_NOFILE_LIMIT, hardLimit: TASK_NOFILE_LIMIT }],
       logging: LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'server' }),
       healthCheck: {
         command: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${port}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
@@ -90,6 +96,7 @@ export class ServerTask {
         [ENV.LOG_LEVEL]: 'info',
         [ENV.BOTS_DIR]: '/app/bots',
         [ENV.DRAIN_TIMEOUT_MS]: String(props.drainTimeout.toMilliseconds()),
+        [ENV.HTTP_KEEP_ALIVE_TIMEOUT_MS]: String(props.keepAliveTimeoutMs),
         [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
         [ENV.AWS_REGION]: Stack.of(scope).region,
         ...props.environment,

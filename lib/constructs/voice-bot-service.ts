@@ -21,6 +21,7 @@ import { RetentionDays, type LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IHostedZone } from 'aws-cdk-lib/aws-route53';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ALB_IDLE_TIMEOUT_SECONDS, keepAliveTimeoutMsFor } from '../../runtime/src/config/server-limits.js';
 import type { KeySecret } from './key-secret.js';
 import { BotLoadBalancer } from './load-balancer.js';
 import type { ParticipantHashSalt } from './participant-hash-salt.js';
@@ -102,8 +103,9 @@ export interface VoiceBotServiceProps {
    */
   readonly drainTimeout?: Duration;
   /**
-   * Load balancer idle timeout; Genesys pings every 5 s, so only dead connections reach it.
-   * @default Duration.seconds(300)
+   * Load balancer idle timeout; Genesys pings every 5 s, so only dead connections reach it. The
+   * server's keep-alive timeout is set a little longer from the same value.
+   * @default Duration.seconds(ALB_IDLE_TIMEOUT_SECONDS) (300)
    */
   readonly idleTimeout?: Duration;
   /**
@@ -194,11 +196,12 @@ export class VoiceBotService extends Construct {
     const drainTimeout = props.drainTimeout ?? Duration.seconds(110);
     this.validate(props, { minTasks, maxTasks, deregistrationDelay, drainTimeout });
 
+    const idleTimeout = props.idleTimeout ?? Duration.seconds(ALB_IDLE_TIMEOUT_SECONDS);
     const edge = new BotLoadBalancer(this, {
       vpc: props.vpc,
       subnets: props.loadBalancerSubnets,
       domainName: props.domainName,
-      idleTimeout: props.idleTimeout ?? Duration.seconds(300),
+      idleTimeout,
       ...(props.hostedZone === undefined ? {} : { hostedZone: props.hostedZone }),
       ...(props.certificate === undefined ? {} : { certificate: props.certificate }),
       ...(props.allowedCidrs === undefined ? {} : { allowedCidrs: props.allowedCidrs }),
@@ -217,6 +220,8 @@ export class VoiceBotService extends Construct {
       memoryLimitMiB: props.memoryLimitMiB ?? 1024,
       containerPort,
       drainTimeout,
+      // Longer than the ALB idle timeout, so the ALB never reuses a connection the server is closing.
+      keepAliveTimeoutMs: keepAliveTimeoutMsFor(idleTimeout.toSeconds()),
       metricsNamespace: props.metricsNamespace,
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
       apiKeySecret: props.apiKeySecret,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EgressPortError } from '../../lib/bot-egress.js';
 import { SERVER_METRICS } from '../../lib/constructs/observability.js';
+import { ALB_IDLE_TIMEOUT_SECONDS, keepAliveTimeoutMsFor, TASK_NOFILE_LIMIT } from '../../runtime/src/config/server-limits.js';
 import { pathPatternRegExp, ROUTE_PATH_PATTERNS, routeRequest } from '../../runtime/src/server/routes.js';
 import { BOTS_FIXTURE, maskedTemplate, synthVoiceBot, TEST_ACCOUNT } from './support/synth.js';
 
@@ -372,6 +373,22 @@ describe('VoiceBotStack (example context)', () => {
       'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/VoiceBot-eu-west-1',
     );
     expect(outputs).not.toHaveProperty('DataActionUrl');
+  });
+
+  it('sets the ALB idle timeout and the server keep-alive timeout from one constant, and the open-file limit explicitly', () => {
+    const { template } = example();
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: String(ALB_IDLE_TIMEOUT_SECONDS) }]),
+    });
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Ulimits: [{ Name: 'nofile', SoftLimit: TASK_NOFILE_LIMIT, HardLimit: TASK_NOFILE_LIMIT }],
+          Environment: Match.arrayWith([{ Name: 'HTTP_KEEP_ALIVE_TIMEOUT_MS', Value: String(keepAliveTimeoutMsFor(ALB_IDLE_TIMEOUT_SECONDS)) }]),
+        }),
+      ],
+    });
+    expect(keepAliveTimeoutMsFor(ALB_IDLE_TIMEOUT_SECONDS)).toBeGreaterThan(ALB_IDLE_TIMEOUT_SECONDS * 1_000);
   });
 
   it('charts every server metric on the dashboard', () => {

@@ -19,14 +19,15 @@ describe('lambda/handler.ts (cold start from the environment)', () => {
   beforeAll(async () => {
     dynalite = await startDynalite();
     const tableName = await dynalite.createTable();
-    secrets.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' }).resolves({ SecretString: JSON.stringify({ 'genesys-key': '' }) });
+    secrets.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' }).resolves({ SecretString: JSON.stringify({ 'genesys-key': { organizationId: 'b0f3c1de-0000-4a2b-9c3d-0123456789ab' } }) });
     secrets
       .on(GetSecretValueCommand, { VersionStage: 'AWSPREVIOUS' })
       .rejects(new ResourceNotFoundException({ message: 'no previous version', $metadata: {} }));
     vi.stubEnv('NODE_ENV', 'production');
     vi.stubEnv('LOG_LEVEL', 'silent');
     vi.stubEnv('SESSION_TABLE_NAME', tableName);
-    vi.stubEnv('API_KEYS_SECRET_ID', 'voice-bot/api-keys');
+    vi.stubEnv('DATA_ACTION_KEYS_SECRET_ID', 'voice-bot/data-action-keys');
+    vi.stubEnv('PARTICIPANT_HASH_SALT', 'test-salt');
     vi.stubEnv('AWS_REGION', 'eu-central-1');
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');

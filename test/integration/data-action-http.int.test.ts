@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toDataActionKeys } from '../../runtime/src/auth/data-action-keys.js';
 import { createStaticKeyStore } from '../../runtime/src/auth/static-key-store.js';
 import { loadBots } from '../../runtime/src/bot/bot-definitions.js';
 import { createDataActionHttpHandler } from '../../runtime/src/data-action/node-http-handler.js';
@@ -28,7 +29,7 @@ describe('Data Action node:http handler on a real local server', () => {
     const bots = await loadBots(BOTS_DIR, { clock: systemClock });
     const tableName = await dynalite.createTable();
     const handler = createDataActionHttpHandler({
-      keys: createStaticKeyStore(new Map([[KEY, new Uint8Array()]])),
+      keys: toDataActionKeys(createStaticKeyStore(new Map([[KEY, new TextEncoder().encode('00000000-0000-4000-8000-000000000001')]]))),
       bots,
       store: createDynamoDbSessionStore({ client: toDocumentClient(dynalite.newClient()), tableName, clock: systemClock }),
       clock: systemClock,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { toDataActionKeys } from '../../runtime/src/auth/data-action-keys.js';
 import { createStaticKeyStore } from '../../runtime/src/auth/static-key-store.js';
 import { loadBots, type BotRegistry } from '../../runtime/src/bot/bot-definitions.js';
 import { createDataActionLambda, type DataActionLambdaDeps, type DataActionLambdaHandler } from '../../runtime/src/lambda/data-action-lambda.js';
@@ -33,7 +34,7 @@ describe('Data Action Lambda (API Gateway HTTP API v2 events, DynamoDB on dynali
   const container = (): DataActionLambdaHandler =>
     createDataActionLambda(() =>
       Promise.resolve<DataActionLambdaDeps>({
-        keys: createStaticKeyStore(new Map([['lambda-key', new Uint8Array()]])),
+        keys: toDataActionKeys(createStaticKeyStore(new Map([['lambda-key', new TextEncoder().encode('00000000-0000-4000-8000-000000000001')]]))),
         bots,
         store: createDynamoDbSessionStore({ client: toDocumentClient(dynalite.newClient()), tableName, clock: systemClock }),
         clock: systemClock,
@@ -160,7 +161,7 @@ describe('Data Action Lambda (API Gateway HTTP API v2 events, DynamoDB on dynali
       starts += 1;
       if (starts === 1) return Promise.reject(new Error('secret not readable yet'));
       return Promise.resolve<DataActionLambdaDeps>({
-        keys: createStaticKeyStore(new Map([['lambda-key', new Uint8Array()]])),
+        keys: toDataActionKeys(createStaticKeyStore(new Map([['lambda-key', new TextEncoder().encode('00000000-0000-4000-8000-000000000001')]]))),
         bots,
         store: createDynamoDbSessionStore({ client: dynalite.doc, tableName, clock: systemClock }),
         clock: systemClock,

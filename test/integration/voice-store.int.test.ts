@@ -6,7 +6,7 @@ import { FakeSpeechRecognizer } from '../../runtime/src/speech/fake/fake-speech-
 import { FakeSpeechSynthesizer } from '../../runtime/src/speech/fake/fake-speech-synthesizer.js';
 import { silence, speechLike } from '../../runtime/tools/support/audio-gen.js';
 import { CallerAudioPlayer } from '../support/caller-audio-player.js';
-import { eventually, SIGNED_KEY, startTestServer, type TestServer } from '../support/test-server.js';
+import { DATA_ACTION_KEY, eventually, startTestServer, type TestServer } from '../support/test-server.js';
 
 /**
  * The session store as a voice call and the Data Action route use it, with the embedded local table
@@ -23,7 +23,7 @@ describe('session records and shared conversations', () => {
   async function restTurn(body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const response = await fetch(`http://127.0.0.1:${server.port}/webhooks/rest/webhook`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': SIGNED_KEY.apiKey },
+      headers: { 'content-type': 'application/json', 'x-api-key': DATA_ACTION_KEY },
       body: JSON.stringify(body),
     });
     expect(response.status).toBe(200);

@@ -14,6 +14,13 @@ export const SIGNED_KEY = { apiKey: 'test-signed-key', clientSecret: Buffer.from
 /** A key configured with an empty secret: unsigned requests allowed. */
 export const UNSIGNED_KEY = { apiKey: 'test-unsigned-key', clientSecret: '' };
 
+/** The Genesys organization test calls come from (unless a test overrides it). */
+export const TEST_ORG_ID = '7e0c2a0e-1b7a-4c55-9d1e-0a0a0a0a0a01';
+/** A Data Action key bound to {@link TEST_ORG_ID}, and one bound to another organization. */
+export const DATA_ACTION_KEY = 'test-data-action-key';
+export const OTHER_ORG_DATA_ACTION_KEY = 'test-data-action-key-other-org';
+export const OTHER_ORG_ID = '7e0c2a0e-1b7a-4c55-9d1e-0a0a0a0a0a02';
+
 export const BOTS_DIR = fileURLToPath(new URL('../../runtime/bots', import.meta.url));
 
 export interface TestServer {
@@ -47,6 +54,10 @@ export async function startTestServer(
       [SIGNED_KEY.apiKey]: SIGNED_KEY.clientSecret,
       [UNSIGNED_KEY.apiKey]: UNSIGNED_KEY.clientSecret,
     }),
+    DATA_ACTION_API_KEYS: JSON.stringify({
+      [DATA_ACTION_KEY]: { organizationId: TEST_ORG_ID },
+      [OTHER_ORG_DATA_ACTION_KEY]: { organizationId: OTHER_ORG_ID },
+    }),
     AUTH_FAILURE_DELAY_MS: '150',
     DRAIN_TIMEOUT_MS: '2000',
     SPEECH_MODE: 'offline',
@@ -70,7 +81,7 @@ export async function startTestServer(
     logs,
     url: (path = '/audiohook/default') => `${base}${path}`,
     connect: ({ path, ...options } = {}) =>
-      GenesysClient.connect({ url: `${base}${path ?? '/audiohook/default'}`, ...SIGNED_KEY, ...options }),
+      GenesysClient.connect({ url: `${base}${path ?? '/audiohook/default'}`, ...SIGNED_KEY, organizationId: TEST_ORG_ID, ...options }),
     async close() {
       if (closed) return;
       closed = true;

@@ -14,6 +14,16 @@ import type { AuthenticatedPeer, KeyLookup, KeyStore, UpgradeRequest } from './p
 export interface AuthenticateUpgradeDeps {
   readonly keys: KeyStore;
   readonly replayCache: NonceReplayCache;
+  /**
+   * Nonces shared by every task (the session table), so a replay to another task is refused too.
+   * `unavailable` (DynamoDB down or slower than its budget) is accepted on the local cache alone:
+   * see the README (replay protection) for why.
+   */
+  readonly sharedNonces?: {
+    recordOnce(nonce: string, expiresAtEpochMs: number): Promise<'recorded' | 'replayed' | 'unavailable'>;
+  };
+  /** Told when the shared nonce store could not answer (logged and counted by the caller). */
+  readonly onSharedNoncesUnavailable?: () => void;
   readonly clock: Clock;
   /** Signature time limits; defaults to the reference server's 3 s skew and 10 s maximum age. */
   readonly options?: Partial<VerifySignatureOptions>;
@@ -93,6 +103,11 @@ export async function authenticateUpgrade(
   // Only now, with the HMAC verified, may the nonce take a slot in the bounded cache.
   if (!deps.replayCache.remember(verdict.value.nonce, verdict.value.validUntilEpochMs)) {
     return err(problem('ERR_AUTH_NONCE_REPLAYED', 'nonce already used, or replay cache full', 'signature-input'));
+  }
+  if (deps.sharedNonces !== undefined) {
+    const shared = await deps.sharedNonces.recordOnce(verdict.value.nonce, verdict.value.validUntilEpochMs);
+    if (shared === 'replayed') return err(problem('ERR_AUTH_NONCE_REPLAYED', 'nonce already used on another task', 'signature-input'));
+    if (shared === 'unavailable') deps.onSharedNoncesUnavailable?.();
   }
   return ok({ ...peer, signed: true });
 }

@@ -34,6 +34,8 @@ export interface SecretsManagerKeyStoreOptions {
   readonly previousVersionGraceMs?: number;
   /** Jitter source in [0, 1); the retry delay is scaled by 0.5 + 0.5 × random(). Default Math.random. */
   readonly random?: () => number;
+  /** Parser of the secret's JSON (the Data Action keys have their own shape). Default {@link parseApiKeyMap}. */
+  readonly parseKeys?: typeof parseApiKeyMap;
 }
 
 type Stage = 'AWSCURRENT' | 'AWSPREVIOUS';
@@ -206,7 +208,7 @@ class SecretsManagerKeyStore implements KeyStore {
 
   /** Parses one version and drops placeholder entries (logged, never valid). */
   private parseVersion(stage: Stage, secretString: string): Result<KeyMap, LoadFailure> {
-    const parsed = parseApiKeyMap(secretString);
+    const parsed = (this.options.parseKeys ?? parseApiKeyMap)(secretString);
     if (!parsed.ok) return err({ category: 'invalidRequest', errorName: parsed.error.code });
     const placeholders = placeholderApiKeys(parsed.value.keys(), { production: true });
     if (placeholders.length === 0) return ok(parsed.value);

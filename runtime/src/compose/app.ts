@@ -8,12 +8,14 @@ import { createPacedSender } from '../audio/paced-sender.js';
 import { loadVadEngine } from '../audio/vad.js';
 import { loadBots, type BotRegistry } from '../bot/bot-definitions.js';
 import { createCallRecorderFactory } from '../session/stored-call-recorder.js';
-import { composeKeyStore } from './keys.js';
+import { composeDataActionKeys, composeKeyStore } from './keys.js';
 import { composeLanguageModel, probeCredentials } from './model.js';
 import { composeSpeech, type SpeechServices } from './speech.js';
 import { composeStore, type ComposedStore } from './store.js';
 import { createDataActionHttpHandler } from '../data-action/node-http-handler.js';
+import { createDynamoDbNonceStore } from '../store/dynamodb-nonce-store.js';
 import { createSessionWriter } from '../store/session-writer.js';
+import { createThrottledLogger } from '../shared/throttled-logger.js';
 import { createWriteBehindQueue, type WriteBehindQueue } from '../store/write-behind-queue.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_LINGER_MS, type SessionOptions } from '../protocol/index.js';
@@ -65,6 +67,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { clock, logger } = deps;
   const keys = composeKeyStore(config, { ...deps, developmentKeys: 'allowed' });
   await keys.start();
+  const dataActionKeys = composeDataActionKeys(config, { ...deps, developmentKeys: 'allowed' });
+  await dataActionKeys.start();
   const speech = deps.speech ?? (await composeSpeech(config, clock, logger));
   const metrics = createServerMetrics();
   const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, {
@@ -105,6 +109,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   };
 
   const replayCache = createNonceReplayCache({ clock });
+  // With a real session table, nonces are shared by every task (a replay to another task is refused).
+  const sharedNonces =
+    storage.documentClient === undefined ? undefined : createDynamoDbNonceStore({ client: storage.documentClient, tableName: storage.tableName, clock });
+  const nonceLog = createThrottledLogger(logger.child({ component: 'nonce-store' }), { maxLinesPerWindow: 1, windowMs: 60_000, maxStringChars: 64 }, clock);
+  const onSharedNoncesUnavailable = (): void => {
+    nonceLog.warn({ code: 'ERR_AUTH_NONCE_STORE_UNAVAILABLE' }, 'shared nonce store unavailable: upgrade accepted on the local replay cache');
+  };
   const signatureOptions = { clockSkewMs: config.signatureClockSkewMs, maxSignatureAgeMs: config.signatureMaxAgeMs };
   const sessionOptions: SessionOptions = {
     openTimeoutMs: config.openTimeoutMs,
@@ -118,6 +129,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const server = createAudioHookServer({
     options: {
       maxSessions: config.maxSessions,
+      maxConnections: config.maxConnections,
+      keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs,
+      inboundLimits: { messagesPerSecond: config.inboundMessagesPerSecond, audioSpeedLimit: config.inboundAudioSpeedLimit },
       authFailureDelayMs: config.authFailureDelayMs,
       maxPayloadBytes: TUNING.maxPayloadBytes,
       headersTimeoutMs: TUNING.headersTimeoutMs,
@@ -126,7 +140,14 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     },
     clock,
     logger,
-    authenticate: (request) => authenticateUpgrade(request, { keys, replayCache, clock, options: signatureOptions }),
+    authenticate: (request) =>
+      authenticateUpgrade(request, {
+        keys,
+        replayCache,
+        ...(sharedNonces === undefined ? {} : { sharedNonces, onSharedNoncesUnavailable }),
+        clock,
+        options: signatureOptions,
+      }),
     connectors: bots,
     keysReadiness: () => keys.readiness(),
     createWriter: (sink) =>
@@ -159,7 +180,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       },
     }),
     dataAction: createDataActionHttpHandler({
-      keys,
+      keys: dataActionKeys,
       bots,
       store: storage.store,
       clock,
@@ -168,6 +189,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     }),
     onSessionCountChange: (active) => taskProtection.update(active),
     onSessionEnded: (summary) => metrics.sessionEnded(summary),
+    onConnectionRefused: () => metrics.connectionRefused(),
   });
 
   preloadFallbackPrompt(bots, speech.synthesizer, config.fallbackPrompt, logger);
@@ -193,6 +215,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     writeQueue,
     async stop() {
       keys.stop();
+      dataActionKeys.stop();
       publisher?.stop();
       // Session records still queued land before exit (bounded), then the local table closes.
       await writeQueue.flush(TUNING.writeQueueFlushMs);

@@ -1,5 +1,12 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DEVELOPMENT_API_KEY, DEVELOPMENT_CLIENT_SECRET_BASE64, parseApiKeyMap, placeholderApiKeys } from '../auth/api-key-map.js';
+import {
+  DEVELOPMENT_DATA_ACTION_KEY,
+  DEVELOPMENT_ORGANIZATION_ID,
+  parseDataActionKeyMap,
+  toDataActionKeys,
+  type DataActionKeys,
+} from '../auth/data-action-keys.js';
 import type { KeyStore } from '../auth/ports.js';
 import { createSecretsManagerKeyStore } from '../auth/secrets-manager-key-store.js';
 import { createStaticKeyStore } from '../auth/static-key-store.js';
@@ -47,10 +54,9 @@ export function composeKeyStore(config: Config, deps: KeyStoreDeps): KeyStore {
     }
     return createStaticKeyStore(parsed.value);
   }
-  if (deps.developmentKeys === 'refused') {
+  if (deps.developmentKeys === 'refused' || config.nodeEnv === 'production') {
     throw new Error('API_KEYS_SECRET_ID (or AUDIOHOOK_API_KEYS) must be set');
   }
-  // Only reachable outside production (the config schema refuses production without keys).
   deps.logger.warn(
     { developmentApiKey: DEVELOPMENT_API_KEY, developmentClientSecret: DEVELOPMENT_CLIENT_SECRET_BASE64 },
     'no API keys configured: using the public development key pair; never expose this server',
@@ -58,4 +64,43 @@ export function composeKeyStore(config: Config, deps: KeyStoreDeps): KeyStore {
   const devKeys = parseApiKeyMap(JSON.stringify({ [DEVELOPMENT_API_KEY]: DEVELOPMENT_CLIENT_SECRET_BASE64 }));
   if (!devKeys.ok) throw new Error('development key pair is invalid');
   return createStaticKeyStore(devKeys.value);
+}
+
+/**
+ * The Data Action route's keys, separate from AudioHook keys: the Secrets Manager secret
+ * (DATA_ACTION_KEYS_SECRET_ID), else the local map (DATA_ACTION_API_KEYS), else, where allowed, the
+ * public development key bound to the development organization (printed with a warning).
+ */
+export function composeDataActionKeys(config: Config, deps: KeyStoreDeps): DataActionKeys {
+  if (config.dataActionKeysSecretId !== undefined) {
+    return toDataActionKeys(
+      createSecretsManagerKeyStore({
+        client: deps.secretsManager ?? new SecretsManagerClient(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
+        secretId: config.dataActionKeysSecretId,
+        refreshMs: config.apiKeysRefreshMs,
+        clock: deps.clock,
+        logger: deps.logger.child({ keys: 'dataAction' }),
+        parseKeys: parseDataActionKeyMap,
+      }),
+    );
+  }
+  if (config.dataActionApiKeysJson !== undefined) {
+    const parsed = parseDataActionKeyMap(config.dataActionApiKeysJson);
+    if (!parsed.ok) throw new Error(`DATA_ACTION_API_KEYS: ${parsed.error.detail ?? parsed.error.code} ${parsed.error.path ?? ''}`.trim());
+    return toDataActionKeys(createStaticKeyStore(parsed.value));
+  }
+  if (deps.developmentKeys === 'refused') {
+    throw new Error('DATA_ACTION_KEYS_SECRET_ID (or DATA_ACTION_API_KEYS) must be set for the Data Action route');
+  }
+  if (config.nodeEnv === 'production') {
+    deps.logger.info({}, 'no Data Action keys configured: the Data Action route answers every request with 401');
+    return toDataActionKeys(createStaticKeyStore(new Map()));
+  }
+  deps.logger.warn(
+    { developmentDataActionKey: DEVELOPMENT_DATA_ACTION_KEY, organizationId: DEVELOPMENT_ORGANIZATION_ID },
+    'no Data Action keys configured: using the public development key; never expose this server',
+  );
+  const devKeys = parseDataActionKeyMap(JSON.stringify({ [DEVELOPMENT_DATA_ACTION_KEY]: { organizationId: DEVELOPMENT_ORGANIZATION_ID } }));
+  if (!devKeys.ok) throw new Error('development Data Action key is invalid');
+  return toDataActionKeys(createStaticKeyStore(devKeys.value));
 }

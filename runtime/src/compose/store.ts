@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClient } from './aws-clients.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -28,6 +29,8 @@ export interface ComposedStore {
   /** `dynamodb` on AWS (a configured table), `local` for the embedded table. */
   readonly mode: 'dynamodb' | 'local';
   readonly tableName: string;
+  /** The document client of a configured table (`dynamodb` mode): shared nonces use it too. */
+  readonly documentClient?: DynamoDBDocumentClient;
   /** Releases the SDK client and stops the embedded server, if any. Call after the drain. */
   close(): Promise<void>;
 }
@@ -45,8 +48,10 @@ export async function composeStore(options: StoreCompositionOptions): Promise<Co
   if (options.tableName !== undefined) {
     const client = options.client ?? createDynamoDbClient(options.region === undefined ? {} : { region: options.region });
     logger.info({ tableName: options.tableName }, 'session store: DynamoDB');
+    const documentClient = toDocumentClient(client);
     return {
-      store: createDynamoDbSessionStore({ client: toDocumentClient(client), tableName: options.tableName, clock, retentionDays }),
+      store: createDynamoDbSessionStore({ client: documentClient, tableName: options.tableName, clock, retentionDays }),
+      documentClient,
       mode: 'dynamodb',
       tableName: options.tableName,
       close: () => {

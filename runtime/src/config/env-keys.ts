@@ -27,6 +27,14 @@ export const ENV = Object.freeze({
   BOTS_DIR: 'BOTS_DIR',
   DRAIN_TIMEOUT_MS: 'DRAIN_TIMEOUT_MS',
   MAX_SESSIONS: 'MAX_SESSIONS',
+  /** Open client sockets (upgraded or not) beyond which new connections are refused at once. */
+  MAX_CONNECTIONS: 'MAX_CONNECTIONS',
+  /** Idle keep-alive HTTP connections are closed after this; longer than the ALB idle timeout. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+  /** Sustained non-audio client messages per second a session may send before it is ended. */
+  INBOUND_MESSAGES_PER_SECOND: 'INBOUND_MESSAGES_PER_SECOND',
+  /** How many times faster than real time caller audio may arrive (sustained) before the session is ended. */
+  INBOUND_AUDIO_SPEED_LIMIT: 'INBOUND_AUDIO_SPEED_LIMIT',
   SIGNATURE_CLOCK_SKEW_MS: 'SIGNATURE_CLOCK_SKEW_MS',
   SIGNATURE_MAX_AGE_MS: 'SIGNATURE_MAX_AGE_MS',
   AUTH_FAILURE_DELAY_MS: 'AUTH_FAILURE_DELAY_MS',

@@ -24,4 +24,6 @@ export const METRIC_NAMES = Object.freeze({
   modelInputTokens: 'ModelInputTokens',
   /** Count: output tokens of language model calls (llm bots). */
   modelOutputTokens: 'ModelOutputTokens',
+  /** Count: connections refused at the connection cap (MAX_CONNECTIONS). */
+  connectionsRefused: 'ConnectionsRefused',
 } as const);

@@ -8,6 +8,7 @@ import {
   MAX_BINARY_MESSAGE_BYTES,
   MIN_AUDIO_PACKET_BYTES,
 } from '../protocol/constants.js';
+import { ALB_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, keepAliveTimeoutMsFor } from './server-limits.js';
 
 const ms = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const flag = z
@@ -36,10 +37,18 @@ export const configSchema = z
     apiKeysRefreshMs: ms(300_000, 10_000),
     /** AWSPREVIOUS keys stay valid this long after a rotation is seen (0 = never). */
     apiKeysPreviousGraceMs: ms(3_600_000),
+    /** Data Action route keys: JSON `{ "<key>": { "organizationId": "<uuid>" } }`. */
+    dataActionApiKeysJson: optionalText,
+    /** Secrets Manager secret with the same JSON shape; used on AWS. */
+    dataActionKeysSecretId: optionalText,
     botsDir: optionalText,
     /** Up to 110 s so a drain finishes inside ECS's 120 s stop timeout. */
     drainTimeoutMs: ms(110_000),
     maxSessions: z.coerce.number().int().min(1).default(2_000),
+    maxConnections: z.coerce.number().int().min(1).default(DEFAULT_MAX_CONNECTIONS),
+    httpKeepAliveTimeoutMs: ms(keepAliveTimeoutMsFor(ALB_IDLE_TIMEOUT_SECONDS), 1_000),
+    inboundMessagesPerSecond: z.coerce.number().int().min(1).max(1_000).default(20),
+    inboundAudioSpeedLimit: z.coerce.number().min(1.1).max(100).default(2),
     signatureClockSkewMs: ms(3_000),
     signatureMaxAgeMs: ms(10_000, 1_000),
     authFailureDelayMs: ms(500),
@@ -76,12 +85,32 @@ export const configSchema = z
         message: 'set either AUDIOHOOK_API_KEYS or API_KEYS_SECRET_ID, not both',
       });
     }
-    if (config.nodeEnv === 'production' && config.apiKeysJson === undefined && config.apiKeysSecretId === undefined) {
+    // The server needs AudioHook keys; the Data Action Lambda only its own keys (checked where composed).
+    const anyKeys = [config.apiKeysJson, config.apiKeysSecretId, config.dataActionApiKeysJson, config.dataActionKeysSecretId].some((v) => v !== undefined);
+    if (config.nodeEnv === 'production' && !anyKeys) {
       ctx.addIssue({
         code: 'custom',
         path: ['apiKeysSecretId'],
         message: 'production needs API keys: set API_KEYS_SECRET_ID (or AUDIOHOOK_API_KEYS)',
       });
+    }
+    if (config.dataActionApiKeysJson !== undefined && config.dataActionKeysSecretId !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dataActionKeysSecretId'],
+        message: 'set either DATA_ACTION_API_KEYS or DATA_ACTION_KEYS_SECRET_ID, not both',
+      });
+    }
+    if (config.nodeEnv === 'production' && config.participantDataPolicy === 'hash' && config.participantHashSalt === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['participantHashSalt'],
+        message:
+          'production with PARTICIPANT_DATA_POLICY=hash needs a salt: unsalted hashes of phone numbers are reversed in seconds. Set PARTICIPANT_HASH_SALT (the stack injects it from its salt secret), or choose PARTICIPANT_DATA_POLICY=drop',
+      });
+    }
+    if (config.maxConnections < config.maxSessions) {
+      ctx.addIssue({ code: 'custom', path: ['maxConnections'], message: 'must be at least MAX_SESSIONS (every session holds a connection)' });
     }
     if (config.drainTimeoutMs > 0 && config.closeTimeoutMs > config.drainTimeoutMs + 60_000) {
       ctx.addIssue({ code: 'custom', path: ['closeTimeoutMs'], message: 'close timeout is far longer than the drain timeout' });

@@ -15,6 +15,8 @@ export const DATA_ACTION_ERRORS = {
   ERR_DATA_ACTION_UNKNOWN_BOT: { status: 404, message: 'Unknown bot' },
   ERR_DATA_ACTION_CONNECTOR_MISMATCH: { status: 409, message: 'Conversation belongs to another bot' },
   ERR_DATA_ACTION_CONFLICT: { status: 409, message: 'Conversation changed concurrently; retry' },
+  ERR_DATA_ACTION_CALL_LIVE: { status: 409, message: 'A voice call is live on this conversation; retry after it ends' },
+  ERR_DATA_ACTION_UNKNOWN_CONVERSATION: { status: 404, message: 'Unknown conversation' },
   ERR_DATA_ACTION_STORE_UNAVAILABLE: { status: 503, message: 'Conversation store unavailable; retry later' },
   ERR_DATA_ACTION_BOT_FAILED: { status: 502, message: 'The bot failed to answer' },
   ERR_HTTP_INTERNAL: { status: 500, message: 'Internal error' },

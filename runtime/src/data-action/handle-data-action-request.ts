@@ -1,4 +1,4 @@
-import type { KeyStore } from '../auth/ports.js';
+import type { DataActionKeys } from '../auth/data-action-keys.js';
 import { delay } from '../shared/clock.js';
 import { dataActionProblem, toProblemResponse, type DataActionHttpResponse, type DataActionProblem } from './data-action-errors.js';
 import { parseDataActionRequest } from './parse-data-action-request.js';
@@ -24,15 +24,15 @@ export interface DataActionRouteOptions {
   readonly logCallerData?: boolean;
 }
 
-/** Everything the route needs: the turn's dependencies plus the API keys. */
+/** Everything the route needs: the turn's dependencies plus the route's own keys (not AudioHook keys). */
 export interface DataActionRouteDeps extends DataActionTurnDeps {
-  readonly keys: Pick<KeyStore, 'lookup'>;
+  readonly keys: Pick<DataActionKeys, 'lookup'>;
   readonly options?: DataActionRouteOptions;
 }
 
 /**
  * The Data Action route, independent of the transport: method, `X-API-KEY`, content type, body,
- * then one bot turn. Authentication comes first, so an unauthenticated caller learns nothing else
+ * then one bot turn in the key's organization. Authentication comes first, so an unauthenticated caller learns nothing else
  * (not even which bots exist) and never gets its body read. Answers with the flat reply (200) or
  * `{error: {code, message}}`; one log line per request.
  */
@@ -81,7 +81,8 @@ export async function handleDataActionRequest(
     logger.debug({ sender: turnRequest.sender, message: turnRequest.message }, 'data action message');
   }
 
-  const result = await runDataActionTurn(turnRequest, deps, signal);
+  // The key's organization owns what it starts and may only touch what it owns.
+  const result = await runDataActionTurn(turnRequest, lookup.organizationId, deps, signal);
   const fields = { sender: turnRequest.sender, connectorId: turnRequest.connectorId };
   if (!result.ok) return fail(result.error, fields);
   const reply = result.value;

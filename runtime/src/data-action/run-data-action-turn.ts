@@ -5,7 +5,7 @@ import type { Logger } from '../shared/logger.js';
 import { err, ok, type Result } from '../shared/result.js';
 import type { Clock } from '../shared/clock.js';
 import { nextConversationState, updateConversation } from '../store/conversation-update.js';
-import type { ConversationState, SessionStore } from '../store/ports.js';
+import type { ConversationState, SessionRecord, SessionStore } from '../store/ports.js';
 import { isStoreConflict } from '../store/store-errors.js';
 import { dataActionProblem, type DataActionProblem } from './data-action-errors.js';
 import { buildDataActionReply, outputVariablesOf, type DataActionReply } from './data-action-reply.js';
@@ -29,8 +29,9 @@ interface ComputedTurn {
 }
 
 /**
- * Runs one bot turn for a Data Action request: load the conversation state of `sender`, run ONE
- * turn on it, save it with optimistic concurrency and answer with a flat reply.
+ * Runs one bot turn for a Data Action request in the key's organization: load the conversation
+ * state of `sender` and its voice sessions, check ownership and that no call is live, run ONE turn
+ * on it, save it with optimistic concurrency and answer with a flat reply.
  *
  * - The message is answered directly, as Rasa's REST channel does (a flow bot takes text before any
  *   greeting as the answer to its first question). A blank message asks for the greeting when the
@@ -44,13 +45,17 @@ interface ComputedTurn {
  */
 export async function runDataActionTurn(
   request: DataActionRequest,
+  organizationId: string,
   deps: DataActionTurnDeps,
   signal: AbortSignal,
 ): Promise<TurnResult> {
   const { store, clock, logger } = deps;
   let computed: ComputedTurn | undefined;
   try {
+    const sessions = await store.listSessions(request.sender);
     return await updateConversation<TurnResult>(store, request.sender, async (current) => {
+      const refused = checkAccess(current, sessions, organizationId, clock.epochMs());
+      if (refused !== undefined) return { value: err(refused) };
       if (current !== undefined && request.connectorId !== undefined && current.connectorId !== request.connectorId) {
         return { value: err(dataActionProblem('ERR_DATA_ACTION_CONNECTOR_MISMATCH', `conversation bot is ${current.connectorId}`, 'connectorId')) };
       }
@@ -82,7 +87,7 @@ export async function runDataActionTurn(
       const { actions, botState } = computed;
       const next = nextConversationState(
         current,
-        { conversationId: request.sender, connectorId, language, inputVariables },
+        { conversationId: request.sender, connectorId, organizationId, language, inputVariables },
         { botState, outputVariables: outputVariablesOf(actions), ended: actions.some((a) => a.type === 'end'), language, inputVariables },
         clock.epochMs(),
       );
@@ -91,6 +96,28 @@ export async function runDataActionTurn(
   } catch (error) {
     return err(toStoreProblem(logger, error));
   }
+}
+
+/** A voice session still `active` after this long is taken as lost (its task died before recording the end). */
+export const LIVE_CALL_MAX_AGE_MS = 4 * 60 * 60 * 1_000;
+
+/**
+ * Who may take a turn: a conversation belongs to the organization that opened it (its state's
+ * owner, or its voice sessions'); any other organization gets the same 404 as for an unknown
+ * conversation. The owner is refused with 409 while a voice call on it is live: one writer per
+ * conversation, so the call's checkpoints and this turn never overwrite each other.
+ */
+function checkAccess(
+  current: ConversationState | undefined,
+  sessions: readonly SessionRecord[],
+  organizationId: string,
+  nowEpochMs: number,
+): DataActionProblem | undefined {
+  if (current === undefined && sessions.length === 0) return undefined;
+  const owner = current?.organizationId ?? sessions[0]?.organizationId;
+  if (owner?.toLowerCase() !== organizationId) return dataActionProblem('ERR_DATA_ACTION_UNKNOWN_CONVERSATION', 'owned by another organization');
+  const live = sessions.some((s) => s.outcome === 'active' && nowEpochMs - s.startedAtMs < LIVE_CALL_MAX_AGE_MS);
+  return live ? dataActionProblem('ERR_DATA_ACTION_CALL_LIVE') : undefined;
 }
 
 function toBotInput(message: string, fresh: boolean): BotInput {

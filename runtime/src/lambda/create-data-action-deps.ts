@@ -3,7 +3,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClient } from '../compose/aws-clients.js';
 import { loadBots } from '../bot/bot-definitions.js';
-import { composeKeyStore } from '../compose/keys.js';
+import { composeDataActionKeys } from '../compose/keys.js';
 import { composeLanguageModel } from '../compose/model.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
@@ -24,7 +24,8 @@ export interface ColdStartDeps {
 }
 
 /**
- * The Lambda's composition root: API keys (Secrets Manager on AWS, or AUDIOHOOK_API_KEYS), bots
+ * The Lambda's composition root: Data Action keys (DATA_ACTION_KEYS_SECRET_ID on AWS, or
+ * DATA_ACTION_API_KEYS), bots
  * from BOTS_DIR and the DynamoDB session store. Only the DynamoDB adapter is used here, never the
  * embedded local table, so the bundle does not pull in dynalite. Throws when something required
  * is missing; the handler logs it and answers 500.
@@ -32,7 +33,8 @@ export interface ColdStartDeps {
 export async function createDataActionDeps(config: Config, deps: ColdStartDeps): Promise<DataActionLambdaDeps> {
   const { clock, logger } = deps;
   if (config.sessionTableName === undefined) throw new Error('SESSION_TABLE_NAME must be set for the Data Action Lambda');
-  const keys = composeKeyStore(config, { ...deps, developmentKeys: 'refused' });
+  // The route's own keys, each bound to an organization; AudioHook keys are never accepted here.
+  const keys = composeDataActionKeys(config, { ...deps, developmentKeys: 'refused' });
   await keys.start();
   const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, {
     clock,

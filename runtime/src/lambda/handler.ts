@@ -9,7 +9,7 @@ import { createDataActionLambda } from './data-action-lambda.js';
 /**
  * The Data Action Lambda (API Gateway HTTP API, payload 2.0; bundled by the CDK DataActionApi
  * construct). The only runtime module besides main.ts that reads `process.env`, once, at the cold
- * start's first invocation: SESSION_TABLE_NAME, API_KEYS_SECRET_ID, BOTS_DIR and the rest of the
+ * start's first invocation: SESSION_TABLE_NAME, DATA_ACTION_KEYS_SECRET_ID, BOTS_DIR and the rest of the
  * config as for the server.
  */
 export const handler = createDataActionLambda(async () => {

@@ -19,6 +19,12 @@ export function toSessionSocket(ws: WebSocket): SessionSocket {
     close(code, reason) {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
     },
+    pauseInput() {
+      ws.pause();
+    },
+    terminate() {
+      ws.terminate();
+    },
   };
 }
 

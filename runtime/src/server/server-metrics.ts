@@ -13,6 +13,8 @@ export interface ServerMetrics extends CallMetrics {
   rateLimited(): void;
   /** Tokens one language model call used (llm bots, both routes served by this process). */
   modelTokens(inputTokens: number, outputTokens: number): void;
+  /** A connection refused at the connection cap. */
+  connectionRefused(): void;
   sample(activeSessions: number): MetricSample;
 }
 
@@ -31,6 +33,7 @@ export function createServerMetrics(): ServerMetrics {
       counts.modelInputTokens += inputTokens;
       counts.modelOutputTokens += outputTokens;
     },
+    connectionRefused: () => void (counts.connectionsRefused += 1),
     sessionEnded(summary) {
       counts.rateLimited += summary.rateLimited;
       // Dropped paused frames and client error reports are the peer's business, not a failed session.
@@ -49,6 +52,7 @@ export function createServerMetrics(): ServerMetrics {
         [METRIC_NAMES.synthesizerFailures]: { value: c.synthesizerFailures, unit: 'Count' },
         [METRIC_NAMES.modelInputTokens]: { value: c.modelInputTokens, unit: 'Count' },
         [METRIC_NAMES.modelOutputTokens]: { value: c.modelOutputTokens, unit: 'Count' },
+        [METRIC_NAMES.connectionsRefused]: { value: c.connectionsRefused, unit: 'Count' },
       };
       // One value per record: the interval's mean keeps the line small; the log summary has the detail.
       if (c.latencies.length > 0) {
@@ -70,6 +74,7 @@ function fresh(): {
   sessionErrors: number;
   modelInputTokens: number;
   modelOutputTokens: number;
+  connectionsRefused: number;
 } {
   return {
     turns: 0,
@@ -81,5 +86,6 @@ function fresh(): {
     sessionErrors: 0,
     modelInputTokens: 0,
     modelOutputTokens: 0,
+    connectionsRefused: 0,
   };
 }

@@ -17,6 +17,7 @@ import {
   type SessionState,
   type TimerName,
 } from '../protocol/index.js';
+import { DEFAULT_INBOUND_LIMITS, InboundGuard, type InboundLimits, type InboundVerdict } from './inbound-guard.js';
 import type { OutboundWriterFactory } from './outbound-writer.js';
 import type { CallControls, CallHandler, CallHandlerFactory, SessionSocket } from './ports.js';
 
@@ -25,6 +26,10 @@ const MAX_QUEUED_TEXTS = 64;
 /** Back-off on a 429 without retryAfter, and the most any retryAfter is honoured for. */
 const DEFAULT_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 3_000;
+/** After a peer exceeded its inbound limits: time for our `disconnect` to leave before the socket is cut. */
+const FLOOD_CLOSE_GRACE_MS = 1_000;
+
+export type { InboundLimits } from './inbound-guard.js';
 
 /** Identity of an authenticated connection, from its upgrade headers. */
 export interface SessionIdentity {
@@ -38,10 +43,17 @@ export interface AudioHookSessionDeps {
   readonly socket: SessionSocket;
   readonly identity: SessionIdentity;
   readonly options: SessionOptions;
+  /** What the client may send before its session is ended. Default {@link DEFAULT_INBOUND_LIMITS}. */
+  readonly inboundLimits?: InboundLimits;
   /** Longest time the call's final work may delay `closed` (Genesys waits 10 s for it). */
   readonly closingBudgetMs: number;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * Where the one `session ended` line goes when `logger` is rate-limited: `flush` writes the count
+   * of suppressed lines first, then the summary goes to the unthrottled `logger`. Default `logger`.
+   */
+  readonly summaryLogger?: { readonly flush: () => void; readonly logger: Logger };
   readonly createWriter: OutboundWriterFactory;
   /** Creates the call for an opened, non-probe session; absent = listen and stay silent. */
   readonly createCall?: CallHandlerFactory;
@@ -63,6 +75,8 @@ export interface SessionSummary {
   readonly problems: number;
   /** `error 429` reports from Genesys (our sending rate was too high). */
   readonly rateLimited: number;
+  /** Client messages ignored after the session was ended for exceeding its inbound limits. */
+  readonly inboundIgnored: number;
 }
 
 /** The I/O shell around the pure state machine: feeds it socket input and timers, carries out its effects. */
@@ -90,7 +104,11 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
       return socket.bufferedBytes;
     },
   });
-  const counters = { textIn: 0, textOut: 0, audioFramesIn: 0, audioBytesIn: 0, droppedWhilePaused: 0, problems: 0, rateLimited: 0 };
+  const counters = newCounters();
+  const inbound = new InboundGuard(deps.inboundLimits ?? DEFAULT_INBOUND_LIMITS, clock);
+  /** Set once the peer exceeded its inbound limits: everything it sends after that is ignored. */
+  let flooded = false;
+  let cancelFloodClose: Cancel | undefined;
   let call: CallHandler | undefined;
 
   // Inputs raised while effects are being carried out (a call reacting to an event) wait their turn,
@@ -126,20 +144,7 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
   function apply(effect: Effect, audio: Uint8Array | undefined): void {
     switch (effect.kind) {
       case 'send':
-        // A client that makes us answer faster than Genesys's text budget (a ping flood) would grow
-        // this queue without bound and push `closed` past the close deadline: it is cut off instead.
-        if (writer.queuedTexts >= MAX_QUEUED_TEXTS) {
-          onProblem({ code: 'ERR_SESSION_OUTBOUND_OVERFLOW', detail: `${writer.queuedTexts} texts queued` });
-          socket.close(WS_CLOSE.policyViolation, 'outbound queue overflow');
-          return;
-        }
-        counters.textOut += 1;
-        logger.debug({ type: effect.message.type, seq: effect.message.seq }, 'message sent');
-        writer.sendText(
-          JSON.stringify(effect.message),
-          effect.message.type === 'pause' || effect.message.type === 'resume' ? effect.message.type : 'text',
-        );
-        return;
+        return send(effect.message);
       case 'emit':
         return onEvent(effect.event, audio);
       case 'startTimer': {
@@ -160,6 +165,19 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
     }
   }
 
+  function send(message: Extract<Effect, { kind: 'send' }>['message']): void {
+    // A client that makes us answer faster than Genesys's text budget (a ping flood) would grow
+    // this queue without bound and push `closed` past the close deadline: it is cut off instead.
+    if (writer.queuedTexts >= MAX_QUEUED_TEXTS) {
+      onProblem({ code: 'ERR_SESSION_OUTBOUND_OVERFLOW', detail: `${writer.queuedTexts} texts queued` });
+      socket.close(WS_CLOSE.policyViolation, 'outbound queue overflow');
+      return;
+    }
+    counters.textOut += 1;
+    logger.debug({ type: message.type, seq: message.seq }, 'message sent');
+    writer.sendText(JSON.stringify(message), message.type === 'pause' || message.type === 'resume' ? message.type : 'text');
+  }
+
   function onProblem(p: Problem): void {
     counters.problems += 1;
     if (p.code === 'ERR_PROTOCOL_AUDIO_WHILE_PAUSED') {
@@ -173,29 +191,9 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
 
   function onEvent(event: SessionEvent, audio: Uint8Array | undefined): void {
     if (event.type === 'opened') {
-      logger.info(
-        { probe: event.probe, media: event.media?.format ?? 'none', channels: event.media?.channels.length ?? 0 },
-        'session opened',
-      );
+      logger.info({ probe: event.probe, media: event.media?.format ?? 'none', channels: event.media?.channels.length ?? 0 }, 'session opened');
       if (!event.probe && deps.createCall !== undefined) {
-        call = guard(() =>
-          deps.createCall?.(
-            {
-              sessionId: identity.sessionId,
-              connectorId: identity.connectorId,
-              organizationId: identity.organizationId,
-              correlationId: identity.correlationId,
-              conversationId: event.conversationId,
-              participant: event.participant,
-              media: event.media,
-              language: event.language,
-              inputVariables: event.inputVariables,
-              customConfig: event.customConfig,
-            },
-            controls,
-            logger,
-          ),
-        );
+        call = guard(() => deps.createCall?.(toCallContext(identity, event), controls, logger));
       }
       return;
     }
@@ -216,41 +214,37 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
         failCall(error);
       }
     }
-    if (event.type === 'closing') void finishClose();
+    if (event.type === 'closing') void finishClose(call, deps, () => command({ type: 'finishClose' }));
     if (event.type === 'ended') onEndedEvent(event.outcome, event.lastPhase);
-  }
-
-  async function finishClose(): Promise<void> {
-    const target = call;
-    if (target?.onClosing !== undefined) {
-      try {
-        await withTimeout(clock, deps.closingBudgetMs, target.onClosing(), () => undefined);
-      } catch (error) {
-        logger.error({ err: toError(error) }, 'call failed while closing');
-      }
-    }
-    run({ kind: 'command', command: { type: 'finishClose' } });
   }
 
   function onEndedEvent(outcome: 'closed' | 'socketLost', lastPhase: Phase): void {
     writer.close();
     for (const cancel of timers.values()) cancel();
     timers.clear();
-    const summary: SessionSummary = {
-      outcome,
-      lastPhase,
-      probe: state.probe,
-      durationMs: Math.round(clock.now() - startedAtMs),
-      textIn: counters.textIn,
-      textOut: counters.textOut,
-      audioFramesIn: counters.audioFramesIn,
-      audioBytesIn: counters.audioBytesIn,
-      audioFramesDroppedWhilePaused: counters.droppedWhilePaused,
-      problems: counters.problems,
-      rateLimited: counters.rateLimited,
-    };
-    logger.info(summary, 'session ended');
+    cancelFloodClose?.();
+    const summary = toSummary(counters, { outcome, lastPhase, probe: state.probe, durationMs: Math.round(clock.now() - startedAtMs) });
+    deps.summaryLogger?.flush();
+    (deps.summaryLogger?.logger ?? logger).info(summary, 'session ended');
     deps.onEnded?.(summary);
+  }
+
+  /** Ends a session whose peer exceeded its inbound limits: one line, `disconnect(error)`, input paused, socket cut soon after. */
+  function onFlood(verdict: Exclude<InboundVerdict, 'ok'>): void {
+    flooded = true;
+    const wire = ERROR_CODES[verdict].wire;
+    // Always written (past the line budget): it is the one line that explains why the session ended.
+    deps.summaryLogger?.flush();
+    (deps.summaryLogger?.logger ?? logger).warn(
+      { code: verdict, textIn: counters.textIn, audioBytesIn: counters.audioBytesIn },
+      'inbound limit exceeded: ending session',
+    );
+    socket.pauseInput?.();
+    command({ type: 'disconnect', reason: 'error', ...(wire.kind === 'disconnect' ? { info: wire.info } : {}) });
+    cancelFloodClose = clock.setTimer(FLOOD_CLOSE_GRACE_MS, () => {
+      if (socket.terminate !== undefined) socket.terminate();
+      else socket.close(WS_CLOSE.policyViolation, 'inbound limit exceeded');
+    });
   }
 
   /** A call's exception ends that call with disconnect(error); it never escapes into socket handlers. */
@@ -272,9 +266,93 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
     run({ kind: 'command', command: c });
   }
 
-  const controls: CallControls = {
+  const controls = createCallControls(writer, command, () => state);
+
+  return {
+    onText(text) {
+      counters.textIn += 1;
+      if (flooded) return void (counters.inboundIgnored += 1);
+      const verdict = inbound.text();
+      if (verdict !== 'ok') return onFlood(verdict);
+      run({ kind: 'text', text });
+    },
+    onBinary(bytes) {
+      if (flooded) return void (counters.inboundIgnored += 1);
+      const verdict = inbound.binary(bytes.byteLength, state.media);
+      if (verdict !== 'ok') return onFlood(verdict);
+      run({ kind: 'binary', byteLength: bytes.byteLength }, bytes);
+    },
+    onSocketClosed() {
+      run({ kind: 'socketClosed' });
+    },
+    shutdown() {
+      command({ type: 'shutdown' });
+    },
+    get phase() {
+      return state.phase;
+    },
+  };
+}
+
+type Counters = ReturnType<typeof newCounters>;
+
+function newCounters() {
+  return { textIn: 0, textOut: 0, audioFramesIn: 0, audioBytesIn: 0, droppedWhilePaused: 0, problems: 0, rateLimited: 0, inboundIgnored: 0 };
+}
+
+function toSummary(
+  c: Counters,
+  end: Pick<SessionSummary, 'outcome' | 'lastPhase' | 'probe' | 'durationMs'>,
+): SessionSummary {
+  return {
+    ...end,
+    textIn: c.textIn,
+    textOut: c.textOut,
+    audioFramesIn: c.audioFramesIn,
+    audioBytesIn: c.audioBytesIn,
+    audioFramesDroppedWhilePaused: c.droppedWhilePaused,
+    problems: c.problems,
+    rateLimited: c.rateLimited,
+    inboundIgnored: c.inboundIgnored,
+  };
+}
+
+function toCallContext(identity: SessionIdentity, event: Extract<SessionEvent, { type: 'opened' }>): Parameters<CallHandlerFactory>[0] {
+  return {
+    sessionId: identity.sessionId,
+    connectorId: identity.connectorId,
+    organizationId: identity.organizationId,
+    correlationId: identity.correlationId,
+    conversationId: event.conversationId,
+    participant: event.participant,
+    media: event.media,
+    language: event.language,
+    inputVariables: event.inputVariables,
+    customConfig: event.customConfig,
+  };
+}
+
+/** Lets the call finish its work (bounded by the closing budget), then completes the close transaction. */
+async function finishClose(call: CallHandler | undefined, deps: AudioHookSessionDeps, done: () => void): Promise<void> {
+  if (call?.onClosing !== undefined) {
+    try {
+      await withTimeout(deps.clock, deps.closingBudgetMs, call.onClosing(), () => undefined);
+    } catch (error) {
+      deps.logger.error({ err: toError(error) }, 'call failed while closing');
+    }
+  }
+  done();
+}
+
+/** What the call may do to its session: send and cancel audio, events, pause/resume, disconnect. */
+function createCallControls(
+  writer: ReturnType<OutboundWriterFactory>,
+  command: (c: SessionCommand) => void,
+  currentState: () => SessionState,
+): CallControls {
+  return {
     sendAudio: (pcmu) => {
-      if (canSendAudio(state)) writer.enqueueAudio(pcmu);
+      if (canSendAudio(currentState())) writer.enqueueAudio(pcmu);
     },
     endOfPrompt: () => writer.endOfPrompt(),
     cancelAudio: () => writer.cancelAudio().droppedBytes,
@@ -292,24 +370,5 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
       }),
     pause: () => command({ type: 'pause' }),
     resume: () => command({ type: 'resume' }),
-  };
-
-  return {
-    onText(text) {
-      counters.textIn += 1;
-      run({ kind: 'text', text });
-    },
-    onBinary(bytes) {
-      run({ kind: 'binary', byteLength: bytes.byteLength }, bytes);
-    },
-    onSocketClosed() {
-      run({ kind: 'socketClosed' });
-    },
-    shutdown() {
-      command({ type: 'shutdown' });
-    },
-    get phase() {
-      return state.phase;
-    },
   };
 }

@@ -14,6 +14,10 @@ export interface SessionSocket {
   readonly bufferedBytes: number;
   /** Graceful WebSocket close. */
   close(code: number, reason: string): void;
+  /** Stops reading from the peer (a flooding client); absent = input cannot be paused. */
+  pauseInput?(): void;
+  /** Destroys the connection at once, without a close handshake; absent = `close` is used. */
+  terminate?(): void;
 }
 
 /** Facts about the call, fixed at `open`. */

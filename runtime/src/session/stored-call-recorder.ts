@@ -50,6 +50,7 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
     const seed = {
       conversationId: call.conversationId,
       connectorId: call.connectorId,
+      organizationId: call.organizationId.toLowerCase(),
       language: call.language,
       inputVariables: call.inputVariables,
     };
@@ -98,6 +99,8 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
           }
           // Another bot's conversation, or one that is over, is not continued.
           if (stored === undefined || stored.connectorId !== call.connectorId || stored.ended) return undefined;
+          // Nor is another organization's.
+          if (stored.organizationId !== undefined && stored.organizationId !== seed.organizationId) return undefined;
           current = stored;
           logger.info({ turnCount: stored.turnCount, version: stored.version }, 'continuing conversation');
           return stored.botState;
@@ -118,7 +121,7 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
         // Whatever the call did since the last checkpoint is queued before the record that says it is over.
         callOver = true;
         writePending();
-        writer.updateSession({
+        writer.finishSession({
           ...record,
           outputVariables: result.outputVariables,
           turnCount: result.turnCount,

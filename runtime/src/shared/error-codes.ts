@@ -38,6 +38,11 @@ export const ERROR_CODES = {
   ERR_HTTP_INTERNAL: { wire: http(500), description: 'A bug while answering an HTTP request; logged with the stack.' },
   ERR_SERVER_DRAINING: { wire: http(503), description: 'The server is shutting down and accepts no new sessions.' },
   ERR_SERVER_AT_CAPACITY: { wire: http(503), description: 'The task already carries its maximum number of sessions.' },
+  ERR_SERVER_AT_CONNECTION_CAP: {
+    wire: socketClose,
+    description:
+      'MAX_CONNECTIONS sockets are open: a new connection is closed at once (a few reserved ones answer only /health; anything else gets 503). Logged at most once per 10 s, counted in the ConnectionsRefused metric.',
+  },
 
   // Authentication at upgrade: every one of these answers the same 401 after the same minimum delay.
   ERR_AUTH_API_KEY_MISSING: { wire: http(401), description: 'No X-API-KEY header.' },
@@ -67,7 +72,15 @@ export const ERROR_CODES = {
   ERR_AUTH_SIGNATURE_FUTURE: { wire: http(401), description: 'The signature was created in the future (beyond clock skew).' },
   ERR_AUTH_SIGNATURE_EXPIRED: { wire: http(401), description: 'The signature has expired or is older than its maximum age.' },
   ERR_AUTH_NONCE_INVALID: { wire: http(401), description: 'The signature nonce is missing or too short.' },
-  ERR_AUTH_NONCE_REPLAYED: { wire: http(401), description: 'The signature nonce was already used within its lifetime.' },
+  ERR_AUTH_NONCE_REPLAYED: {
+    wire: http(401),
+    description: 'The signature nonce was already used within its lifetime, on this task or (with a session table) on any task.',
+  },
+  ERR_AUTH_NONCE_STORE_UNAVAILABLE: {
+    wire: none,
+    description:
+      'The shared nonce record (a conditional write to the session table, 300 ms budget) failed: the upgrade is accepted on this task’s replay cache alone; logged once a minute.',
+  },
   ERR_AUTH_SIGNATURE_MISMATCH: { wire: http(401), description: 'The HMAC does not match the request.' },
   ERR_AUTH_KEYS_UNAVAILABLE: {
     wire: http(503),
@@ -164,11 +177,19 @@ export const ERROR_CODES = {
   ERR_DATA_ACTION_MESSAGE_TOO_LONG: { wire: http(400), description: 'The message is longer than 2000 characters.' },
   ERR_DATA_ACTION_UNAUTHORIZED: {
     wire: http(401),
-    description: 'X-API-KEY is missing or unknown (one answer for both, after the authentication delay).',
+    description: 'X-API-KEY is missing, unknown, or an AudioHook key rather than a Data Action key (one answer for all, after the authentication delay).',
   },
   ERR_DATA_ACTION_UNKNOWN_BOT: { wire: http(404), description: 'No bot has the requested connector id.' },
   ERR_DATA_ACTION_CONNECTOR_MISMATCH: { wire: http(409), description: 'The conversation belongs to another bot.' },
   ERR_DATA_ACTION_CONFLICT: { wire: http(409), description: 'Another writer won the conversation twice in a row; retry.' },
+  ERR_DATA_ACTION_CALL_LIVE: {
+    wire: http(409),
+    description: 'A voice call is live on this conversation (one writer per conversation); nothing was applied. Retry after the call.',
+  },
+  ERR_DATA_ACTION_UNKNOWN_CONVERSATION: {
+    wire: http(404),
+    description: "No conversation with this sender belongs to the key's organization (another organization's conversation answers the same).",
+  },
   ERR_DATA_ACTION_BODY_TOO_LARGE: { wire: http(413), description: 'The body is larger than 64 KiB.' },
   ERR_DATA_ACTION_UNSUPPORTED_MEDIA_TYPE: {
     wire: http(415),
@@ -192,6 +213,16 @@ export const ERROR_CODES = {
   ERR_SESSION_OUTBOUND_OVERFLOW: {
     wire: socketClose,
     description: 'The client made the server queue more than 64 text messages (e.g. a ping flood); closed with 1008.',
+  },
+  ERR_SESSION_INBOUND_RATE: {
+    wire: protocolError('Too many messages'),
+    description:
+      'The client sent non-audio messages faster than INBOUND_MESSAGES_PER_SECOND (sustained, burst 5 s of it): the session is ended, later input ignored, the socket closed 1 s later.',
+  },
+  ERR_SESSION_AUDIO_TOO_FAST: {
+    wire: protocolError('Audio faster than real time'),
+    description:
+      'Caller audio arrived faster than INBOUND_AUDIO_SPEED_LIMIT times real time (sustained, burst 5 s of audio): the session is ended as for ERR_SESSION_INBOUND_RATE.',
   },
   ERR_SESSION_SHUTDOWN: {
     wire: protocolError('Server shutting down'),

@@ -11,6 +11,8 @@ import { isStoreConflict } from './store-errors.js';
 export interface ConversationSeed {
   readonly conversationId: string;
   readonly connectorId: string;
+  /** The owner: the voice call's organization, or the Data Action key's. */
+  readonly organizationId?: string;
   readonly language: string;
   readonly inputVariables: Readonly<Record<string, string>>;
 }
@@ -41,9 +43,13 @@ export function nextConversationState(
   nowMs: number,
 ): ConversationState {
   const base = current ?? { ...seed, botState: {}, outputVariables: {}, turnCount: 0, ended: false, version: 0, createdAtMs: nowMs };
+  // The owner is fixed by whoever created the conversation; an item from before owners were
+  // recorded takes the first writer's that names one.
+  const organizationId = base.organizationId ?? seed.organizationId;
   return {
     conversationId: base.conversationId,
     connectorId: base.connectorId,
+    ...(organizationId === undefined ? {} : { organizationId }),
     language: turn.language ?? base.language,
     inputVariables: turn.inputVariables ?? base.inputVariables,
     botState: turn.botState,

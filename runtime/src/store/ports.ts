@@ -13,6 +13,12 @@ export type SessionOutcome = 'active' | 'completed' | 'callerHungUp' | 'error';
 export interface ConversationState {
   readonly conversationId: string;
   readonly connectorId: string;
+  /**
+   * The Genesys organization that owns the conversation: the voice call's, or the Data Action key's
+   * for a conversation that route started. Other organizations' keys cannot see it. Absent only on
+   * items written before ownership was recorded (no Data Action key may touch those).
+   */
+  readonly organizationId?: string;
   readonly language: string;
   readonly inputVariables: Readonly<Record<string, string>>;
   readonly botState: StoredBotState;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../shared/errors.js';
 import type { ConversationState, SessionRecord } from './ports.js';
+import { toSafeDocument } from './safe-document.js';
 import { STORE_ERROR_CODES } from './store-errors.js';
 
 /**
@@ -12,7 +13,8 @@ import { STORE_ERROR_CODES } from './store-errors.js';
  * | one voice session | `CONV#<conversationId>` | `SESSION#<sessionId>` |
  *
  * One partition per conversation, so one Query returns the state and all its sessions. Domain
- * fields are stored under their own names next to `entity` and `expiresAt` (epoch seconds).
+ * fields are stored under their own names next to `entity` and `expiresAt` (epoch seconds); maps
+ * whose keys callers choose go through {@link toSafeDocument}.
  */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -48,6 +50,7 @@ const conversationItemSchema = z.object({
   expiresAt: z.number(),
   conversationId: z.string(),
   connectorId: z.string(),
+  organizationId: z.string().optional(),
   language: z.string(),
   inputVariables: stringRecord,
   botState: z.record(z.string(), z.unknown()),
@@ -78,20 +81,35 @@ const sessionItemSchema = z.object({
 
 /** The stored item of a conversation state. */
 export function toConversationItem(state: ConversationState, expiresAt: number): Record<string, unknown> {
-  return { ...conversationKey(state.conversationId), entity: 'conversation', ...state, [TTL_ATTRIBUTE]: expiresAt };
+  return {
+    ...conversationKey(state.conversationId),
+    entity: 'conversation',
+    ...state,
+    inputVariables: toSafeDocument(state.inputVariables),
+    botState: toSafeDocument(state.botState),
+    outputVariables: toSafeDocument(state.outputVariables),
+    [TTL_ATTRIBUTE]: expiresAt,
+  };
 }
 
 /** The stored item of a session record. */
 export function toSessionItem(record: SessionRecord, expiresAt: number): Record<string, unknown> {
-  return { ...sessionKey(record.conversationId, record.sessionId), entity: 'session', ...record, [TTL_ATTRIBUTE]: expiresAt };
+  return {
+    ...sessionKey(record.conversationId, record.sessionId),
+    entity: 'session',
+    ...record,
+    inputVariables: toSafeDocument(record.inputVariables),
+    outputVariables: toSafeDocument(record.outputVariables),
+    [TTL_ATTRIBUTE]: expiresAt,
+  };
 }
 
 /** Reads a conversation item back; a malformed item is an internal store failure, never a silent default. */
 export function fromConversationItem(item: Record<string, unknown>): { state: ConversationState; expiresAt: number } {
   const parsed = conversationItemSchema.safeParse(item);
   if (!parsed.success) throw malformed('conversation', parsed.error);
-  const { entity: _entity, expiresAt, ...state } = parsed.data;
-  return { state, expiresAt };
+  const { entity: _entity, expiresAt, organizationId, ...rest } = parsed.data;
+  return { state: { ...rest, ...(organizationId === undefined ? {} : { organizationId }) }, expiresAt };
 }
 
 /** Reads a session item back (see {@link fromConversationItem}). */

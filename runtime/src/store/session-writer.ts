@@ -1,4 +1,5 @@
 import type { ConversationState, SessionRecord, SessionStore } from './ports.js';
+import { isStoreConflict, storeConflict } from './store-errors.js';
 import type { WriteBehindQueue } from './write-behind-queue.js';
 
 /**
@@ -12,10 +13,17 @@ export interface SessionWriter {
   /** Queues a session update; a newer update replaces an older one not yet started. */
   updateSession(record: SessionRecord): void;
   /**
-   * Queues a versioned conversation write, in order after earlier ones. A version conflict (the
-   * Data Action route wrote in between) is not retried: it is logged and counted as failed.
+   * Queues a versioned conversation write, in order after earlier ones. The voice call owns its
+   * conversation: when another writer won a race (a Data Action turn in flight as the call
+   * started), the stored item is read again and the call's state is written over it (its output
+   * variables merged over the stored ones), so a checkpoint never fails for good on a conflict.
    */
   putConversation(next: ConversationState): void;
+  /**
+   * The session's last update, queued behind the conversation's pending writes: once a reader sees
+   * the session over, the conversation already holds the call's final state.
+   */
+  finishSession(record: SessionRecord): void;
 }
 
 /** Queue key of a session record; session writes of one session run in order. */
@@ -46,8 +54,54 @@ export function createSessionWriter(store: SessionStore, queue: WriteBehindQueue
       queue.enqueue({
         key: conversationWriteKey(next.conversationId),
         label: 'putConversation',
-        write: () => store.putConversation(next),
+        write: () => putOwned(store, next),
       });
     },
+    finishSession(record) {
+      queue.enqueue({
+        key: conversationWriteKey(record.conversationId),
+        label: 'updateSession',
+        write: () => store.updateSession(record),
+      });
+    },
+  };
+}
+
+/** Rebase attempts after a conflict before the write counts as failed (each needs a new race lost). */
+const MAX_REBASES = 3;
+
+/**
+ * Writes the voice call's state; on a version conflict, reads the stored item and writes the
+ * call's state on top of it (next version, stored output variables kept unless the call set them,
+ * `ended` sticky, turn count the larger).
+ */
+async function putOwned(store: SessionStore, next: ConversationState): Promise<void> {
+  let attempt = next;
+  for (let rebases = 0; ; rebases += 1) {
+    try {
+      await store.putConversation(attempt);
+      return;
+    } catch (error) {
+      if (!isStoreConflict(error) || rebases >= MAX_REBASES) throw error;
+    }
+    const stored = await store.getConversation(next.conversationId);
+    // Never over another organization's conversation (a conversation id reused across organizations).
+    if (stored?.organizationId !== undefined && next.organizationId !== undefined && stored.organizationId !== next.organizationId) {
+      throw storeConflict(next.conversationId, new Error('conversation owned by another organization'));
+    }
+    attempt = rebase(next, stored);
+  }
+}
+
+function rebase(next: ConversationState, stored: ConversationState | undefined): ConversationState {
+  if (stored === undefined) return { ...next, version: 1 };
+  return {
+    ...next,
+    ...(stored.organizationId === undefined ? {} : { organizationId: stored.organizationId }),
+    outputVariables: { ...stored.outputVariables, ...next.outputVariables },
+    ended: stored.ended || next.ended,
+    turnCount: Math.max(stored.turnCount, next.turnCount),
+    version: stored.version + 1,
+    createdAtMs: stored.createdAtMs,
   };
 }

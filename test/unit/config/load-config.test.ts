@@ -112,14 +112,42 @@ describe('loadConfig', () => {
   });
 
   it('rejects production without API keys', () => {
-    expect(problemVars({ [ENV.NODE_ENV]: 'production' })).toEqual([ENV.API_KEYS_SECRET_ID]);
+    expect(problemVars({ [ENV.NODE_ENV]: 'production', [ENV.PARTICIPANT_HASH_SALT]: 'salt' })).toEqual([ENV.API_KEYS_SECRET_ID]);
+  });
+
+  it('refuses production with participant policy hash and no salt, naming the variable and the way out', () => {
+    const problems = (() => {
+      try {
+        loadConfig({ [ENV.NODE_ENV]: 'production', [ENV.API_KEYS_SECRET_ID]: 'voicebot/keys' });
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    })();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^PARTICIPANT_HASH_SALT: production with PARTICIPANT_DATA_POLICY=hash needs a salt.*PARTICIPANT_DATA_POLICY=drop$/);
+  });
+
+  it.each([
+    [{ [ENV.PARTICIPANT_HASH_SALT]: 'a-long-random-salt' }],
+    [{ [ENV.PARTICIPANT_DATA_POLICY]: 'drop' }],
+    [{ [ENV.PARTICIPANT_DATA_POLICY]: 'store' }],
+    [{ [ENV.NODE_ENV]: 'development' }],
+  ])('accepts hashing without a salt only outside production, or a salt, or another policy: %o', (extra) => {
+    expect(() => loadConfig({ [ENV.NODE_ENV]: 'production', [ENV.API_KEYS_SECRET_ID]: 'voicebot/keys', ...extra })).not.toThrow();
+  });
+
+  it('rejects DATA_ACTION_API_KEYS and DATA_ACTION_KEYS_SECRET_ID together, and fewer connections than sessions', () => {
+    expect(
+      problemVars({ [ENV.DATA_ACTION_API_KEYS]: '{}', [ENV.DATA_ACTION_KEYS_SECRET_ID]: 'voicebot/da', [ENV.MAX_CONNECTIONS]: '10', [ENV.MAX_SESSIONS]: '20' }),
+    ).toEqual([ENV.DATA_ACTION_KEYS_SECRET_ID, ENV.MAX_CONNECTIONS]);
   });
 
   it.each([
     [ENV.API_KEYS_SECRET_ID, 'voicebot/keys'],
     [ENV.AUDIOHOOK_API_KEYS, KEYS_JSON],
   ])('accepts production with %s', (name, value) => {
-    expect(loadConfig({ [ENV.NODE_ENV]: 'production', [name]: value }).nodeEnv).toBe('production');
+    expect(loadConfig({ [ENV.NODE_ENV]: 'production', [ENV.PARTICIPANT_HASH_SALT]: 'salt', [name]: value }).nodeEnv).toBe('production');
   });
 
   it('rejects a close timeout far longer than the drain timeout', () => {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { KeyLookup } from '../../../runtime/src/auth/ports.js';
+import type { DataActionKeyLookup as KeyLookup } from '../../../runtime/src/auth/data-action-keys.js';
 import {
   handleDataActionRequest,
   type BodyRead,
@@ -32,7 +32,7 @@ describe('handleDataActionRequest', () => {
     logs = [];
     bodyReads = 0;
     store = switchableStore(createMemorySessionStore({ clock }));
-    keysAnswer = { status: 'found', clientSecret: new Uint8Array() };
+    keysAnswer = { status: 'found', organizationId: '00000000-0000-4000-8000-000000000001' };
     const broken = scriptedBot('broken', () => Promise.reject(new AppError('ERR_BOT_TIMEOUT', 'slow', { category: 'unavailable' })));
     deps = {
       bots: await botsWith(clock, [broken]),

@@ -10,6 +10,7 @@ import type { SessionStore } from '../../../runtime/src/store/ports.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { botsWith, live, scriptedBot, switchableStore } from './data-action-helpers.js';
 
+const TEST_ORG = '00000000-0000-4000-8000-000000000001';
 const ask = (message: string, extra: Partial<DataActionRequest> = {}): DataActionRequest => ({ sender: 'conv-1', message, ...extra });
 
 describe('runDataActionTurn', () => {
@@ -28,7 +29,7 @@ describe('runDataActionTurn', () => {
     webhook.inputs.length = 0;
   });
 
-  const turn = (request: DataActionRequest, over: Partial<DataActionTurnDeps> = {}) => runDataActionTurn(request, { ...deps, ...over }, live());
+  const turn = (request: DataActionRequest, over: Partial<DataActionTurnDeps> = {}) => runDataActionTurn(request, TEST_ORG, { ...deps, ...over }, live());
   /**
    * The store, with another writer saving over conv-1 just before each of our first `races` saves,
    * advancing its `turnCount` by `turns`: our versioned write then conflicts.

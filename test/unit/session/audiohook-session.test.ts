@@ -441,6 +441,7 @@ describe('AudioHookSession: end', () => {
         audioFramesDroppedWhilePaused: 2,
         problems: 2,
         rateLimited: 0,
+        inboundIgnored: 0,
       },
     ]);
   });

@@ -20,6 +20,7 @@ function recordingWriter(): SessionWriter & { readonly writes: Write[]; conversa
     conversations: () => writes.flatMap((w) => (w.op === 'putConversation' ? [w.state] : [])),
     createSession: (record) => writes.push({ op: 'createSession', record }),
     updateSession: (record) => writes.push({ op: 'updateSession', record }),
+    finishSession: (record) => writes.push({ op: 'updateSession', record }),
     putConversation: (state) => writes.push({ op: 'putConversation', state }),
   };
 }

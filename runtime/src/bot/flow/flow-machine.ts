@@ -124,7 +124,7 @@ class FlowTurn {
     if (intent.donePrompt !== undefined) this.say(intent.donePrompt, state);
     const captured = Object.fromEntries(
       intent.slots.flatMap((slot) => {
-        const value = state.slots[slot.name];
+        const value = Object.hasOwn(state.slots, slot.name) ? state.slots[slot.name] : undefined;
         return value === undefined ? [] : [[slot.name, value] as const];
       }),
     );
