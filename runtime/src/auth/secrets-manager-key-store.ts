@@ -1,6 +1,6 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { withTimeout, type Cancel, type Clock } from '../shared/clock.js';
+import type { Cancel, Clock } from '../shared/clock.js';
 import type { FailureCategory } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { err, ok } from '../shared/result.js';
@@ -100,13 +100,17 @@ export function createSecretsManagerKeyStore(options: SecretsManagerKeyStoreOpti
 
   async function getStage(stage: Stage): Promise<Result<string | undefined, LoadFailure>> {
     const controller = new AbortController();
+    let cancelTimeout: Cancel = () => undefined;
+    // aws-sdk-client-mock and hung sockets ignore abort alone, so the race makes the timeout certain.
+    const timeout = new Promise<never>((_, reject) => {
+      cancelTimeout = clock.setTimer(requestTimeoutMs, () => {
+        controller.abort();
+        reject(new RequestTimeout('GetSecretValue timed out'));
+      });
+    });
     try {
       const command = new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage });
-      // aws-sdk-client-mock and hung sockets ignore abort alone, so the race makes the timeout certain.
-      const output = await withTimeout(clock, requestTimeoutMs, client.send(command, { abortSignal: controller.signal }), () => {
-        controller.abort();
-        throw new RequestTimeout('GetSecretValue timed out');
-      });
+      const output = await Promise.race([client.send(command, { abortSignal: controller.signal }), timeout]);
       if (output.SecretString === undefined) return err({ category: 'invalidRequest', errorName: 'NoSecretString' });
       return ok(output.SecretString);
     } catch (error) {
@@ -114,6 +118,8 @@ export function createSecretsManagerKeyStore(options: SecretsManagerKeyStoreOpti
       // A secret that was never rotated has no AWSPREVIOUS version: that is normal.
       if (stage === 'AWSPREVIOUS' && failure.errorName === 'ResourceNotFoundException') return ok(undefined);
       return err(failure);
+    } finally {
+      cancelTimeout();
     }
   }
 
