@@ -159,10 +159,16 @@ export async function prerenderPrompts(texts: readonly string[]): Promise<void> 
 }
 
 /** Loads eSpeak and renders a few sentences, so its first real request is not slowed by loading and JIT warm-up. */
-export async function warmUpSynthesis(): Promise<void> {
-  const engine = await loadEspeakEngine();
-  for (let i = 0; i < 3; i++) engine.synthesize('Warming up the local speech endpoint, one sentence at a time.', ['en-us'], () => false);
+export function warmUpSynthesis(): Promise<void> {
+  // Once per process: a second endpoint (the benchmark starts one per mode) finds eSpeak warm.
+  warming ??= loadEspeakEngine().then((engine) => {
+    for (let i = 0; i < 3; i++) engine.synthesize('Warming up the local speech endpoint, one sentence at a time.', ['en-us'], () => false);
+  });
+  warming.catch(() => (warming = undefined));
+  return warming;
 }
+
+let warming: Promise<void> | undefined;
 
 /**
  * Linear-interpolation resampling after a 5-tap binomial low-pass when downsampling: telephony-grade
