@@ -1,5 +1,3 @@
-import { toError } from './errors.js';
-
 /** Cancels a timer started with {@link Clock.setTimer}; calling it twice is harmless. */
 export type Cancel = () => void;
 
@@ -65,7 +63,8 @@ export function withTimeout<T, F = never>(clock: Clock, ms: number, work: Promis
       try {
         resolve(onTimeout());
       } catch (error) {
-        reject(toError(error));
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed through as thrown
+        reject(error);
       }
     });
     work.then(
@@ -79,7 +78,8 @@ export function withTimeout<T, F = never>(clock: Clock, ms: number, work: Promis
         if (settled) return;
         settled = true;
         cancel();
-        reject(toError(error));
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the work's rejection, unchanged: callers classify it
+        reject(error);
       },
     );
   });
