@@ -14,7 +14,7 @@ import { createDataActionHttpHandler } from './data-action/node-http-handler.js'
 import { createSessionWriter } from './store/session-writer.js';
 import { createWriteBehindQueue, type WriteBehindQueue } from './store/write-behind-queue.js';
 import type { Config } from './config/schema.js';
-import { DEFAULT_LINGER_MS, type SessionOptions } from './protocol/index.js';
+import { DEFAULT_LINGER_MS, LISTENING_MEDIA, TALKING_MEDIA, type SessionOptions } from './protocol/index.js';
 import { createAudioHookServer, type AudioHookServer } from './server/http-server.js';
 import { createServerMetrics } from './server/server-metrics.js';
 import { createMetricsPublisher } from './server/session-metrics.js';
@@ -89,9 +89,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     closeTimeoutMs: config.closeTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
     lingerMs: DEFAULT_LINGER_MS,
-    // What `opened` reports when Genesys asks: every language a bot is set up for.
-    supportedLanguages: supportedLanguages(bots),
+    supportedLanguages: [],
   };
+  const connectorSessionOptions = sessionOptionsByConnector(bots, sessionOptions);
 
   const server = createAudioHookServer({
     options: {
@@ -107,6 +107,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     authenticate: (request) => authenticateUpgrade(request, { keys, replayCache, clock, options: signatureOptions }),
     connectors: bots,
     keysReadiness: () => keys.readiness(),
+    sessionOptionsFor: (connectorId) => connectorSessionOptions.get(connectorId) ?? sessionOptions,
     createWriter: (sink) =>
       createPacedSender(sink, { packetBytes: config.audioPacketBytes, maxLeadMs: config.audioMaxLeadMs }, clock, logger),
     createCall: createVoiceCallFactory({
@@ -202,11 +203,19 @@ function preloadFallbackPrompt(bots: BotRegistry, synthesizer: SpeechSynthesizer
   }
 }
 
-function supportedLanguages(bots: BotRegistry): string[] {
-  const languages = bots.connectorIds.flatMap((id) => {
+/**
+ * Session options per connector: `opened.supportedLanguages` lists that connector's bot's languages
+ * (its default and every language it has a voice for), and media selection takes only offers the bot
+ * can use (a bot that talks answers in mono PCMU; a listen-only one decodes L16 and stereo too).
+ */
+function sessionOptionsByConnector(bots: BotRegistry, base: SessionOptions): Map<string, SessionOptions> {
+  const byConnector = new Map<string, SessionOptions>();
+  for (const id of bots.connectorIds) {
     const bot = bots.get(id);
-    return bot === undefined ? [] : [bot.voice.language, ...Object.keys(bot.voice.voices)];
-  });
-  return [...new Set(languages)].sort();
+    if (bot === undefined) continue;
+    const languages = [...new Set([bot.voice.language, ...Object.keys(bot.voice.voices)])].sort();
+    byConnector.set(id, Object.freeze({ ...base, supportedLanguages: languages, media: bot.listenOnly ? LISTENING_MEDIA : TALKING_MEDIA }));
+  }
+  return byConnector;
 }
 

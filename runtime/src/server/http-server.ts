@@ -39,6 +39,8 @@ export interface HttpServerDeps {
   /** Whether API keys are loaded; reported by /health. */
   readonly keysReadiness: () => { readonly ready: true } | { readonly ready: false; readonly reason: string };
   readonly createWriter: OutboundWriterFactory;
+  /** Session options of one connector (its languages and media); absent = `options.session` for all. */
+  readonly sessionOptionsFor?: (connectorId: string) => SessionOptions;
   readonly createCall?: CallHandlerFactory;
   readonly dataAction?: HttpHandler;
   /** Told whenever the number of live sessions changes (task protection, metrics). */
@@ -172,7 +174,7 @@ export function createAudioHookServer(deps: HttpServerDeps): AudioHookServer {
         correlationId: peer.correlationId,
         connectorId,
       },
-      options: options.session,
+      options: deps.sessionOptionsFor?.(connectorId) ?? options.session,
       closingBudgetMs: options.closingBudgetMs,
       clock,
       logger: log,

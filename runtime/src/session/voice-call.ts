@@ -4,6 +4,7 @@ import type { Bot, BotAction, BotConversation, BotInput } from '../bot/ports.js'
 import type { SessionEvent } from '../protocol/index.js';
 import { delay, type Cancel, type Clock } from '../shared/clock.js';
 import { AppError, isRetryable, toError } from '../shared/errors.js';
+import { normalizeLanguageTag } from '../shared/language-tag.js';
 import type { Logger } from '../shared/logger.js';
 import type { RecognizerStream, SpeechRecognizer, SpeechSynthesizer } from '../speech/ports.js';
 import { createCallerAudioDecoder, createChannelDecoder } from './caller-audio.js';
@@ -85,6 +86,18 @@ function isRetryableSynthesis(error: unknown): boolean {
   return error instanceof AppError && isRetryable(error.category);
 }
 
+/**
+ * The language to use when `requested` is asked for: normalized to BCP 47 casing, and kept at
+ * `current` when the recognizer cannot transcribe it (the caller is still understood).
+ */
+function callLanguage(recognizer: SpeechRecognizer | undefined, current: string, requested: string | undefined, logger: Logger): string {
+  if (requested === undefined) return current;
+  const language = normalizeLanguageTag(requested);
+  if (recognizer?.languages === undefined || recognizer.languages.has(language)) return language;
+  logger.warn({ requested: language, kept: current }, 'language not supported by the recognizer: keeping the current one');
+  return current;
+}
+
 class SynthesisFailed extends Error {
   constructor(cause: unknown) {
     super('speech synthesis failed', { cause });
@@ -118,7 +131,7 @@ function startVoiceCall(
   const metrics = deps.metrics ?? noCallMetrics;
   const stats: CallStats = { turns: 0, bargeIns: 0, recognizerFailures: 0, utterances: 0, digits: 0, droppedInputs: 0 };
   const hangUp = new AbortController();
-  let language = context.language ?? context.inputVariables.language ?? bot.voice.language;
+  let language = callLanguage(deps.recognizer, bot.voice.language, context.language ?? context.inputVariables.language, logger);
   const recorder = deps.recorders?.({
     conversationId: context.conversationId,
     sessionId: context.sessionId,
@@ -131,7 +144,13 @@ function startVoiceCall(
   // A conversation begun on the Data Action route continues here; the read is bounded by the recorder.
   const conversationReady: Promise<BotConversation> = (async () =>
     bot.startConversation(
-      { conversationId: context.conversationId, connectorId: context.connectorId, language, inputVariables: context.inputVariables },
+      {
+        conversationId: context.conversationId,
+        connectorId: context.connectorId,
+        language,
+        inputVariables: context.inputVariables,
+        customConfig: context.customConfig,
+      },
       await recorder?.resume(),
     ))();
   const outputVariables: Record<string, string> = {};
@@ -492,7 +511,7 @@ function startVoiceCall(
           onset?.reset();
           return;
         case 'languageChanged':
-          language = event.language;
+          language = callLanguage(deps.recognizer, language, event.language, logger);
           return restartRecognizer();
         case 'closing':
         case 'ended':
