@@ -63,8 +63,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, { clock });
   logger.info({ connectorIds: bots.connectorIds }, 'bots loaded');
   const vad = await loadVadEngine();
-  const speech = deps.speech ?? (await composeSpeech(config, clock, logger));
   const metrics = createServerMetrics();
+  const speech = deps.speech ?? (await composeSpeech(config, clock, logger, metrics));
   const taskProtection = createTaskProtection({ agentUri: config.ecsAgentUri, clock, logger });
   const storage = await composeStore({
     ...(config.sessionTableName === undefined ? {} : { tableName: config.sessionTableName }),

@@ -1,13 +1,15 @@
 import { PollyClient } from '@aws-sdk/client-polly';
 import { TranscribeStreamingClient } from '@aws-sdk/client-transcribe-streaming';
-import type { Config } from './config/schema.js';
+import { defaultPollyRequestsPerSecond, type Config } from './config/schema.js';
 import type { Clock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
 import { EspeakSpeechSynthesizer } from './speech/offline/espeak-speech-synthesizer.js';
 import { PipelinedSynthesizer } from './speech/pipelined-synthesizer.js';
 import { PollySpeechSynthesizer } from './speech/polly/polly-speech-synthesizer.js';
+import { watchRecognizerCapacity, watchSynthesizerCapacity } from './speech/capacity-watch.js';
 import type { SpeechRecognizer, SpeechSynthesizer } from './speech/ports.js';
 import { PromptCache } from './speech/prompt-cache.js';
+import { RequestLimitedSynthesizer } from './speech/request-limiter.js';
 import { TranscribeSpeechRecognizer } from './speech/transcribe/transcribe-speech-recognizer.js';
 
 /** The speech services a process uses, chosen once at start. */
@@ -19,6 +21,14 @@ export interface SpeechServices {
   readonly synthesizer: SpeechSynthesizer;
 }
 
+/** Where the speech services report a service refusing for quota or throttling (metrics). */
+export interface SpeechCapacitySignals {
+  transcribeLimited(): void;
+  pollyThrottled(): void;
+}
+
+const noSignals: SpeechCapacitySignals = { transcribeLimited: () => undefined, pollyThrottled: () => undefined };
+
 /** How long to wait for the AWS credential chain before deciding there are no credentials. */
 const CREDENTIAL_PROBE_MS = 3_000;
 
@@ -27,7 +37,12 @@ const CREDENTIAL_PROBE_MS = 3_000;
  * eSpeak NG synthesizer with recognition off, so `npm start` speaks on a laptop with no AWS account.
  * Synthesis goes through the sentence pipeline and the prompt cache in both modes.
  */
-export async function composeSpeech(config: Config, clock: Clock, logger: Logger): Promise<SpeechServices> {
+export async function composeSpeech(
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  signals: SpeechCapacitySignals = noSignals,
+): Promise<SpeechServices> {
   const region = config.awsRegion === undefined ? {} : { region: config.awsRegion };
   const mode = config.speechMode === 'auto' ? await detectMode(new PollyClient(region), clock) : config.speechMode;
   if (mode === 'offline') {
@@ -37,9 +52,23 @@ export async function composeSpeech(config: Config, clock: Clock, logger: Logger
     return { mode, synthesizer: withPipelineAndCache(offline) };
   }
   const polly = new PollySpeechSynthesizer(new PollyClient(region), { engine: config.pollyEngine });
-  const recognizer = new TranscribeSpeechRecognizer(new TranscribeStreamingClient(region), { clock, logger });
-  logger.info({ pollyEngine: config.pollyEngine }, 'speech: Amazon Transcribe and Amazon Polly');
-  return { mode, recognizer, synthesizer: withPipelineAndCache(polly) };
+  const requestsPerSecond = config.pollyMaxRequestsPerSecond ?? defaultPollyRequestsPerSecond(config.pollyEngine);
+  // Order: cache first (a cached prompt costs no request), then the throttling count (Polly's and
+  // the limiter's own refusals), then the process-wide request limiter.
+  const limited = watchSynthesizerCapacity(
+    new RequestLimitedSynthesizer(
+      polly,
+      { requestsPerSecond, burst: Math.max(1, Math.floor(requestsPerSecond)), maxWaitMs: config.synthesisTimeoutMs },
+      clock,
+    ),
+    () => signals.pollyThrottled(),
+  );
+  const recognizer = watchRecognizerCapacity(
+    new TranscribeSpeechRecognizer(new TranscribeStreamingClient(region), { clock, logger }),
+    () => signals.transcribeLimited(),
+  );
+  logger.info({ pollyEngine: config.pollyEngine, pollyMaxRequestsPerSecond: requestsPerSecond }, 'speech: Amazon Transcribe and Amazon Polly');
+  return { mode, recognizer, synthesizer: withPipelineAndCache(limited) };
 }
 
 /**

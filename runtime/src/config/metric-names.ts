@@ -20,4 +20,8 @@ export const METRIC_NAMES = Object.freeze({
   recognizerFailures: 'RecognizerFailures',
   /** Count: speech synthesis failures. */
   synthesizerFailures: 'SynthesizerFailures',
+  /** Count: Transcribe LimitExceededException (concurrent-stream quota or start rate reached). */
+  transcribeLimitExceeded: 'TranscribeLimitExceeded',
+  /** Count: Polly throttling (ThrottlingException, or this task's request limiter full). */
+  pollyThrottled: 'PollyThrottled',
 } as const);

@@ -10,6 +10,10 @@ import type { MetricSample } from './session-metrics.js';
  */
 export interface ServerMetrics extends CallMetrics {
   sessionEnded(summary: SessionSummary): void;
+  /** Transcribe refused a stream (LimitExceededException: concurrent-stream quota or start rate). */
+  transcribeLimited(): void;
+  /** Polly throttled a request (ThrottlingException), or the process's request limiter was full. */
+  pollyThrottled(): void;
   rateLimited(): void;
   sample(activeSessions: number): MetricSample;
 }
@@ -25,6 +29,8 @@ export function createServerMetrics(): ServerMetrics {
     recognizerFailure: () => void (counts.recognizerFailures += 1),
     synthesizerFailure: () => void (counts.synthesizerFailures += 1),
     rateLimited: () => void (counts.rateLimited += 1),
+    transcribeLimited: () => void (counts.transcribeLimited += 1),
+    pollyThrottled: () => void (counts.pollyThrottled += 1),
     sessionEnded(summary) {
       counts.rateLimited += summary.rateLimited;
       // Dropped paused frames and client error reports are the peer's business, not a failed session.
@@ -41,6 +47,8 @@ export function createServerMetrics(): ServerMetrics {
         [METRIC_NAMES.sessionErrors]: { value: c.sessionErrors, unit: 'Count' },
         [METRIC_NAMES.recognizerFailures]: { value: c.recognizerFailures, unit: 'Count' },
         [METRIC_NAMES.synthesizerFailures]: { value: c.synthesizerFailures, unit: 'Count' },
+        [METRIC_NAMES.transcribeLimitExceeded]: { value: c.transcribeLimited, unit: 'Count' },
+        [METRIC_NAMES.pollyThrottled]: { value: c.pollyThrottled, unit: 'Count' },
       };
       // One value per record: the interval's mean keeps the line small; the log summary has the detail.
       if (c.latencies.length > 0) {
@@ -60,6 +68,18 @@ function fresh(): {
   synthesizerFailures: number;
   rateLimited: number;
   sessionErrors: number;
+  transcribeLimited: number;
+  pollyThrottled: number;
 } {
-  return { turns: 0, latencies: [], bargeIns: 0, recognizerFailures: 0, synthesizerFailures: 0, rateLimited: 0, sessionErrors: 0 };
+  return {
+    turns: 0,
+    latencies: [],
+    bargeIns: 0,
+    recognizerFailures: 0,
+    synthesizerFailures: 0,
+    rateLimited: 0,
+    sessionErrors: 0,
+    transcribeLimited: 0,
+    pollyThrottled: 0,
+  };
 }

@@ -1,5 +1,6 @@
 import { createSpeechOnsetDetector, type SpeechTransition } from '../audio/speech-onset-detector.js';
 import type { VadEngine } from '../audio/vad.js';
+import { fallbackReasonFor } from '../bot/bot-outcome.js';
 import type { Bot, BotAction, BotConversation, BotInput } from '../bot/ports.js';
 import type { SessionEvent } from '../protocol/index.js';
 import { delay, type Cancel, type Clock } from '../shared/clock.js';
@@ -110,7 +111,8 @@ class SynthesisFailed extends Error {
  * (VAD + recognizer) and DTMF into bot turns, speaks the replies through the paced sender, lets the
  * caller barge in, and hands the call back to Architect with output variables once the last prompt
  * has played. A failing dependency gives the caller the fallback prompt and ends the call with
- * `botOutcome=fallback`, `fallbackReason=error` and `failedDependency` (docs/bots.md).
+ * `botOutcome=fallback`, `fallbackReason=error` (or `capacity` at a service quota) and `failedDependency`
+ * (docs/bots.md).
  */
 export function createVoiceCallFactory(deps: VoiceCallDeps): CallHandlerFactory {
   return (context, controls, logger) => {
@@ -428,7 +430,7 @@ function startVoiceCall(
     logger.error({ dependency, err: toError(error).message }, 'call degraded: handing back to Architect');
     if (dependency === 'synthesizer') metrics.synthesizerFailure();
     ending = true;
-    Object.assign(outputVariables, { botOutcome: 'fallback', fallbackReason: 'error', failedDependency: dependency });
+    Object.assign(outputVariables, { botOutcome: 'fallback', fallbackReason: fallbackReasonFor(error), failedDependency: dependency });
     turnChain = (async () => {
       prompt?.abort();
       controls.cancelAudio();
@@ -461,7 +463,8 @@ function startVoiceCall(
     finished = true;
     cleanup();
     const final: Record<string, string> = { botOutcome: 'completed', ...outputVariables };
-    recorder?.ended({ outcome: final.fallbackReason === 'error' ? 'error' : 'completed', outputVariables: final, turnCount: stats.turns });
+    const failed = final.fallbackReason === 'error' || final.fallbackReason === 'capacity';
+    recorder?.ended({ outcome: failed ? 'error' : 'completed', outputVariables: final, turnCount: stats.turns });
     controls.disconnect('completed', final);
   }
 
