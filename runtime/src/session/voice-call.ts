@@ -70,7 +70,16 @@ interface Listener {
   readonly decode?: (frame: Uint8Array) => Int16Array;
   stream?: RecognizerStream;
   abort?: AbortController;
+  /** Caller audio kept while one stream finishes and the next is not open yet (language update). */
+  carry?: Int16Array[];
+  /** Tears down a finishing stream that never ends by itself. */
+  cancelFinish?: Cancel;
 }
+
+/** How long a finishing recognizer stream may take to return its last final result. */
+const RECOGNIZER_FINISH_MS = 5_000;
+/** Most caller audio carried over to the next recognizer stream: 10 s of 20 ms frames. */
+const MAX_CARRIED_FRAMES = 500;
 
 /** Marks a synthesis failure so the call knows which dependency failed. */
 /** Back-off step between synthesis attempts (x1, x2, ...), all within the first-audio budget. */
@@ -365,8 +374,13 @@ function startVoiceCall(
     if (decode === undefined) return;
     const pcm = decode(frame);
     vad?.write(pcm, onVoiceActivity);
-    caller.stream?.write(pcm);
-    if (agent?.stream !== undefined && agent.decode !== undefined) agent.stream.write(agent.decode(frame));
+    writeTo(caller, pcm);
+    if (agent?.decode !== undefined) writeTo(agent, agent.decode(frame));
+  }
+
+  function writeTo(listener: Listener, pcm: Int16Array): void {
+    if (listener.stream !== undefined) listener.stream.write(pcm);
+    else if (listener.carry !== undefined && listener.carry.length < MAX_CARRIED_FRAMES) listener.carry.push(pcm.slice());
   }
 
   function onVoiceActivity(voiced: boolean): void {
@@ -393,11 +407,15 @@ function startVoiceCall(
       listener.abort = abort;
       const stream = recognizer.start({ languageCode: language, sampleRateHz: 8000 }, AbortSignal.any([abort.signal, hangUp.signal]));
       listener.stream = stream;
+      for (const pcm of listener.carry ?? []) stream.write(pcm);
+      listener.carry = undefined;
       try {
         for await (const event of stream.results) {
           if (listener.speaker === 'caller' && event.kind === 'partial' && event.text !== '') bargeIn('transcript');
           listener.turns.transcript(event);
         }
+        // The stream finished (input ended, last final in): what the caller said is a turn.
+        if (!abort.signal.aborted && !hangUp.signal.aborted) listener.turns.flush();
         // A stream that ends by itself is reopened, but never in a tight loop.
         await delay(clock, 100, hangUp.signal).catch(() => undefined);
       } catch (error) {
@@ -412,6 +430,8 @@ function startVoiceCall(
         await delay(clock, Math.min(1000, 100 * 2 ** (recognizerFailures.length - 1)), hangUp.signal).catch(() => undefined);
       } finally {
         if (listener.stream === stream) listener.stream = undefined;
+        listener.cancelFinish?.();
+        listener.cancelFinish = undefined;
         listener.turns.reset();
       }
     }
@@ -419,8 +439,26 @@ function startVoiceCall(
 
   function restartRecognizer(): void {
     for (const listener of listeners) {
+      listener.cancelFinish?.();
       listener.stream?.end();
       listener.abort?.abort();
+    }
+  }
+
+  /**
+   * Ends each stream's input gracefully, so the service returns the final result of the utterance in
+   * progress, and lets `runRecognizer` open the next one (paused, or in a new language). With
+   * `carryAudio`, caller audio in between goes to the next stream instead of being dropped.
+   */
+  function finishRecognizers(carryAudio: boolean): void {
+    for (const listener of listeners) {
+      const { stream, abort } = listener;
+      if (stream === undefined) continue;
+      listener.stream = undefined;
+      if (carryAudio) listener.carry = [];
+      stream.end();
+      listener.cancelFinish?.();
+      listener.cancelFinish = clock.setTimer(RECOGNIZER_FINISH_MS, () => abort?.abort());
     }
   }
 
@@ -507,7 +545,7 @@ function startVoiceCall(
           return playback.playbackCompleted();
         case 'paused':
           recognizerPaused = true;
-          return restartRecognizer();
+          return finishRecognizers(false);
         case 'resumed':
           recognizerPaused = false;
           vad?.reset();
@@ -515,7 +553,7 @@ function startVoiceCall(
           return;
         case 'languageChanged':
           language = callLanguage(deps.recognizer, language, event.language, logger);
-          return restartRecognizer();
+          return finishRecognizers(true);
         case 'closing':
         case 'ended':
           return hangUpNow();
