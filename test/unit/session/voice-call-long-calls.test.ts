@@ -101,7 +101,7 @@ describe('recognizer restarts finish the utterance in progress', () => {
     call.recognizer.speakPartially('I would like to check my balance');
     await settle();
 
-    call.handler.onEvent({ type: 'languageChanged', language: 'es-US' });
+    call.handler.onEvent({ type: 'languageChanged', language: 'es-US' }, undefined);
     // Audio arriving while the old stream finishes goes to the next stream.
     call.handler.onEvent({ type: 'audio', samples: 160, positionMs: 0 }, new Uint8Array(160).fill(0xff));
     await call.run(500, 50);
@@ -116,7 +116,7 @@ describe('recognizer restarts finish the utterance in progress', () => {
     call.recognizer.speakPartially('please hold on a moment');
     await settle();
 
-    call.handler.onEvent({ type: 'paused' });
+    call.handler.onEvent({ type: 'paused' }, undefined);
     await call.run(500, 50);
 
     expect(call.utterances()).toEqual([expect.objectContaining({ text: 'please hold on a moment' })]);
