@@ -9,6 +9,7 @@ import { PollySpeechSynthesizer } from './speech/polly/polly-speech-synthesizer.
 import { watchRecognizerCapacity, watchSynthesizerCapacity } from './speech/capacity-watch.js';
 import type { SpeechRecognizer, SpeechSynthesizer } from './speech/ports.js';
 import { PromptCache } from './speech/prompt-cache.js';
+import { RenewingRecognizer } from './speech/renewing-recognizer.js';
 import { RequestLimitedSynthesizer } from './speech/request-limiter.js';
 import { TranscribeSpeechRecognizer } from './speech/transcribe/transcribe-speech-recognizer.js';
 
@@ -28,6 +29,9 @@ export interface SpeechCapacitySignals {
 }
 
 const noSignals: SpeechCapacitySignals = { transcribeLimited: () => undefined, pollyThrottled: () => undefined };
+
+/** Transcribe streaming's maximum stream duration, 4 hours, not adjustable (aws-notes §1). */
+const TRANSCRIBE_MAX_STREAM_MS = 14_400_000;
 
 /** How long to wait for the AWS credential chain before deciding there are no credentials. */
 const CREDENTIAL_PROBE_MS = 3_000;
@@ -63,9 +67,13 @@ export async function composeSpeech(
     ),
     () => signals.pollyThrottled(),
   );
-  const recognizer = watchRecognizerCapacity(
-    new TranscribeSpeechRecognizer(new TranscribeStreamingClient(region), { clock, logger }),
-    () => signals.transcribeLimited(),
+  // Transcribe ends a stream at 4 hours (aws-notes §1): long calls continue on a renewed stream.
+  const recognizer = new RenewingRecognizer(
+    watchRecognizerCapacity(new TranscribeSpeechRecognizer(new TranscribeStreamingClient(region), { clock, logger }), () =>
+      signals.transcribeLimited(),
+    ),
+    { renewAfterMs: config.transcribeStreamRenewMs, quietWaitMs: Math.min(120_000, (TRANSCRIBE_MAX_STREAM_MS - config.transcribeStreamRenewMs) / 2) },
+    clock,
   );
   logger.info({ pollyEngine: config.pollyEngine, pollyMaxRequestsPerSecond: requestsPerSecond }, 'speech: Amazon Transcribe and Amazon Polly');
   return { mode, recognizer, synthesizer: withPipelineAndCache(limited) };
