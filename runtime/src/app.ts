@@ -65,6 +65,14 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const vad = await loadVadEngine();
   const metrics = createServerMetrics();
   const speech = deps.speech ?? (await composeSpeech(config, clock, logger, metrics));
+  // POLLY_ENGINE x voice of every bot that speaks; refuses to start naming each bad pair.
+  await speech.validateVoices?.(
+    bots.connectorIds.flatMap((connectorId) => {
+      const bot = bots.get(connectorId);
+      if (bot === undefined || bot.listenOnly) return [];
+      return [{ connectorId, languages: [bot.voice.language, ...Object.keys(bot.voice.voices)], voices: bot.voice.voices }];
+    }),
+  );
   const taskProtection = createTaskProtection({ agentUri: config.ecsAgentUri, clock, logger });
   const storage = await composeStore({
     ...(config.sessionTableName === undefined ? {} : { tableName: config.sessionTableName }),

@@ -9,6 +9,7 @@ import { PollySpeechSynthesizer } from './speech/polly/polly-speech-synthesizer.
 import { watchRecognizerCapacity, watchSynthesizerCapacity } from './speech/capacity-watch.js';
 import type { SpeechRecognizer, SpeechSynthesizer } from './speech/ports.js';
 import { PromptCache } from './speech/prompt-cache.js';
+import { validateBotVoices, type BotVoiceUse } from './speech/polly/validate-bot-voices.js';
 import { RenewingRecognizer } from './speech/renewing-recognizer.js';
 import { RequestLimitedSynthesizer } from './speech/request-limiter.js';
 import { TranscribeSpeechRecognizer } from './speech/transcribe/transcribe-speech-recognizer.js';
@@ -20,6 +21,8 @@ export interface SpeechServices {
   /** Absent offline: recognition is off, DTMF still works. */
   readonly recognizer?: SpeechRecognizer;
   readonly synthesizer: SpeechSynthesizer;
+  /** Checks the loaded bots' voices against POLLY_ENGINE (AWS mode only); throws VoiceEngineError. */
+  readonly validateVoices?: (bots: readonly BotVoiceUse[]) => Promise<void>;
 }
 
 /** Where the speech services report a service refusing for quota or throttling (metrics). */
@@ -55,7 +58,8 @@ export async function composeSpeech(
     await warmUp(offline, logger);
     return { mode, synthesizer: withPipelineAndCache(offline) };
   }
-  const polly = new PollySpeechSynthesizer(new PollyClient(region), { engine: config.pollyEngine });
+  const pollyClient = new PollyClient(region);
+  const polly = new PollySpeechSynthesizer(pollyClient, { engine: config.pollyEngine });
   const requestsPerSecond = config.pollyMaxRequestsPerSecond ?? defaultPollyRequestsPerSecond(config.pollyEngine);
   // Order: cache first (a cached prompt costs no request), then the throttling count (Polly's and
   // the limiter's own refusals), then the process-wide request limiter.
@@ -76,7 +80,12 @@ export async function composeSpeech(
     clock,
   );
   logger.info({ pollyEngine: config.pollyEngine, pollyMaxRequestsPerSecond: requestsPerSecond }, 'speech: Amazon Transcribe and Amazon Polly');
-  return { mode, recognizer, synthesizer: withPipelineAndCache(limited) };
+  return {
+    mode,
+    recognizer,
+    synthesizer: withPipelineAndCache(limited),
+    validateVoices: (bots) => validateBotVoices(bots, config.pollyEngine, pollyClient, logger),
+  };
 }
 
 /**
