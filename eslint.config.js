@@ -16,7 +16,8 @@ const boundaries = {
   session: ['../server/*', '../auth/*', '../config/load-config.js', 'ws', '@aws-sdk/*', '../*/*-adapter.js', '../speech/transcribe/*', '../speech/polly/*', '../store/dynamodb-*'],
   server: ['@aws-sdk/*', '../speech/*', '../store/*'],
   config: ['../*', '!../config/*', '!../shared/*', 'ws', '@aws-sdk/*'],
-  lambda: ['../server/*', '../session/*', 'ws', '../compose-store.js', '../store/local-dynalite.js', '../speech/*'],
+  // The Lambda shares the key, logger and client wiring, never the server's (dynalite, speech) or its app.
+  lambda: ['../server/*', '../session/*', 'ws', '../compose/store.js', '../compose/speech.js', '../compose/app.js', '../store/local-dynalite.js', '../speech/*'],
   'data-action': [
     '../server/*', '../session/*', '../speech/*', '../protocol/*', '../audio/*', '../config/*', '../lambda/*', 'ws', '@aws-sdk/*',
     '../store/dynamodb-*', '../store/local-dynalite.js', '../store/ensure-table.js',
@@ -24,6 +25,9 @@ const boundaries = {
 };
 
 const runtimeBans = ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '**/lib/*', '**/bin/*'];
+
+/** Domain folders never reach into the composition root (compose/ wires them, not the other way round). */
+const composeBan = ['../compose/*'];
 
 const timeBans = [
   { object: 'Date', property: 'now', message: 'Take a Clock (shared/clock.ts).' },
@@ -74,7 +78,7 @@ export default tseslint.config(
   // Later blocks replace the rule, so each folder's list repeats the runtime-wide bans.
   ...Object.entries(boundaries).map(([folder, patterns]) => ({
     files: [`${SRC}/${folder}/**/*.ts`],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...runtimeBans, ...patterns] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [...runtimeBans, ...(folder === 'lambda' ? [] : composeBan), ...patterns] }] },
   })),
   // Infrastructure may only share the env-var names with the runtime.
   {

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createApp } from './app.js';
+import { createApp } from './compose/app.js';
+import { findBotsDir } from './compose/bots-dir.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
-import { createRootLogger } from './create-logger.js';
+import { createRootLogger } from './compose/logger.js';
 import { systemClock } from './shared/clock.js';
 import { toError } from './shared/errors.js';
 
@@ -55,13 +53,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-}
-
-/** `runtime/bots` next to the sources, or `bots/` next to the bundle in the container image. */
-function findBotsDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'bots'), join(here, '..', 'bots')];
-  return candidates.find((dir) => existsSync(join(dir, 'default.json'))) ?? candidates[0]!;
 }
 
 main().catch((error: unknown) => {

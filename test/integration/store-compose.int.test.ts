@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeStore } from '../../runtime/src/compose-store.js';
+import { composeStore } from '../../runtime/src/compose/store.js';
 import { systemClock } from '../../runtime/src/shared/clock.js';
 import { silentLogger } from '../../runtime/src/shared/logger.js';
 import { startDynalite, type TestDynalite } from '../support/dynalite.js';

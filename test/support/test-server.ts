@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createApp, type App, type AppDeps } from '../../runtime/src/app.js';
+import { createApp, type App, type AppDeps } from '../../runtime/src/compose/app.js';
 import { loadConfig } from '../../runtime/src/config/load-config.js';
-import { createRootLogger } from '../../runtime/src/create-logger.js';
+import { createRootLogger } from '../../runtime/src/compose/logger.js';
 import { systemClock } from '../../runtime/src/shared/clock.js';
 import { GenesysClient, type GenesysClientOptions } from '../../runtime/tools/simulator/genesys-client.js';
 

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Cancel, Clock } from '../shared/clock.js';
+import { withTimeout, type Cancel, type Clock } from '../shared/clock.js';
 import type { FailureCategory } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { err, ok } from '../shared/result.js';
@@ -100,17 +100,13 @@ export function createSecretsManagerKeyStore(options: SecretsManagerKeyStoreOpti
 
   async function getStage(stage: Stage): Promise<Result<string | undefined, LoadFailure>> {
     const controller = new AbortController();
-    let cancelTimeout: Cancel = () => undefined;
-    // aws-sdk-client-mock and hung sockets ignore abort alone, so the race makes the timeout certain.
-    const timeout = new Promise<never>((_, reject) => {
-      cancelTimeout = clock.setTimer(requestTimeoutMs, () => {
-        controller.abort();
-        reject(new RequestTimeout('GetSecretValue timed out'));
-      });
-    });
     try {
       const command = new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage });
-      const output = await Promise.race([client.send(command, { abortSignal: controller.signal }), timeout]);
+      // aws-sdk-client-mock and hung sockets ignore abort alone, so the race makes the timeout certain.
+      const output = await withTimeout(clock, requestTimeoutMs, client.send(command, { abortSignal: controller.signal }), () => {
+        controller.abort();
+        throw new RequestTimeout('GetSecretValue timed out');
+      });
       if (output.SecretString === undefined) return err({ category: 'invalidRequest', errorName: 'NoSecretString' });
       return ok(output.SecretString);
     } catch (error) {
@@ -118,8 +114,6 @@ export function createSecretsManagerKeyStore(options: SecretsManagerKeyStoreOpti
       // A secret that was never rotated has no AWSPREVIOUS version: that is normal.
       if (stage === 'AWSPREVIOUS' && failure.errorName === 'ResourceNotFoundException') return ok(undefined);
       return err(failure);
-    } finally {
-      cancelTimeout();
     }
   }
 

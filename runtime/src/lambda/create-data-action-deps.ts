@@ -1,7 +1,8 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient } from '../compose/aws-clients.js';
 import { loadBots } from '../bot/bot-definitions.js';
-import { composeKeyStore } from '../compose-keys.js';
+import { composeKeyStore } from '../compose/keys.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -28,12 +29,10 @@ export interface ColdStartDeps {
 export async function createDataActionDeps(config: Config, deps: ColdStartDeps): Promise<DataActionLambdaDeps> {
   const { clock, logger } = deps;
   if (config.sessionTableName === undefined) throw new Error('SESSION_TABLE_NAME must be set for the Data Action Lambda');
-  const region = config.awsRegion === undefined ? {} : { region: config.awsRegion };
   const keys = composeKeyStore(config, { ...deps, developmentKeys: 'refused' });
   await keys.start();
   const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, { clock });
-  // Fail fast so API Gateway's 30 s limit is never what ends a turn.
-  const dynamoDb = deps.dynamoDb ?? new DynamoDBClient({ ...region, maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } });
+  const dynamoDb = deps.dynamoDb ?? createDynamoDbClient(config.awsRegion === undefined ? {} : { region: config.awsRegion });
   const store = createDynamoDbSessionStore({
     client: toDocumentClient(dynamoDb),
     tableName: config.sessionTableName,

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { findBotsDir } from '../compose/bots-dir.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
-import { createRootLogger } from '../create-logger.js';
+import { createRootLogger } from '../compose/logger.js';
 import { systemClock } from '../shared/clock.js';
 import { toError } from '../shared/errors.js';
 import { createDataActionDeps } from './create-data-action-deps.js';
@@ -31,10 +29,3 @@ export const handler = createDataActionLambda(async () => {
     throw error;
   }
 });
-
-/** `bots/` next to the bundle (/var/task/bots), or the repository's runtime/bots when run from source. */
-function findBotsDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'bots'), join(here, '..', '..', 'bots')];
-  return candidates.find((dir) => existsSync(join(dir, 'default.json'))) ?? candidates[0]!;
-}

@@ -1,6 +1,6 @@
 import type { Logger } from '../shared/logger.js';
 import type { Cancel, Clock } from '../shared/clock.js';
-import { delay } from '../shared/clock.js';
+import { withTimeout } from '../shared/clock.js';
 import { ERROR_CODES } from '../shared/error-codes.js';
 import { toError, type Problem } from '../shared/errors.js';
 import {
@@ -223,13 +223,10 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
   async function finishClose(): Promise<void> {
     const target = call;
     if (target?.onClosing !== undefined) {
-      const budget = new AbortController();
       try {
-        await Promise.race([target.onClosing(), delay(clock, deps.closingBudgetMs, budget.signal)]);
+        await withTimeout(clock, deps.closingBudgetMs, target.onClosing(), () => undefined);
       } catch (error) {
         logger.error({ err: toError(error) }, 'call failed while closing');
-      } finally {
-        budget.abort();
       }
     }
     run({ kind: 'command', command: { type: 'finishClose' } });

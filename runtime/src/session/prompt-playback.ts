@@ -22,7 +22,16 @@ export interface PromptPlayback {
   dispose(): void;
 }
 
-export function createPromptPlayback(controls: CallControls, clock: Clock, graceMs: number): PromptPlayback {
+/**
+ * `onChange` hears each start and end of playback (and a change of interruptibility), so the call
+ * knows when the bot is speaking; it is not called for every chunk.
+ */
+export function createPromptPlayback(
+  controls: CallControls,
+  clock: Clock,
+  graceMs: number,
+  onChange: (playing: boolean, interruptible: boolean) => void = () => undefined,
+): PromptPlayback {
   let active = false;
   let interruptible = true;
   let sendPending = false;
@@ -32,8 +41,10 @@ export function createPromptPlayback(controls: CallControls, clock: Clock, grace
   const finish = (): void => {
     cancelFallback?.();
     cancelFallback = undefined;
+    const wasActive = active;
     active = false;
     sendPending = false;
+    if (wasActive) onChange(false, interruptible);
     const resolved = waiters;
     waiters = [];
     for (const resolve of resolved) resolve();
@@ -48,11 +59,13 @@ export function createPromptPlayback(controls: CallControls, clock: Clock, grace
 
   return {
     audioQueued(isInterruptible) {
+      const changed = !active || interruptible !== isInterruptible;
       active = true;
       sendPending = true;
       interruptible = isInterruptible;
       cancelFallback?.();
       cancelFallback = undefined;
+      if (changed) onChange(true, isInterruptible);
     },
     playbackCompleted() {
       if (active && !sendPending) finish();

@@ -1,3 +1,5 @@
+import { toError } from './errors.js';
+
 /** Cancels a timer started with {@link Clock.setTimer}; calling it twice is harmless. */
 export type Cancel = () => void;
 
@@ -46,5 +48,39 @@ export function delay(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
       resolve();
     });
     signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Settles as `work` does, unless `ms` pass first: then settles with what `onTimeout` returns (or
+ * rejects with what it throws), and `work`'s late result is ignored. The timer never outlives the
+ * race. `onTimeout` is where to abort the work, when it can be aborted.
+ */
+export function withTimeout<T, F = never>(clock: Clock, ms: number, work: PromiseLike<T>, onTimeout: () => F): Promise<T | F> {
+  return new Promise<T | F>((resolve, reject) => {
+    let settled = false;
+    const cancel = clock.setTimer(ms, () => {
+      if (settled) return;
+      settled = true;
+      try {
+        resolve(onTimeout());
+      } catch (error) {
+        reject(toError(error));
+      }
+    });
+    work.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        cancel();
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        cancel();
+        reject(toError(error));
+      },
+    );
   });
 }

@@ -76,8 +76,16 @@ export interface ServerStats {
   readonly gcPauseMaxMs: number;
 }
 
+/**
+ * Which speech the server runs: the production Transcribe and Polly adapters (real SDK clients) against
+ * the local AWS-compatible endpoints (runtime/tools/local-aws, in the generator's process), or the
+ * deterministic doubles behind the speech ports.
+ */
+export type BenchSpeechPath = 'local-endpoints' | 'doubles';
+
 /** Settings passed to the benchmark server process as its one argument (JSON). */
 export interface BenchServerSettings {
   readonly logLevel: string;
   readonly maxSessions: number;
+  readonly speech: BenchSpeechPath;
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { BenchSpeechPath } from './bench-constants.js';
 
 /** `bot`: the looping call-steering bot answers every caller turn. `listen`: the bot never speaks. */
 export type BenchMode = 'bot' | 'listen';
@@ -35,6 +36,8 @@ export interface BenchOptions {
   readonly nice: number;
   /** Extra Node/V8 flags for the server process, to try a runtime setting (e.g. GC tuning) under load. */
   readonly nodeFlags: readonly string[];
+  /** The production speech adapters against the local endpoints, or the doubles. */
+  readonly speech: BenchSpeechPath;
 }
 
 export const HELP = `Usage: npm run bench -- [options]
@@ -57,6 +60,9 @@ export const HELP = `Usage: npm run bench -- [options]
   --max-minutes <n>     stop starting new levels after this long (default 30)
   --seed <n>            caller randomness (default 1)
   --node-flags="<flags>" extra Node/V8 flags for the server, e.g. --node-flags="--max-semi-space-size=32"
+  --speech <path>       local-endpoints: the server runs the real Transcribe and Polly adapters (AWS SDK
+                        clients) against local AWS-compatible endpoints on the generator's core (default);
+                        doubles: deterministic recognizer and synthesizer doubles behind the speech ports
   --nice=<n>            run the server and the generator at this nice value, e.g. --nice=-10 on a
                         machine shared with other work (default 0: unchanged)
 `;
@@ -83,6 +89,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
       seed: { type: 'string', default: '1' },
       nice: { type: 'string', default: '0' },
       'node-flags': { type: 'string', default: '' },
+      speech: { type: 'string', default: 'local-endpoints' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -92,6 +99,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
     values.mode === 'both' ? ['bot', 'listen'] : values.mode === 'bot' || values.mode === 'listen' ? [values.mode] : [];
   if (modes.length === 0) throw new RangeError('--mode must be bot, listen or both');
   const quick = values.quick;
+  if (values.speech !== 'local-endpoints' && values.speech !== 'doubles') throw new RangeError('--speech must be local-endpoints or doubles');
   const sessions = optionalInt(values.sessions, '--sessions', 1);
   const step = optionalInt(values.step, '--step', 1);
   const levelsFor = (mode: BenchMode): number[] => {
@@ -115,6 +123,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
     seed: requiredNumber(values.seed, '--seed', 0),
     nice: niceValue(values.nice),
     nodeFlags: values['node-flags'].split(/\s+/).filter((flag) => flag !== ''),
+    speech: values.speech,
   };
 }
 

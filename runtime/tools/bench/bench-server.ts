@@ -1,8 +1,9 @@
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
-import { createApp } from '../../src/app.js';
+import { createApp } from '../../src/compose/app.js';
+import type { SpeechServices } from '../../src/compose/speech.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createRootLogger } from '../../src/create-logger.js';
+import { createRootLogger } from '../../src/compose/logger.js';
 import { delay, systemClock, type Clock } from '../../src/shared/clock.js';
 import { FakeSpeechRecognizer } from '../../src/speech/fake/fake-speech-recognizer.js';
 import { FakeSpeechSynthesizer } from '../../src/speech/fake/fake-speech-synthesizer.js';
@@ -21,7 +22,8 @@ import {
 
 /**
  * The benchmark's server process: the real application (config loader, key store, signature checks,
- * bots, paced sender, VAD) with deterministic speech doubles, on 127.0.0.1 and a free port. It reports
+ * bots, paced sender, VAD) with the production speech adapters against the generator's local AWS
+ * endpoints, or with deterministic speech doubles (`--speech doubles`), on 127.0.0.1 and a free port. It reports
  * its port and, on request, its own CPU, memory and event-loop readings over the IPC channel, so the
  * load generator in the other process never estimates the server's cost from outside.
  */
@@ -48,6 +50,19 @@ class FixedLatencySynthesizer implements SpeechSynthesizer {
   }
 }
 
+/** The deterministic doubles of `--speech doubles`, timed as BENCH_SPEECH says. */
+function speechDoubles(clock: Clock): SpeechServices {
+  const recognizer = new FakeSpeechRecognizer({
+    clock,
+    transcripts: () => BENCH_SPEECH.transcript,
+    latencyMs: BENCH_SPEECH.recognizerLatencyMs,
+    hangoverMs: BENCH_SPEECH.recognizerHangoverMs,
+  });
+  const fake = new FakeSpeechSynthesizer({ clock, latencyMs: 0 });
+  const synthesizer = new PipelinedSynthesizer(new FixedLatencySynthesizer(new PromptCache(fake), clock, BENCH_SPEECH.synthesizerLatencyMs));
+  return { mode: 'custom', recognizer, synthesizer };
+}
+
 const LAG_RESOLUTION_MS = 10;
 
 function send(reply: ServerReply): void {
@@ -69,24 +84,17 @@ async function main(): Promise<void> {
     AUDIO_MAX_LEAD_MS: String(BENCH_SENDER.maxLeadMs),
     BARGE_IN_ONSET_MS: String(BENCH_SPEECH.bargeInOnsetMs),
     END_OF_TURN_SILENCE_MS: String(BENCH_SPEECH.endOfTurnSilenceMs),
+    // local-endpoints: compose/speech.ts builds the production Transcribe and Polly clients, which reach
+    // the generator's local endpoints through AWS_ENDPOINT_URL_* in this process's environment.
+    SPEECH_MODE: settings.speech === 'local-endpoints' ? 'aws' : 'offline',
   });
   const clock = systemClock;
   const logger = createRootLogger(config.logLevel);
-  const recognizer = new FakeSpeechRecognizer({
-    clock,
-    transcripts: () => BENCH_SPEECH.transcript,
-    latencyMs: BENCH_SPEECH.recognizerLatencyMs,
-    hangoverMs: BENCH_SPEECH.recognizerHangoverMs,
-  });
-  const fake = new FakeSpeechSynthesizer({ clock, latencyMs: 0 });
-  const synthesizer = new PipelinedSynthesizer(
-    new FixedLatencySynthesizer(new PromptCache(fake), clock, BENCH_SPEECH.synthesizerLatencyMs),
-  );
   const app = await createApp(config, {
     clock,
     logger,
     defaultBotsDir: BENCH_BOTS_DIR,
-    speech: { mode: 'custom', recognizer, synthesizer },
+    ...(settings.speech === 'doubles' ? { speech: speechDoubles(clock) } : {}),
   });
   const address = await app.server.listen(0, '127.0.0.1');
 

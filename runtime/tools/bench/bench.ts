@@ -46,12 +46,13 @@ async function main(): Promise<number> {
   const generatorCore = generatorPinned ? GENERATOR_CORE : undefined;
   // Fails without the privilege to raise priority: better to stop than to run a different benchmark.
   if (options.nice !== 0) setPriority(options.nice);
+  progress(`speech: ${options.speech === 'local-endpoints' ? 'production Transcribe and Polly adapters against local endpoints (on the generator core)' : 'deterministic doubles'}`);
   progress(`generator ${generatorPinned ? `pinned to core ${GENERATOR_CORE}` : 'not pinned'}${options.nice === 0 ? '' : `, nice ${options.nice}`}; levels ${options.modes.map((m) => `${m} ${options.levels[m].join(',')}`).join(' / ')}`);
 
   const vad = await loadVadEngine();
   const micro = options.micro ? runMicroBenchmarks(vad, options.quick ? 300 : 1500) : null;
   if (micro !== null) progress(`micro: μ-law decode ${fmt(micro.mulawDecodeSamplesPerSecond)} samples/s, encode ${fmt(micro.mulawEncodeSamplesPerSecond)}, VAD ${fmt(micro.vadSamplesPerSecond)}`);
-  const audio = buildCallerAudio(vad);
+  const audio = buildCallerAudio(vad, options.speech);
   const mainFile = await bundleBenchServer(mkdtempSync(join(tmpdir(), 'bench-server-')));
   progress(`server bundled as production bundles it: ${mainFile}`);
   if (!audio.finalStartsEveryTurn) progress('warning: the VAD may end some turns after the final transcript; turn latency then includes VAD wait');
@@ -81,7 +82,8 @@ async function main(): Promise<number> {
     durationS: Math.round((performance.now() - started) / 1000),
     machine: machineInfo(serverCore, generatorPinned),
     options,
-    speech: BENCH_SPEECH,
+    speech: options.speech,
+    speechTimings: BENCH_SPEECH,
     sender: BENCH_SENDER,
     finalStartsEveryTurn: audio.finalStartsEveryTurn,
     slo: SLO,

@@ -4,7 +4,8 @@ import type { VadEngine } from '../../src/audio/vad.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { FakeSpeechRecognizer } from '../../src/speech/fake/fake-speech-recognizer.js';
 import { concat, pinkNoise, speechLike } from '../../../test/support/audio-gen.js';
-import { BENCH_SPEECH, FRAME_BYTES, FRAME_MS } from './bench-constants.js';
+import { UtteranceSegmenter } from '../local-aws/transcribe/utterance-segmenter.js';
+import { BENCH_SPEECH, FRAME_BYTES, FRAME_MS, type BenchSpeechPath } from './bench-constants.js';
 
 /**
  * The caller's audio, made once and shared by every simulated session: line noise between utterances
@@ -45,8 +46,12 @@ const SPEECH_MS = 1400;
 // micro-benchmark's vadRelease figures), which would make every turn wait on the VAD, not on the server.
 const NOISE_DBFS = -60;
 
-/** Builds the shared caller audio; `vad` is the server's own VAD engine. */
-export function buildCallerAudio(vad: VadEngine): CallerAudio {
+/**
+ * Builds the shared caller audio; `vad` is the server's own VAD engine. `speech` says which
+ * recognizer closes utterances: the fake's energy detector or the local Transcribe endpoint's VAD
+ * segmenter (with the hangover the benchmark gives it).
+ */
+export function buildCallerAudio(vad: VadEngine, speechPath: BenchSpeechPath = 'doubles'): CallerAudio {
   const noisePcm = pinkNoise(4000, { dbfs: NOISE_DBFS, seed: 11 });
   const noise = toFrames(pcm16ToMulaw(noisePcm));
   const clips: UtteranceClip[] = [];
@@ -55,7 +60,7 @@ export function buildCallerAudio(vad: VadEngine): CallerAudio {
     for (let offsetMs = 0; offsetMs < FRAME_MS; offsetMs += 20) {
       const pcm = concat(pinkNoise(offsetMs, { dbfs: NOISE_DBFS, seed: seed + offsetMs }), speech, pinkNoise(3000, { dbfs: NOISE_DBFS, seed: 3 }));
       const frames = toFrames(pcm16ToMulaw(pcm));
-      const closeFrame = recognizerCloseFrame(frames);
+      const closeFrame = speechPath === 'doubles' ? recognizerCloseFrame(frames) : segmenterCloseFrame(vad, noise, frames);
       const { onsetFrame, endFrame } = vadFrames(vad, noise, frames);
       clips.push({
         frames: frames.slice(0, closeFrame + 1),
@@ -102,6 +107,24 @@ function recognizerCloseFrame(frames: readonly Uint8Array[]): number {
   for (current = 0; current < frames.length && closedAt === undefined; current++) stream.write(mulawToPcm16(frames[current]!));
   if (closedAt === undefined) throw new Error('the fake recognizer never closed the benchmark utterance');
   return closedAt;
+}
+
+/** Feeds frames (after a second of line noise) to the local Transcribe endpoint's segmenter until it ends the segment. */
+function segmenterCloseFrame(engine: VadEngine, noise: readonly Uint8Array[], frames: readonly Uint8Array[]): number {
+  const segmenter = new UtteranceSegmenter(engine, { sampleRateHz: 8000, hangoverMs: BENCH_SPEECH.recognizerHangoverMs });
+  try {
+    for (const frame of noise.slice(0, 5)) segmenter.write(mulawToPcm16(frame), () => undefined);
+    for (let index = 0; index < frames.length; index++) {
+      let ended = false;
+      segmenter.write(mulawToPcm16(frames[index]!), (event) => {
+        if (event.type === 'end') ended = true;
+      });
+      if (ended) return index;
+    }
+  } finally {
+    segmenter.close();
+  }
+  throw new Error('the local Transcribe segmenter never closed the benchmark utterance');
 }
 
 /** Runs the server's VAD and onset smoothing (after a second of line noise) over the clip frames. */

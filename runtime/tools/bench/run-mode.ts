@@ -10,6 +10,7 @@ import { mergeAttempts, toLevelResult, type LevelResult } from './level-result.j
 import { LoadRunner } from './load-runner.js';
 import { summariseProfile, type CpuProfile, type Locate } from './profile-summary.js';
 import { startDynamoDbStub } from './dynamodb-stub.js';
+import { startBenchSpeechEndpoints } from './speech-endpoints.js';
 import { startServerProcess } from './server-process.js';
 import { appendAll, summarize } from './stats.js';
 import { HOST_LIMITS, sustainedCapacity } from './slo.js';
@@ -42,17 +43,21 @@ export async function runMode(
   const { deadlineMs, progress } = run;
   const work = mkdtempSync(join(tmpdir(), `bench-${mode}-`));
   const store = await startDynamoDbStub();
+  // In this (the generator's) process, so the endpoints' CPU is spent on the generator's core.
+  const speech = await startBenchSpeechEndpoints(options.speech, Math.max(...levels) + 100);
   const server = await startServerProcess({
     mainFile: run.mainFile,
     dynamoDbEndpoint: store.endpoint,
     nice: options.nice,
     nodeFlags: options.nodeFlags,
-    settings: { logLevel: options.logLevel, maxSessions: Math.max(...levels) + 100 },
+    settings: { logLevel: options.logLevel, maxSessions: Math.max(...levels) + 100, speech: options.speech },
     core: SERVER_CORE,
     cpuProfileDir: run.profile ? work : undefined,
     logFile: join(work, 'server.log'),
+    environment: speech.environment,
   }).catch(async (error: unknown) => {
     await store.close();
+    await speech.close();
     throw error;
   });
   progress(`${mode}: server pid ${server.pid} on port ${server.port}${server.pinnedCore === undefined ? '' : `, core ${server.pinnedCore}`}; log ${join(work, 'server.log')}`);
@@ -103,6 +108,7 @@ export async function runMode(
     await runner.stop();
     await server.stop();
     await store.close();
+    await speech.close();
   }
   // The main thread's profile (`CPU.<date>.<time>.<pid>.0.<n>.cpuprofile`; worker threads have other ids).
   const profileFile = readdirSync(work).find((name) => name.endsWith('.cpuprofile') && name.includes(`.${server.pid}.0.`));

@@ -54,6 +54,8 @@ export interface StartServerOptions {
   readonly nice: number;
   /** Extra Node/V8 flags. */
   readonly nodeFlags: readonly string[];
+  /** More environment for the server (the local AWS endpoints' variables). */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** How the image starts Node (runtime/Dockerfile), so the benchmarked server runs as deployed. */
@@ -98,6 +100,7 @@ export async function startServerProcess(options: StartServerOptions): Promise<S
       AWS_SECRET_ACCESS_KEY: 'bench',
       AWS_EC2_METADATA_DISABLED: 'true',
       NODE_OPTIONS: IMAGE.nodeOptions,
+      ...options.environment,
     },
   });
   closeSync(logFd);

@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
-import type { BENCH_SENDER, BENCH_SPEECH } from './bench-constants.js';
+import type { BENCH_SENDER, BENCH_SPEECH, BenchSpeechPath } from './bench-constants.js';
 import type { AllocationSummary } from './alloc-summary.js';
 import type { BenchMode, BenchOptions } from './bench-options.js';
 import type { LevelResult } from './level-result.js';
@@ -47,7 +47,10 @@ export interface BenchSummary {
   readonly durationS: number;
   readonly machine: Machine;
   readonly options: BenchOptions;
-  readonly speech: typeof BENCH_SPEECH;
+  /** Which speech the server ran: the real adapters against local endpoints, or the doubles. */
+  readonly speech: BenchSpeechPath;
+  /** The timings both paths use (the local endpoints are set to them). */
+  readonly speechTimings: typeof BENCH_SPEECH;
   readonly sender: typeof BENCH_SENDER;
   /** The final transcript, not the VAD, starts every turn (checked on the caller audio at start-up). */
   readonly finalStartsEveryTurn: boolean;
@@ -152,6 +155,7 @@ export function headline(summary: BenchSummary, resultsFile: string | undefined)
   return {
     benchmark: summary.benchmark,
     quick: summary.options.quick,
+    speech: summary.speech,
     durationS: summary.durationS,
     bot: modeFigures(summary.modes.bot),
     listen: modeFigures(summary.modes.listen),

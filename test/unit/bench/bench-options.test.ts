@@ -11,6 +11,13 @@ describe('bench options', () => {
     expect(options).toMatchObject({ rate: 100, windowS: 20, settleS: 5, profile: true, out: 'bench-results', quick: false });
   });
 
+  it('measure the production speech adapters against the local endpoints unless --speech doubles', () => {
+    expect(parseBenchOptions([])).toMatchObject({ speech: 'local-endpoints' });
+    expect(parseBenchOptions(['--quick'])).toMatchObject({ speech: 'local-endpoints' });
+    expect(parseBenchOptions(['--speech', 'doubles'])).toMatchObject({ speech: 'doubles' });
+    expect(() => parseBenchOptions(['--speech', 'aws'])).toThrow(/--speech must be local-endpoints or doubles/);
+  });
+
   it('keep --quick small, short and unwritten unless --out is given', () => {
     const quick = parseBenchOptions(['--quick']);
     if (quick === 'help') throw new Error('unexpected help');

@@ -35,7 +35,7 @@ export interface PollySynthesizerOptions {
 /**
  * Speech synthesis with Amazon Polly SynthesizeSpeech: 8 kHz PCM, μ-law encoded chunk by chunk as
  * the response streams in, so the first audio reaches the sender before Polly has finished. The
- * client is shared by all calls (one per process, built in `app.ts`).
+ * client is shared by all calls (one per process, built in `compose/speech.ts`).
  */
 export class PollySpeechSynthesizer implements SpeechSynthesizer {
   private readonly engine: Engine;

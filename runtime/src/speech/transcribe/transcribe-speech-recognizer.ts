@@ -46,7 +46,7 @@ export interface TranscribeRecognizerOptions {
  * and aborts the signal to tear down at once. The stream keeps itself alive: while the caller writes
  * nothing (Genesys `paused`, hold, the bot speaking with no caller audio) it feeds short silences on
  * its own Clock timer, so the session never has to. Results are offsets in audio-stream time.
- * The client is shared by all calls (one per process, built in `app.ts`).
+ * The client is shared by all calls (one per process, built in `compose/speech.ts`).
  */
 export class TranscribeSpeechRecognizer implements SpeechRecognizer {
   readonly languages = TRANSCRIBE_STREAMING_LANGUAGES;

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AppDeps } from '../../../../runtime/src/app.js';
+import type { AppDeps } from '../../../../runtime/src/compose/app.js';
 import { BOTS_DIR, SIGNED_KEY, startTestServer, UNSIGNED_KEY, type TestServer } from '../../../support/test-server.js';
 
 /** What a reliability test may inject at the adapter boundaries (speech ports, SDK clients, time). */

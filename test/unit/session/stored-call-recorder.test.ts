@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createCallRecorderFactory } from '../../runtime/src/compose-call-recorder.js';
-import type { CallRecorder } from '../../runtime/src/session/call-recorder.js';
-import { silentLogger } from '../../runtime/src/shared/logger.js';
-import { createMemorySessionStore } from '../../runtime/src/store/memory-session-store.js';
-import type { ConversationState, SessionRecord, SessionStore } from '../../runtime/src/store/ports.js';
-import type { SessionWriter } from '../../runtime/src/store/session-writer.js';
-import { FakeClock } from '../support/fake-clock.js';
-import { conversation } from './store/store-builders.js';
+import { createCallRecorderFactory } from '../../../runtime/src/session/stored-call-recorder.js';
+import type { CallRecorder } from '../../../runtime/src/session/call-recorder.js';
+import { silentLogger } from '../../../runtime/src/shared/logger.js';
+import { createMemorySessionStore } from '../../../runtime/src/store/memory-session-store.js';
+import type { ConversationState, SessionRecord, SessionStore } from '../../../runtime/src/store/ports.js';
+import type { SessionWriter } from '../../../runtime/src/store/session-writer.js';
+import { FakeClock } from '../../support/fake-clock.js';
+import { conversation } from '../store/store-builders.js';
 
 type Write =
   | { readonly op: 'createSession' | 'updateSession'; readonly record: SessionRecord }

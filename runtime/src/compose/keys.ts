@@ -1,11 +1,11 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DEVELOPMENT_API_KEY, DEVELOPMENT_CLIENT_SECRET_BASE64, parseApiKeyMap } from './auth/api-key-map.js';
-import type { KeyStore } from './auth/ports.js';
-import { createSecretsManagerKeyStore } from './auth/secrets-manager-key-store.js';
-import { createStaticKeyStore } from './auth/static-key-store.js';
-import type { Config } from './config/schema.js';
-import type { Clock } from './shared/clock.js';
-import type { Logger } from './shared/logger.js';
+import { DEVELOPMENT_API_KEY, DEVELOPMENT_CLIENT_SECRET_BASE64, parseApiKeyMap } from '../auth/api-key-map.js';
+import type { KeyStore } from '../auth/ports.js';
+import { createSecretsManagerKeyStore } from '../auth/secrets-manager-key-store.js';
+import { createStaticKeyStore } from '../auth/static-key-store.js';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
 
 export interface KeyStoreDeps {
   readonly clock: Clock;

@@ -1,18 +1,19 @@
 import { PollyClient } from '@aws-sdk/client-polly';
 import { TranscribeStreamingClient } from '@aws-sdk/client-transcribe-streaming';
-import { defaultPollyRequestsPerSecond, type Config } from './config/schema.js';
-import type { Clock } from './shared/clock.js';
-import type { Logger } from './shared/logger.js';
-import { EspeakSpeechSynthesizer } from './speech/offline/espeak-speech-synthesizer.js';
-import { PipelinedSynthesizer } from './speech/pipelined-synthesizer.js';
-import { PollySpeechSynthesizer } from './speech/polly/polly-speech-synthesizer.js';
-import { watchRecognizerCapacity, watchSynthesizerCapacity } from './speech/capacity-watch.js';
-import type { SpeechRecognizer, SpeechSynthesizer } from './speech/ports.js';
-import { PromptCache } from './speech/prompt-cache.js';
-import { validateBotVoices, type BotVoiceUse } from './speech/polly/validate-bot-voices.js';
-import { RenewingRecognizer } from './speech/renewing-recognizer.js';
-import { RequestLimitedSynthesizer } from './speech/request-limiter.js';
-import { TranscribeSpeechRecognizer } from './speech/transcribe/transcribe-speech-recognizer.js';
+import { defaultPollyRequestsPerSecond, type Config } from '../config/schema.js';
+import { withTimeout, type Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { watchRecognizerCapacity, watchSynthesizerCapacity } from '../speech/capacity-watch.js';
+import { EspeakSpeechSynthesizer } from '../speech/offline/espeak-speech-synthesizer.js';
+import { PipelinedSynthesizer } from '../speech/pipelined-synthesizer.js';
+import { PollySpeechSynthesizer } from '../speech/polly/polly-speech-synthesizer.js';
+import { validateBotVoices, type BotVoiceUse } from '../speech/polly/validate-bot-voices.js';
+import type { SpeechRecognizer, SpeechSynthesizer } from '../speech/ports.js';
+import { PromptCache } from '../speech/prompt-cache.js';
+import { RenewingRecognizer } from '../speech/renewing-recognizer.js';
+import { RequestLimitedSynthesizer } from '../speech/request-limiter.js';
+import { TranscribeSpeechRecognizer } from '../speech/transcribe/transcribe-speech-recognizer.js';
+import { TUNING } from './tuning.js';
 
 /** The speech services a process uses, chosen once at start. */
 export interface SpeechServices {
@@ -35,9 +36,6 @@ const noSignals: SpeechCapacitySignals = { transcribeLimited: () => undefined, p
 
 /** Transcribe streaming's maximum stream duration, 4 hours, not adjustable (aws-notes §1). */
 const TRANSCRIBE_MAX_STREAM_MS = 14_400_000;
-
-/** How long to wait for the AWS credential chain before deciding there are no credentials. */
-const CREDENTIAL_PROBE_MS = 3_000;
 
 /**
  * Builds Transcribe + Polly when AWS credentials resolve (or SPEECH_MODE=aws), otherwise the offline
@@ -114,14 +112,9 @@ async function detectMode(client: PollyClient, clock: Clock): Promise<'aws' | 'o
     () => 'aws' as const,
     () => 'offline' as const,
   );
-  let cancelTimeout = (): void => undefined;
-  const timeout = new Promise<'offline'>((resolve) => {
-    cancelTimeout = clock.setTimer(CREDENTIAL_PROBE_MS, () => resolve('offline'));
-  });
   try {
-    return await Promise.race([probe, timeout]);
+    return await withTimeout(clock, TUNING.credentialProbeMs, probe, () => 'offline' as const);
   } finally {
-    cancelTimeout();
     client.destroy();
   }
 }

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import type { Logger } from './shared/logger.js';
+import type { Logger } from '../shared/logger.js';
 
 /**
  * Header and field paths that may carry credentials. pino replaces them before a line is written, so

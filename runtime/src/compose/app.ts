@@ -1,29 +1,30 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { authenticateUpgrade } from './auth/authenticate-upgrade.js';
-import { createNonceReplayCache } from './auth/nonce-replay-cache.js';
-import type { KeyStore } from './auth/ports.js';
-import { createPacedSender } from './audio/paced-sender.js';
-import { loadVadEngine } from './audio/vad.js';
-import { loadBots, type BotRegistry } from './bot/bot-definitions.js';
-import { createCallRecorderFactory } from './compose-call-recorder.js';
-import { composeKeyStore } from './compose-keys.js';
-import { composeSpeech, type SpeechServices } from './compose-speech.js';
-import { composeStore, type ComposedStore } from './compose-store.js';
-import { createDataActionHttpHandler } from './data-action/node-http-handler.js';
-import { createSessionWriter } from './store/session-writer.js';
-import { createWriteBehindQueue, type WriteBehindQueue } from './store/write-behind-queue.js';
-import type { Config } from './config/schema.js';
-import { DEFAULT_LINGER_MS, LISTENING_MEDIA, TALKING_MEDIA, type SessionOptions } from './protocol/index.js';
-import { createAudioHookServer, type AudioHookServer } from './server/http-server.js';
-import { createServerMetrics } from './server/server-metrics.js';
-import { createMetricsPublisher } from './server/session-metrics.js';
-import { createTaskProtection } from './server/task-protection.js';
-import { createVoiceCallFactory } from './session/voice-call.js';
-import type { Clock } from './shared/clock.js';
-import { toError } from './shared/errors.js';
-import type { SpeechSynthesizer } from './speech/ports.js';
-import type { Logger } from './shared/logger.js';
+import { authenticateUpgrade } from '../auth/authenticate-upgrade.js';
+import { createNonceReplayCache } from '../auth/nonce-replay-cache.js';
+import type { KeyStore } from '../auth/ports.js';
+import { createPacedSender } from '../audio/paced-sender.js';
+import { loadVadEngine } from '../audio/vad.js';
+import { loadBots, type BotRegistry } from '../bot/bot-definitions.js';
+import { createCallRecorderFactory } from '../session/stored-call-recorder.js';
+import { composeKeyStore } from './keys.js';
+import { composeSpeech, type SpeechServices } from './speech.js';
+import { composeStore, type ComposedStore } from './store.js';
+import { createDataActionHttpHandler } from '../data-action/node-http-handler.js';
+import { createSessionWriter } from '../store/session-writer.js';
+import { createWriteBehindQueue, type WriteBehindQueue } from '../store/write-behind-queue.js';
+import type { Config } from '../config/schema.js';
+import { DEFAULT_LINGER_MS, LISTENING_MEDIA, TALKING_MEDIA, type SessionOptions } from '../protocol/index.js';
+import { createAudioHookServer, type AudioHookServer } from '../server/http-server.js';
+import { createServerMetrics } from '../server/server-metrics.js';
+import { createMetricsPublisher } from '../server/session-metrics.js';
+import { createTaskProtection } from '../server/task-protection.js';
+import { createVoiceCallFactory } from '../session/voice-call.js';
+import type { Clock } from '../shared/clock.js';
+import { toError } from '../shared/errors.js';
+import type { SpeechSynthesizer } from '../speech/ports.js';
+import type { Logger } from '../shared/logger.js';
+import { TUNING } from './tuning.js';
 
 /** The running application: what main.ts starts and stops. */
 export interface App {
@@ -83,8 +84,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     clock,
     logger,
   });
-  // DynamoDB takes many writes in parallel; 32 in flight keeps a task's queue short at full load.
-  const writeQueue = createWriteBehindQueue({ clock, logger: logger.child({ component: 'write-behind' }), options: { maxConcurrent: 32 } });
+  const writeQueue = createWriteBehindQueue({
+    clock,
+    logger: logger.child({ component: 'write-behind' }),
+    options: { maxConcurrent: TUNING.writeQueueMaxConcurrent },
+  });
   const participantPolicy = {
     mode: config.participantDataPolicy,
     ...(config.participantHashSalt === undefined ? {} : { salt: new TextEncoder().encode(config.participantHashSalt) }),
@@ -105,10 +109,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     options: {
       maxSessions: config.maxSessions,
       authFailureDelayMs: config.authFailureDelayMs,
-      maxPayloadBytes: 256 * 1024,
-      headersTimeoutMs: 10_000,
+      maxPayloadBytes: TUNING.maxPayloadBytes,
+      headersTimeoutMs: TUNING.headersTimeoutMs,
       session: sessionOptions,
-      closingBudgetMs: 2_000,
+      closingBudgetMs: TUNING.closingBudgetMs,
     },
     clock,
     logger,
@@ -131,16 +135,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         participantPolicy,
         clock,
         logger,
-        resumeTimeoutMs: 300,
+        resumeTimeoutMs: TUNING.conversationResumeTimeoutMs,
         conversationWriteIntervalMs: config.conversationWriteIntervalMs,
       }),
       options: {
         endOfTurnSilenceMs: config.endOfTurnSilenceMs,
-        finalTranscriptWaitMs: 1_500,
+        finalTranscriptWaitMs: TUNING.finalTranscriptWaitMs,
         bargeInOnsetMs: config.bargeInOnsetMs,
-        playbackGraceMs: 3_000,
+        playbackGraceMs: TUNING.playbackGraceMs,
         fallbackPrompt: config.fallbackPrompt,
-        maxRecognizerFailuresPerMinute: 5,
+        maxRecognizerFailuresPerMinute: TUNING.maxRecognizerFailuresPerMinute,
         logCallerData: config.logCallerData,
         synthesisFirstAudioTimeoutMs: config.synthesisTimeoutMs,
       },
@@ -165,7 +169,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       : createMetricsPublisher({
           namespace: config.metricsNamespace,
           clock,
-          intervalMs: 60_000,
+          intervalMs: TUNING.metricsIntervalMs,
           write: deps.writeMetricLine,
           sample: () => metrics.sample(server.activeSessions),
           logger,
@@ -182,7 +186,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       keys.stop();
       publisher?.stop();
       // Session records still queued land before exit (bounded), then the local table closes.
-      await writeQueue.flush(5_000);
+      await writeQueue.flush(TUNING.writeQueueFlushMs);
       writeQueue.close();
       await storage.close();
       await taskProtection.release();

@@ -1,11 +1,11 @@
-import type { Cancel, Clock } from './shared/clock.js';
-import { toError } from './shared/errors.js';
-import type { Logger } from './shared/logger.js';
-import type { CallRecorder, CallRecorderFactory } from './session/call-recorder.js';
-import { nextConversationState, type ConversationTurn } from './store/conversation-update.js';
-import { toStoredParticipant, type ParticipantPolicy } from './store/participant-policy.js';
-import type { ConversationState, SessionRecord, SessionStore } from './store/ports.js';
-import type { SessionWriter } from './store/session-writer.js';
+import { withTimeout, type Cancel, type Clock } from '../shared/clock.js';
+import { toError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { CallRecorder, CallRecorderFactory } from './call-recorder.js';
+import { nextConversationState, type ConversationTurn } from '../store/conversation-update.js';
+import { toStoredParticipant, type ParticipantPolicy } from '../store/participant-policy.js';
+import type { ConversationState, SessionRecord, SessionStore } from '../store/ports.js';
+import type { SessionWriter } from '../store/session-writer.js';
 
 export interface CallRecorderDeps {
   readonly store: SessionStore;
@@ -90,12 +90,8 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
 
     return {
       async resume() {
-        let cancel = (): void => undefined;
-        const timeout = new Promise<'timeout'>((resolve) => {
-          cancel = clock.setTimer(deps.resumeTimeoutMs, () => resolve('timeout'));
-        });
         try {
-          const stored = await Promise.race([store.getConversation(call.conversationId), timeout]);
+          const stored = await withTimeout(clock, deps.resumeTimeoutMs, store.getConversation(call.conversationId), () => 'timeout' as const);
           if (stored === 'timeout') {
             logger.warn({ timeoutMs: deps.resumeTimeoutMs }, 'conversation state not read in time: starting afresh');
             return undefined;
@@ -108,8 +104,6 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
         } catch (error) {
           logger.warn({ err: toError(error).message }, 'conversation state unreadable: starting afresh');
           return undefined;
-        } finally {
-          cancel();
         }
       },
       turnTaken(turn) {

@@ -1,10 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Clock } from './shared/clock.js';
-import type { Logger } from './shared/logger.js';
-import { createDynamoDbSessionStore, toDocumentClient } from './store/dynamodb-session-store.js';
-import { ensureSessionTable } from './store/ensure-table.js';
-import { startLocalDynalite } from './store/local-dynalite.js';
-import type { SessionStore } from './store/ports.js';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient } from './aws-clients.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { createDynamoDbSessionStore, toDocumentClient } from '../store/dynamodb-session-store.js';
+import { ensureSessionTable } from '../store/ensure-table.js';
+import { startLocalDynalite } from '../store/local-dynalite.js';
+import type { SessionStore } from '../store/ports.js';
 
 /** The slice of configuration the store needs (SESSION_TABLE_NAME, SESSION_TTL_DAYS, LOCAL_DATA_DIR, AWS_REGION). */
 export interface StoreCompositionOptions {
@@ -35,12 +36,6 @@ export interface ComposedStore {
 export const LOCAL_TABLE_NAME = 'voice-bot-sessions';
 
 /**
- * SDK timeouts for store calls: a DynamoDB that does not answer must fail fast (the Data Action
- * route answers 503, the write-behind queue retries) instead of holding a turn for the default 30 s+.
- */
-const CLIENT_SETTINGS = { maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } } as const;
-
-/**
  * Builds the session store from configuration: the DynamoDB adapter on the configured table, or,
  * with no table configured, the same adapter on an embedded dynalite server bound to 127.0.0.1
  * (random port) with its data in `localDataDir`, the table created at start.
@@ -48,7 +43,7 @@ const CLIENT_SETTINGS = { maxAttempts: 2, requestHandler: { connectionTimeout: 1
 export async function composeStore(options: StoreCompositionOptions): Promise<ComposedStore> {
   const { clock, logger, retentionDays } = options;
   if (options.tableName !== undefined) {
-    const client = options.client ?? new DynamoDBClient({ ...CLIENT_SETTINGS, ...(options.region === undefined ? {} : { region: options.region }) });
+    const client = options.client ?? createDynamoDbClient(options.region === undefined ? {} : { region: options.region });
     logger.info({ tableName: options.tableName }, 'session store: DynamoDB');
     return {
       store: createDynamoDbSessionStore({ client: toDocumentClient(client), tableName: options.tableName, clock, retentionDays }),
@@ -62,8 +57,7 @@ export async function composeStore(options: StoreCompositionOptions): Promise<Co
   }
 
   const local = await startLocalDynalite(options.localDataDir);
-  const client = new DynamoDBClient({
-    ...CLIENT_SETTINGS,
+  const client = createDynamoDbClient({
     endpoint: local.endpoint,
     region: options.region ?? 'local',
     // dynalite checks that requests are signed, not by whom.

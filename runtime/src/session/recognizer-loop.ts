@@ -1,0 +1,192 @@
+import { delay, type Clock } from '../shared/clock.js';
+import { toError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { RecognizerStream, SpeechRecognizer, TranscriptEvent } from '../speech/ports.js';
+import type { CallMetrics } from './call-metrics.js';
+
+/** A stream that ends by itself is reopened after this, never in a tight loop. */
+const REOPEN_DELAY_MS = 100;
+/** Back-off after a failure doubles from this, up to {@link MAX_BACKOFF_MS}. */
+const FIRST_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 1_000;
+const FAILURE_WINDOW_MS = 60_000;
+/** How long a finishing stream may take to return its last final result before it is torn down. */
+const FINISH_TIMEOUT_MS = 5_000;
+/** Most caller audio carried over to the next stream: 10 s of 20 ms frames. */
+const MAX_CARRIED_FRAMES = 500;
+
+/** Recognizer failures of one call within the last minute, shared by its listeners (caller, agent). */
+export interface FailureWindow {
+  /** Counts a failure now; returns how many fell within the window. */
+  record(): number;
+  /** Failures over the whole call. */
+  readonly total: number;
+}
+
+export function createFailureWindow(clock: Clock): FailureWindow {
+  const times: number[] = [];
+  let total = 0;
+  return {
+    record() {
+      total += 1;
+      const now = clock.now();
+      times.push(now);
+      while (times.length > 0 && times[0]! < now - FAILURE_WINDOW_MS) times.shift();
+      return times.length;
+    },
+    get total() {
+      return total;
+    },
+  };
+}
+
+export interface RecognizerLoopDeps {
+  readonly recognizer: SpeechRecognizer;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: CallMetrics;
+  readonly failures: FailureWindow;
+  readonly maxFailuresPerMinute: number;
+  /** The call's language now; each new stream takes it. */
+  readonly language: () => string;
+  /** Aborted when the caller hangs up. */
+  readonly callSignal: AbortSignal;
+  /** Whether the call still hears the caller; no new stream opens once it does not (the call is ending). */
+  readonly hearing: () => boolean;
+  /** Every result of the open stream, in order. */
+  onTranscript(event: TranscriptEvent): void;
+  /** A stream finished normally (input ended, its last final in): what is pending is a turn. */
+  onStreamFinished?(): void;
+  /** A stream closed (ended, failed or was restarted): results pending from it are void. */
+  onStreamClosed(): void;
+  /** More failures within a minute than allowed: recognition is given up. */
+  onGaveUp(error: unknown): void;
+}
+
+/**
+ * Keeps one recognizer stream open for one listener (a channel of the call) until `stop`: reopens
+ * it when it ends, fails (with back-off, up to the failure limit) or is restarted for a new
+ * language, and holds it closed while the client has paused the audio.
+ */
+export interface RecognizerLoop {
+  /** Caller audio for the open stream (dropped while none is open). */
+  write(pcm: Int16Array): void;
+  /**
+   * Ends the stream's input gracefully (its last final result still arrives); none opens until
+   * `resume`.
+   */
+  pause(): void;
+  resume(): void;
+  /**
+   * Ends the stream's input gracefully, then opens a new one (in the call's language by then);
+   * caller audio in between is carried over to it.
+   */
+  restart(): void;
+  /** Closes the stream for good. */
+  stop(): void;
+  /** Settles when the loop has stopped; rejects only on a fault of the loop itself. */
+  readonly done: Promise<void>;
+}
+
+export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
+  const { clock, callSignal } = deps;
+  let stream: RecognizerStream | undefined;
+  let streamAbort: AbortController | undefined;
+  let paused = false;
+  let stopped = false;
+  let wakeUp: (() => void) | undefined;
+  let carry: Int16Array[] | undefined;
+  let cancelFinish: (() => void) | undefined;
+
+  const running = (): boolean => !stopped && !callSignal.aborted && deps.hearing();
+  const wake = (): void => {
+    wakeUp?.();
+    wakeUp = undefined;
+  };
+  callSignal.addEventListener('abort', wake, { once: true });
+
+  /** Ends the open stream now; what it had not yet recognized is lost. */
+  function closeStream(): void {
+    stream?.end();
+    streamAbort?.abort();
+  }
+
+  /**
+   * Ends the open stream's input so the service returns the final result of the utterance in
+   * progress; the loop reads it, then opens the next stream. A stream that never ends is torn down.
+   */
+  function finishStream(carryAudio: boolean): void {
+    const open = stream;
+    const abort = streamAbort;
+    if (open === undefined) return;
+    stream = undefined;
+    if (carryAudio) carry = [];
+    open.end();
+    cancelFinish?.();
+    cancelFinish = clock.setTimer(FINISH_TIMEOUT_MS, () => abort?.abort());
+  }
+
+  function untilResumed(): Promise<void> {
+    return new Promise((resolve) => {
+      wakeUp = resolve;
+    });
+  }
+
+  async function run(): Promise<void> {
+    while (running()) {
+      if (paused) {
+        await untilResumed();
+        continue;
+      }
+      const abort = new AbortController();
+      streamAbort = abort;
+      const open = deps.recognizer.start({ languageCode: deps.language(), sampleRateHz: 8000 }, AbortSignal.any([abort.signal, callSignal]));
+      stream = open;
+      for (const pcm of carry ?? []) open.write(pcm);
+      carry = undefined;
+      try {
+        for await (const event of open.results) deps.onTranscript(event);
+        if (!abort.signal.aborted && !callSignal.aborted) deps.onStreamFinished?.();
+        await delay(clock, REOPEN_DELAY_MS, callSignal).catch(() => undefined);
+      } catch (error) {
+        if (callSignal.aborted || abort.signal.aborted) continue;
+        deps.metrics.recognizerFailure();
+        const failures = deps.failures.record();
+        deps.logger.warn({ err: toError(error).message, failures }, 'recognizer failed; restarting');
+        if (failures > deps.maxFailuresPerMinute) return deps.onGaveUp(error);
+        await delay(clock, Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (failures - 1)), callSignal).catch(() => undefined);
+      } finally {
+        if (stream === open) stream = undefined;
+        cancelFinish?.();
+        cancelFinish = undefined;
+        deps.onStreamClosed();
+      }
+    }
+  }
+
+  const done = run().finally(() => callSignal.removeEventListener('abort', wake));
+
+  return {
+    write(pcm) {
+      if (stream !== undefined) stream.write(pcm);
+      else if (carry !== undefined && carry.length < MAX_CARRIED_FRAMES) carry.push(pcm.slice());
+    },
+    pause() {
+      paused = true;
+      finishStream(false);
+    },
+    resume() {
+      paused = false;
+      wake();
+    },
+    restart: () => finishStream(true),
+    stop() {
+      stopped = true;
+      cancelFinish?.();
+      carry = undefined;
+      closeStream();
+      wake();
+    },
+    done,
+  };
+}

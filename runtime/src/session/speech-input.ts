@@ -1,0 +1,179 @@
+import { createSpeechOnsetDetector, type SpeechTransition } from '../audio/speech-onset-detector.js';
+import type { VadEngine } from '../audio/vad.js';
+import type { BotInput } from '../bot/ports.js';
+import type { MediaFormat } from '../protocol/index.js';
+import type { Clock } from '../shared/clock.js';
+import { toError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { SpeechRecognizer } from '../speech/ports.js';
+import type { CallMetrics } from './call-metrics.js';
+import { createCallerAudioDecoder, createChannelDecoder } from './caller-audio.js';
+import { createFailureWindow, startRecognizerLoop, type RecognizerLoop } from './recognizer-loop.js';
+import { createTurnDetector, type TurnDetector } from './turn-detector.js';
+
+/** The longest caller text handed to a bot; transcripts beyond it are cut. */
+export const MAX_CALLER_TEXT_CHARS = 4_096;
+
+export interface SpeechInputOptions {
+  /** Silence that ends the caller's turn (VAD hangover). */
+  readonly endOfTurnSilenceMs: number;
+  /** Wait for a final transcript when speech ended with nothing recognised yet. */
+  readonly finalTranscriptWaitMs: number;
+  /** Voiced audio needed before the caller counts as speaking (barge-in onset). */
+  readonly bargeInOnsetMs: number;
+  readonly maxRecognizerFailuresPerMinute: number;
+  /** Log transcripts at debug level (personal data). */
+  readonly logCallerData: boolean;
+}
+
+export interface SpeechInputDeps {
+  /** Null for a session without media (nothing is heard). */
+  readonly media: MediaFormat | null;
+  /** A listen-only bot never speaks: no VAD (the costliest per-frame work), and on stereo the agent is transcribed too. */
+  readonly listenOnly: boolean;
+  /** Absent when there are no AWS credentials: no recognition, DTMF still works. */
+  readonly recognizer: SpeechRecognizer | undefined;
+  readonly vad: VadEngine;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: CallMetrics;
+  readonly options: SpeechInputOptions;
+  readonly language: () => string;
+  readonly callSignal: AbortSignal;
+  readonly hearing: () => boolean;
+  /** A finished utterance of the caller (or, listen-only on stereo, the agent), ready to be a bot turn. */
+  onUtterance(input: BotInput): void;
+  /** Voice activity started or ended (after the caller's turn detector heard it). */
+  onSpeech(transition: SpeechTransition['type']): void;
+  /** The recognizer heard words from the caller while they may be interrupting. */
+  onCallerWords(): void;
+  /** Recognition failed for good, or its loop broke. */
+  onRecognizerFailed(error: unknown, how: 'gaveUp' | 'crashed'): void;
+}
+
+/**
+ * The caller's side of the call as input: decodes each audio frame once, feeds the voice activity
+ * detector (speech onset and end) and the recognizer streams, and turns transcripts into utterances
+ * with a turn detector per transcribed channel. Pause, resume, language change and stop act on all
+ * of it together.
+ */
+export interface SpeechInput {
+  onAudio(frame: Uint8Array): void;
+  pause(): void;
+  /** After a gap in the audio: voice activity detection starts afresh, recognition reopens. */
+  resume(): void;
+  /** Reopen the recognizer streams (new language). */
+  restart(): void;
+  stop(): void;
+  /** Utterances of the caller so far. */
+  readonly utterances: number;
+  readonly recognizerFailures: number;
+}
+
+interface Channel {
+  readonly speaker: 'caller' | 'agent';
+  readonly turnDetector: TurnDetector;
+  readonly decode?: (frame: Uint8Array) => Int16Array;
+  loop?: RecognizerLoop;
+}
+
+export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
+  const { media, clock, logger, options } = deps;
+  let utterances = 0;
+  const detectorOptions = { finalWaitMs: options.finalTranscriptWaitMs };
+  const caller: Channel = {
+    speaker: 'caller',
+    turnDetector: createTurnDetector(detectorOptions, clock, (utterance) => {
+      utterances += 1;
+      if (options.logCallerData) logger.debug({ text: utterance.text, confidence: utterance.confidence }, 'caller said');
+      const text = utterance.text.slice(0, MAX_CALLER_TEXT_CHARS);
+      deps.onUtterance({ type: 'text', text, ...(utterance.confidence === undefined ? {} : { confidence: utterance.confidence }) });
+    }),
+  };
+  const agent: Channel | undefined =
+    deps.listenOnly && media !== null && media.channels.includes('internal')
+      ? {
+          speaker: 'agent',
+          decode: createChannelDecoder(media, 'internal'),
+          turnDetector: createTurnDetector(detectorOptions, clock, (utterance) =>
+            deps.onUtterance({ type: 'text', text: utterance.text.slice(0, MAX_CALLER_TEXT_CHARS), speaker: 'agent' }),
+          ),
+        }
+      : undefined;
+  const channels = agent === undefined ? [caller] : [caller, agent];
+
+  const vad = media === null || deps.listenOnly ? undefined : deps.vad.createDetector({ frameMs: 20, mode: 2 });
+  const onset =
+    vad === undefined
+      ? undefined
+      : createSpeechOnsetDetector({ frameMs: 20, onsetVoicedMs: options.bargeInOnsetMs, hangoverMs: options.endOfTurnSilenceMs });
+  const decode = media === null ? undefined : createCallerAudioDecoder(media);
+
+  const onVoiceActivity = (voiced: boolean): void => {
+    const transition = onset?.push(voiced);
+    if (transition === undefined) return;
+    if (transition.type === 'speechStart') caller.turnDetector.speechStarted();
+    else caller.turnDetector.speechEnded();
+    deps.onSpeech(transition.type);
+  };
+
+  const failures = createFailureWindow(clock);
+  const { recognizer } = deps;
+  if (recognizer !== undefined && media !== null) {
+    for (const channel of channels) {
+      channel.loop = startRecognizerLoop({
+        recognizer,
+        clock,
+        logger,
+        metrics: deps.metrics,
+        failures,
+        maxFailuresPerMinute: options.maxRecognizerFailuresPerMinute,
+        language: deps.language,
+        callSignal: deps.callSignal,
+        hearing: deps.hearing,
+        onTranscript: (event) => {
+          if (channel.speaker === 'caller' && event.kind === 'partial' && event.text !== '') deps.onCallerWords();
+          channel.turnDetector.transcript(event);
+        },
+        onStreamFinished: () => channel.turnDetector.flush(),
+        onStreamClosed: () => channel.turnDetector.reset(),
+        onGaveUp: (error) => deps.onRecognizerFailed(error, 'gaveUp'),
+      });
+      channel.loop.done.catch((error: unknown) => {
+        logger.warn({ err: toError(error).message, speaker: channel.speaker }, 'recognizer stopped');
+        deps.onRecognizerFailed(error, 'crashed');
+      });
+    }
+  }
+
+  return {
+    onAudio(frame) {
+      if (decode === undefined) return;
+      const pcm = decode(frame);
+      vad?.write(pcm, onVoiceActivity);
+      caller.loop?.write(pcm);
+      if (agent?.loop !== undefined && agent.decode !== undefined) agent.loop.write(agent.decode(frame));
+    },
+    pause() {
+      for (const channel of channels) channel.loop?.pause();
+    },
+    resume() {
+      for (const channel of channels) channel.loop?.resume();
+      vad?.reset();
+      onset?.reset();
+    },
+    restart() {
+      for (const channel of channels) channel.loop?.restart();
+    },
+    stop() {
+      for (const channel of channels) channel.loop?.stop();
+      vad?.close();
+    },
+    get utterances() {
+      return utterances;
+    },
+    get recognizerFailures() {
+      return failures.total;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalAws } from '../../../runtime/tools/local-aws/local-aws-server.js';
+import { speechLike } from '../../support/audio-gen.js';
+import { CallerAudioPlayer } from '../../support/caller-audio-player.js';
+import { startLocalAwsForTest } from '../../support/local-aws.js';
+import { eventually, startTestServer, type TestServer } from '../../support/test-server.js';
+
+/**
+ * A whole call through the production speech wiring: the server is started with SPEECH_MODE=aws and
+ * nothing injected, so compose/speech.ts builds the real Transcribe streaming and Polly clients, which
+ * find the local endpoints through the SDK's own AWS_ENDPOINT_URL_* variables (as after
+ * `npm run aws-local`). Vitest runs each file in its own process, so setting them here is contained.
+ */
+describe('a call understood end to end over the local AWS endpoints', () => {
+  let aws: LocalAws;
+  let server: TestServer;
+  beforeAll(async () => {
+    aws = await startLocalAwsForTest();
+    Object.assign(process.env, aws.environment('us-east-1'));
+    // eSpeak behind the local Polly renders a prompt in tens of ms on a quiet machine, but seconds on a
+    // busy one: the synthesis deadline is raised so a shared CI host does not turn slowness into fallback.
+    server = await startTestServer({ SPEECH_MODE: 'aws', AWS_REGION: 'us-east-1', SYNTHESIS_TIMEOUT_MS: '10000' });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await aws?.close();
+  });
+
+  it('hears "billing" from Transcribe, speaks Polly audio and hands back a transfer to Billing', async () => {
+    expect(server.app.speech.mode).toBe('aws');
+    aws.transcribe.say('billing');
+    const client = await server.connect();
+    await client.open({ inputVariables: { customerName: 'Ada' } });
+    const caller = new CallerAudioPlayer(client).start();
+    await eventually(() => client.audio.length > 0, 10_000);
+    await eventually(() => !client.playing, 15_000);
+    caller.say(speechLike(1_000, { dbfs: -20 }));
+    const disconnect = await client.waitFor('disconnect', 15_000);
+    caller.stop();
+    await client.closed;
+    expect(disconnect.parameters).toEqual({
+      reason: 'completed',
+      outputVariables: { botOutcome: 'transfer', intent: 'billing', transferTo: 'Billing' },
+    });
+    expect(aws.polly.requests.some((r) => r.text.includes('Hello Ada'))).toBe(true);
+    expect(aws.polly.requests.some((r) => r.text.includes('connected to billing'))).toBe(true);
+    expect(aws.transcribe.streamsStarted).toBeGreaterThanOrEqual(1);
+    expect(aws.transcribe.pendingPhrases).toEqual([]);
+    expect(client.violations).toEqual([]);
+  });
+});
