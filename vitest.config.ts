@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects (docs/style.md §B.11): fast pure tests, real-socket integration tests, CDK synthesis.
+// Projects (docs/style.md §B.11): fast pure tests, real-socket integration tests, CDK synthesis; the
+// soak runs on its own (`npm run soak`).
 export default defineConfig({
   test: {
     // `npm run coverage`: a smoke alarm for the pure domains (docs/style.md §B.11), not a goal.
@@ -13,9 +14,22 @@ export default defineConfig({
     },
     projects: [
       {
+        // Pure tests share one module graph (no per-file isolation, worker threads): most of the
+        // project's time was re-importing the same modules for each file. A file that replaces a
+        // module (vi.mock) is named *.isolated.test.ts and runs in the isolated project below.
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          exclude: ['test/unit/**/*.isolated.test.ts'],
+          environment: 'node',
+          pool: 'threads',
+          isolate: false,
+        },
+      },
+      {
+        test: {
+          name: 'unit-isolated',
+          include: ['test/unit/**/*.isolated.test.ts'],
           environment: 'node',
         },
       },
@@ -26,6 +40,16 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        // `npm run soak` (not part of `npm test`): hundreds of cycling sessions for 15 s with memory,
+        // handle and timer checks; needs the machine to itself more than the other projects do.
+        test: {
+          name: 'soak',
+          include: ['test/soak/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
         },
       },
       {

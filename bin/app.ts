@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleRuntime } from '../scripts/bundle.js';
+import { EgressPortError } from '../lib/bot-egress.js';
 import { CONTEXT_KEYS, parseStackConfig, StackConfigError, type RawContext } from '../lib/stack-config.js';
 import { VoiceBotStack } from '../lib/voice-bot-stack.js';
 
@@ -33,17 +34,18 @@ try {
   console.error(error.message);
   process.exit(1);
 }
-if (config.dataActionApi.enabled && !existsSync(dataActionEntry)) {
+if (config.dataActionApi.enabled && config.dataActionApi.servedBy === 'apiGateway' && !existsSync(dataActionEntry)) {
   console.error(`dataActionApi is true but the Lambda handler ${dataActionEntry} does not exist.`);
   process.exit(1);
 }
 
 const { outDir } = await bundleRuntime();
-new VoiceBotStack(app, config.stackName, {
-  config,
-  imageDirectory: outDir,
-  dataActionEntry,
-  botsDirectory,
-});
+try {
+  new VoiceBotStack(app, config.stackName, { config, imageDirectory: outDir, dataActionEntry, botsDirectory });
+} catch (error) {
+  if (!(error instanceof EgressPortError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

@@ -23,9 +23,18 @@ export const CONTEXT_KEYS = [
   'maxTasks',
   'sessionsPerTask',
   'apiKeySecretName',
+  'secretsKmsKeyArn',
+  'participantHashSaltSecretArn',
   'dataActionApi',
+  'dataActionServedBy',
+  'dataActionKeysSecretName',
   'dataActionRateLimit',
   'dataActionBurstLimit',
+  'dataActionReservedConcurrency',
+  'allowedCidrs',
+  'loadBalancerWaf',
+  'wafRateLimit',
+  'taskEgressPorts',
   'metricsNamespace',
   'logRetentionDays',
   'alarmTopicArn',
@@ -85,14 +94,42 @@ export interface StackConfig {
   };
   /** Existing secret name, or undefined to create a new secret. */
   readonly apiKeySecretName?: string;
-  readonly dataActionApi:
-    | { readonly enabled: false }
-    | { readonly enabled: true; readonly rateLimit: number; readonly burstLimit: number };
+  /** Customer-managed KMS key of the imported secrets (names/ARNs given in context); gets kms:Decrypt. */
+  readonly secretsKmsKeyArn?: string;
+  /** Existing salt secret (full ARN), or undefined to generate one. */
+  readonly participantHashSaltSecretArn?: string;
+  readonly dataActionApi: DataActionConfig;
+  readonly loadBalancer: {
+    /** IPv4 CIDRs allowed to reach the ALB; empty = anywhere. */
+    readonly allowedCidrs: readonly string[];
+    /** Requests per 5 minutes per client IP that an AWS WAF web ACL admits; undefined = no WAF. */
+    readonly wafRateLimit?: number;
+  };
+  /**
+   * Ports the tasks may open outbound connections to (443 always). From `taskEgressPorts` when given,
+   * else derived from the bot files at synth.
+   */
+  readonly taskEgressPorts?: readonly number[];
   readonly metricsNamespace: string;
   readonly logRetentionDays: number;
   /** SNS topic that receives alarm notifications, if any. */
   readonly alarmTopicArn?: string;
 }
+
+/** The Data Action (REST) route: off, or served by API Gateway + Lambda or by the load balancer. */
+export type DataActionConfig =
+  | { readonly enabled: false }
+  | {
+      readonly enabled: true;
+      readonly servedBy: 'apiGateway' | 'loadBalancer';
+      /** Existing keys secret name, or undefined to create one. */
+      readonly keysSecretName?: string;
+      /** API Gateway stage throttling. */
+      readonly rateLimit: number;
+      readonly burstLimit: number;
+      /** Reserved concurrency of the Lambda; 0 = none reserved. */
+      readonly reservedConcurrency: number;
+    };
 
 /** Why a context value was refused. */
 export type ConfigProblemCode = 'missing' | 'invalid' | 'conflict';
@@ -136,6 +173,8 @@ const DEFAULTS = Object.freeze({
   sessionsPerTask: 20,
   dataActionRateLimit: 50,
   dataActionBurstLimit: 100,
+  dataActionReservedConcurrency: 20,
+  wafRateLimit: 2_000,
   logRetentionDays: 30,
 });
 
@@ -164,6 +203,11 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+// A complete secret ARN ends in `-` and six random characters; ECS injection needs the complete ARN.
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const IPV4_CIDR = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(?:3[0-2]|[12]?\d)$/;
+const PORT = /^(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const METRICS_NAMESPACE = /^(?!AWS\/)[A-Za-z0-9 ._\-/#:]{1,255}$/;
 
@@ -271,15 +315,19 @@ export function parseStackConfig(context: RawContext, env: { readonly defaultAcc
   const sessionsPerTask = r.int('sessionsPerTask', DEFAULTS.sessionsPerTask, 1, 1000);
 
   const apiKeySecretName = r.string('apiKeySecretName', SECRET_NAME, 'a Secrets Manager secret name (not an ARN)');
-
-  const dataActionEnabled = r.bool('dataActionApi', false);
-  const rateLimit = r.int('dataActionRateLimit', DEFAULTS.dataActionRateLimit, 1, 10_000);
-  const burstLimit = r.int('dataActionBurstLimit', DEFAULTS.dataActionBurstLimit, 1, 5_000);
-  if (!dataActionEnabled) {
-    for (const key of ['dataActionRateLimit', 'dataActionBurstLimit'] as const) {
-      if (r.has(key)) r.problem('conflict', [key, 'dataActionApi'], `${key} is set but dataActionApi is not true`);
-    }
+  const participantHashSaltSecretArn = r.string('participantHashSaltSecretArn', SECRET_ARN, 'the complete ARN of a Secrets Manager secret');
+  const dataActionApi = resolveDataAction(r);
+  const secretsKmsKeyArn = r.string('secretsKmsKeyArn', KMS_KEY_ARN, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)');
+  const importsSecret = r.has('apiKeySecretName') || r.has('participantHashSaltSecretArn') || r.has('dataActionKeysSecretName');
+  if (r.has('secretsKmsKeyArn') && !importsSecret) {
+    r.problem(
+      'conflict',
+      ['secretsKmsKeyArn', 'apiKeySecretName'],
+      'secretsKmsKeyArn applies to imported secrets only (apiKeySecretName, dataActionKeysSecretName, participantHashSaltSecretArn); secrets the stack creates use the AWS managed key',
+    );
   }
+  const loadBalancer = resolveLoadBalancer(r);
+  const taskEgressPorts = r.has('taskEgressPorts') ? r.list('taskEgressPorts', PORT).map(Number) : undefined;
 
   const metricsNamespace =
     r.string('metricsNamespace', METRICS_NAMESPACE, 'up to 255 characters, not starting with AWS/') ?? `GenesysVoiceBot/${stackName}`;
@@ -302,11 +350,53 @@ export function parseStackConfig(context: RawContext, env: { readonly defaultAcc
     network,
     service: { cpu, memoryMiB, minTasks, maxTasks, sessionsPerTask },
     ...(apiKeySecretName === undefined ? {} : { apiKeySecretName }),
-    dataActionApi: dataActionEnabled ? { enabled: true, rateLimit, burstLimit } : { enabled: false },
+    ...(secretsKmsKeyArn === undefined ? {} : { secretsKmsKeyArn }),
+    ...(participantHashSaltSecretArn === undefined ? {} : { participantHashSaltSecretArn }),
+    dataActionApi,
+    loadBalancer,
+    ...(taskEgressPorts === undefined ? {} : { taskEgressPorts }),
     metricsNamespace,
     logRetentionDays,
     ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
   });
+}
+
+function resolveDataAction(r: ContextReader): DataActionConfig {
+  const enabled = r.bool('dataActionApi', false);
+  const servedBy = r.string('dataActionServedBy', /^(?:apiGateway|loadBalancer)$/, 'apiGateway or loadBalancer');
+  const keysSecretName = r.string('dataActionKeysSecretName', SECRET_NAME, 'a Secrets Manager secret name (not an ARN)');
+  const rateLimit = r.int('dataActionRateLimit', DEFAULTS.dataActionRateLimit, 1, 10_000);
+  const burstLimit = r.int('dataActionBurstLimit', DEFAULTS.dataActionBurstLimit, 1, 5_000);
+  const reservedConcurrency = r.int('dataActionReservedConcurrency', DEFAULTS.dataActionReservedConcurrency, 0, 1_000);
+  const lambdaOnly = ['dataActionRateLimit', 'dataActionBurstLimit', 'dataActionReservedConcurrency'] as const;
+  if (!enabled) {
+    for (const key of [...lambdaOnly, 'dataActionServedBy', 'dataActionKeysSecretName'] as const) {
+      if (r.has(key)) r.problem('conflict', [key, 'dataActionApi'], `${key} is set but dataActionApi is not true`);
+    }
+    return { enabled: false };
+  }
+  if (servedBy === 'loadBalancer') {
+    for (const key of lambdaOnly) {
+      if (r.has(key)) r.problem('conflict', [key, 'dataActionServedBy'], `${key} applies to the API Gateway route only, not to dataActionServedBy=loadBalancer`);
+    }
+  }
+  return {
+    enabled: true,
+    servedBy: servedBy === 'loadBalancer' ? 'loadBalancer' : 'apiGateway',
+    ...(keysSecretName === undefined ? {} : { keysSecretName }),
+    rateLimit,
+    burstLimit,
+    reservedConcurrency,
+  };
+}
+
+function resolveLoadBalancer(r: ContextReader): StackConfig['loadBalancer'] {
+  const allowedCidrs = r.list('allowedCidrs', IPV4_CIDR);
+  const waf = r.bool('loadBalancerWaf', false);
+  // WAF's minimum for a rate-based rule is 10 requests per evaluation window.
+  const wafRateLimit = r.int('wafRateLimit', DEFAULTS.wafRateLimit, 10, 2_000_000_000);
+  if (r.has('wafRateLimit') && !waf) r.problem('conflict', ['wafRateLimit', 'loadBalancerWaf'], 'wafRateLimit is set but loadBalancerWaf is not true');
+  return { allowedCidrs, ...(waf ? { wafRateLimit } : {}) };
 }
 
 function resolveRegion(r: ContextReader): string | undefined {

@@ -3,10 +3,12 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HostedZone } from 'aws-cdk-lib/aws-route53';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { ApiKeySecret } from './constructs/api-key-secret.js';
-import { DataActionApi } from './constructs/data-action-api.js';
+import { botEndpoints, taskEgressPorts } from './bot-egress.js';
+import { ApiKeySecret, DataActionKeySecret } from './constructs/api-key-secret.js';
+import { DATA_ACTION_PATH, DataActionApi } from './constructs/data-action-api.js';
 import { Network } from './constructs/network.js';
 import { Observability } from './constructs/observability.js';
+import { ParticipantHashSalt } from './constructs/participant-hash-salt.js';
 import { SessionTable } from './constructs/session-table.js';
 import { VoiceBotService } from './constructs/voice-bot-service.js';
 import type { StackConfig } from './stack-config.js';
@@ -26,8 +28,9 @@ export interface VoiceBotStackProps extends StackProps {
    */
   readonly dataActionEntry?: string;
   /**
-   * Bot definitions copied into the Data Action Lambda.
-   * @default undefined — none copied
+   * Bot definitions: copied into the Data Action Lambda, and read at synth for the ports their URLs
+   * need (the tasks' egress).
+   * @default undefined — none copied, egress 443 (or `taskEgressPorts`) only
    */
   readonly botsDirectory?: string;
 }
@@ -50,7 +53,7 @@ export class VoiceBotStack extends Stack {
       ...stackProps,
       env: config.env,
     });
-    if (config.dataActionApi.enabled && props.dataActionEntry === undefined) {
+    if (config.dataActionApi.enabled && config.dataActionApi.servedBy === 'apiGateway' && props.dataActionEntry === undefined) {
       throw new Error(`${this.node.path}: dataActionEntry is required when the Data Action API is enabled`);
     }
 
@@ -68,17 +71,15 @@ export class VoiceBotStack extends Stack {
           },
     );
     const sessionTable = new SessionTable(this, 'Sessions');
-    const apiKeySecret = new ApiKeySecret(
-      this,
-      'ApiKeys',
-      config.apiKeySecretName === undefined ? {} : { existingSecretName: config.apiKeySecretName },
-    );
+    const { apiKeySecret, salt, dataActionKeys } = this.createSecrets(config);
     const zone = config.dns.hostedZone;
     const hostedZone =
       zone === undefined ? undefined : HostedZone.fromHostedZoneAttributes(this, 'Zone', { zoneName: zone.zoneName, hostedZoneId: zone.hostedZoneId });
     const certificate =
       config.dns.certificateArn === undefined ? undefined : Certificate.fromCertificateArn(this, 'ImportedCertificate', config.dns.certificateArn);
     const logRetention = config.logRetentionDays;
+    const dataAction = config.dataActionApi;
+    const endpoints = props.botsDirectory === undefined ? [] : botEndpoints(props.botsDirectory);
 
     this.voiceBot = new VoiceBotService(this, 'VoiceBot', {
       vpc: network.vpc,
@@ -91,6 +92,11 @@ export class VoiceBotStack extends Stack {
       imageDirectory: props.imageDirectory,
       apiKeySecret,
       sessionTable,
+      participantHashSalt: salt,
+      ...(dataAction.enabled && dataAction.servedBy === 'loadBalancer' && dataActionKeys !== undefined ? { dataActionKeys } : {}),
+      allowedCidrs: config.loadBalancer.allowedCidrs,
+      ...(config.loadBalancer.wafRateLimit === undefined ? {} : { wafRateLimit: config.loadBalancer.wafRateLimit }),
+      egressPorts: taskEgressPorts(endpoints, config.taskEgressPorts),
       metricsNamespace: config.metricsNamespace,
       cpu: config.service.cpu,
       memoryLimitMiB: config.service.memoryMiB,
@@ -100,14 +106,17 @@ export class VoiceBotStack extends Stack {
       logRetention,
     });
 
-    if (config.dataActionApi.enabled && props.dataActionEntry !== undefined) {
+    if (dataAction.enabled && dataAction.servedBy === 'apiGateway' && props.dataActionEntry !== undefined) {
       this.dataActionApi = new DataActionApi(this, 'DataAction', {
         entry: props.dataActionEntry,
         apiKeySecret,
+        ...(dataActionKeys === undefined ? {} : { dataActionKeys }),
+        participantHashSalt: salt,
         sessionTable,
         metricsNamespace: config.metricsNamespace,
-        rateLimit: config.dataActionApi.rateLimit,
-        burstLimit: config.dataActionApi.burstLimit,
+        rateLimit: dataAction.rateLimit,
+        burstLimit: dataAction.burstLimit,
+        reservedConcurrency: dataAction.reservedConcurrency,
         logRetention,
         ...(props.botsDirectory === undefined ? {} : { botsDirectory: props.botsDirectory }),
       });
@@ -126,14 +135,37 @@ export class VoiceBotStack extends Stack {
       new CfnOutput(this, id, { value, description });
     output('AudioConnectorBaseConnectionUri', `wss://${config.domainName}/audiohook/`, 'Genesys Audio Connector integration: Base Connection URI');
     output('DefaultConnectorId', DEFAULT_CONNECTOR_ID, 'Architect "Call Audio Connector" action: Connector ID of the default bot');
-    if (this.dataActionApi !== undefined) {
-      output('DataActionUrl', this.dataActionApi.url, 'Genesys Data Action: request URL (POST, header X-API-KEY)');
+    const dataActionUrl = this.dataActionApi?.url ?? (dataActionKeys === undefined ? undefined : `https://${config.domainName}${DATA_ACTION_PATH}`);
+    if (dataActionUrl !== undefined) output('DataActionUrl', dataActionUrl, 'Genesys Data Action: request URL (POST, header X-API-KEY)');
+    if (dataActionKeys !== undefined) {
+      output('DataActionKeysSecretName', dataActionKeys.secretName, 'Secret holding {"<key>": {"organizationId": "<uuid>"}}; put the Data Action keys here');
     }
     output('ApiKeySecretName', apiKeySecret.secretName, 'Secret holding {"<apiKey>": "<base64 client secret>"}; put the Genesys credentials here');
     output('ApiKeySecretArn', apiKeySecret.secret.secretArn, 'ARN of the API-key secret');
+    output('ParticipantHashSaltSecretArn', salt.secret.secretArn, 'Salt of caller-number hashes (retained; pass as participantHashSaltSecretArn to reuse it)');
     output('SessionTableName', sessionTable.table.tableName, 'DynamoDB table of session records');
     output('DashboardUrl', observability.dashboardUrl, 'CloudWatch dashboard');
     output('LoadBalancerDnsName', this.voiceBot.loadBalancer.loadBalancerDnsName, `Point ${config.domainName} here if the stack manages no DNS record`);
+  }
+
+  /**
+   * The secrets: API keys, the participant-hash salt and (with the Data Action route) its keys; each
+   * created with generated content, or imported by name with the optional customer-managed KMS key.
+   */
+  private createSecrets(config: StackConfig): { apiKeySecret: ApiKeySecret; salt: ParticipantHashSalt; dataActionKeys?: DataActionKeySecret } {
+    const kms = config.secretsKmsKeyArn;
+    const imported = (name: string | undefined): { existingSecretName?: string; encryptionKeyArn?: string } =>
+      name === undefined ? {} : { existingSecretName: name, ...(kms === undefined ? {} : { encryptionKeyArn: kms }) };
+    const apiKeySecret = new ApiKeySecret(this, 'ApiKeys', imported(config.apiKeySecretName));
+    const saltArn = config.participantHashSaltSecretArn;
+    const salt = new ParticipantHashSalt(
+      this,
+      'ParticipantHashSalt',
+      saltArn === undefined ? {} : { existingSecretArn: saltArn, ...(kms === undefined ? {} : { encryptionKeyArn: kms }) },
+    );
+    const dataAction = config.dataActionApi;
+    if (!dataAction.enabled) return { apiKeySecret, salt };
+    return { apiKeySecret, salt, dataActionKeys: new DataActionKeySecret(this, 'DataActionKeys', imported(dataAction.keysSecretName)) };
   }
 
   /**

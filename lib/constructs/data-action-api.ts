@@ -8,11 +8,12 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../runtime/src/config/env-keys.js';
-import type { ApiKeySecret } from './api-key-secret.js';
+import { DATA_ACTION_PATH } from '../../runtime/src/server/routes.js';
+import type { KeySecret } from './key-secret.js';
+import type { ParticipantHashSalt } from './participant-hash-salt.js';
 import type { SessionTable } from './session-table.js';
 
-/** The route Genesys Data Actions call (DESIGN.md §4). */
-export const DATA_ACTION_PATH = '/webhooks/rest/webhook';
+export { DATA_ACTION_PATH };
 
 /**
  * Lets the ESM bundle load CommonJS dependencies that call `require` (as in scripts/bundle.ts).
@@ -25,8 +26,26 @@ const ESM_REQUIRE_BANNER =
 export interface DataActionApiProps {
   /** Path of the Lambda handler's TypeScript entry (exports `handler`). */
   readonly entry: string;
-  /** Secret the handler checks `X-API-KEY` against. */
-  readonly apiKeySecret: ApiKeySecret;
+  /** Secret of the AudioHook API keys (read by the shared configuration). */
+  readonly apiKeySecret: KeySecret;
+  /**
+   * The route's own keys, bound to Genesys organizations (`DATA_ACTION_KEYS_SECRET_ID`).
+   * @default undefined — not set
+   */
+  readonly dataActionKeys?: KeySecret;
+  /**
+   * Salt for participant hashes (`PARTICIPANT_HASH_SALT`).
+   * @default undefined — not set
+   */
+  readonly participantHashSalt?: ParticipantHashSalt;
+  /**
+   * Reserved concurrency: the most concurrent invocations, and guaranteed to be available. A flood
+   * of Data Action calls can then neither exhaust the account's Lambda concurrency nor run up cost
+   * beyond this. 0 reserves nothing (accounts whose concurrency limit is below 100 + this value
+   * cannot reserve: Lambda keeps 100 unreserved).
+   * @default 20
+   */
+  readonly reservedConcurrency?: number;
   /** Table of session records. */
   readonly sessionTable: SessionTable;
   /**
@@ -69,7 +88,7 @@ export interface DataActionApiProps {
 /**
  * The optional REST route for Genesys Data Actions: an HTTP API (stage throttling, JSON access
  * logs) with `POST /webhooks/rest/webhook` → a Node 22 ARM64 Lambda bundled by local esbuild.
- * The handler authenticates `X-API-KEY` itself against the same secret the WebSocket server uses.
+ * The handler authenticates `X-API-KEY` itself against the route's own keys (DATA_ACTION_KEYS_SECRET_ID).
  */
 export class DataActionApi extends Construct {
   /** The HTTP API. */
@@ -89,8 +108,12 @@ export class DataActionApi extends Construct {
     super(scope, id);
     const rateLimit = props.rateLimit ?? 50;
     const burstLimit = props.burstLimit ?? 100;
+    const reservedConcurrency = props.reservedConcurrency ?? 20;
     if (!(rateLimit > 0) || !Number.isInteger(burstLimit) || burstLimit < 1) {
       throw new Error(`${this.node.path}: rateLimit must be positive and burstLimit a whole number of at least 1`);
+    }
+    if (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 0) {
+      throw new Error(`${this.node.path}: reservedConcurrency must be a whole number of at least 0`);
     }
     const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
 
@@ -111,6 +134,7 @@ export class DataActionApi extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      ...(reservedConcurrency === 0 ? {} : { reservedConcurrentExecutions: reservedConcurrency }),
       role,
       logGroup: this.functionLogGroup,
       environment: {
@@ -144,7 +168,9 @@ export class DataActionApi extends Construct {
       this.handler.addEnvironment(name, value);
     };
     props.apiKeySecret.connect(this.handler, setEnvironment);
+    props.dataActionKeys?.connect(this.handler, setEnvironment);
     props.sessionTable.connect(this.handler, setEnvironment);
+    props.participantHashSalt?.injectIntoFunction(this.handler);
 
     this.api = new HttpApi(this, 'Api', {
       description: 'Genesys Data Action route of the voice bot',

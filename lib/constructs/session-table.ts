@@ -5,16 +5,10 @@ import { Construct } from 'constructs';
 import { ENV } from '../../runtime/src/config/env-keys.js';
 
 /**
- * The item-level actions the session store needs (create with a condition, read, update with a
- * condition, delete, and query a conversation's items). No scans, batch or stream reads.
+ * The item-level actions the session store calls (runtime/src/store: GetCommand, PutCommand,
+ * UpdateCommand, QueryCommand). No deletes (items expire by TTL), scans, batch or stream reads.
  */
-export const SESSION_TABLE_ACTIONS = Object.freeze([
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:Query',
-] as const);
+export const SESSION_TABLE_ACTIONS = Object.freeze(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] as const);
 
 /** Props of {@link SessionTable}. */
 export interface SessionTableProps {

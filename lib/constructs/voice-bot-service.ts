@@ -1,49 +1,31 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import { Certificate, CertificateValidation, type ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Peer, Port, SecurityGroup, type IVpc, type SubnetSelection } from 'aws-cdk-lib/aws-ec2';
-import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import {
   Cluster,
-  ContainerImage,
   ContainerInsights,
-  CpuArchitecture,
   FargateService,
-  FargateTaskDefinition,
-  LogDrivers,
-  OperatingSystemFamily,
-  Protocol,
   type ContainerDefinition,
+  type FargateTaskDefinition,
   type ScalableTaskCount,
 } from 'aws-cdk-lib/aws-ecs';
 import {
-  ApplicationListenerRule,
-  ApplicationLoadBalancer,
   ApplicationProtocol,
   ApplicationTargetGroup,
-  ListenerAction,
-  ListenerCondition,
-  SslPolicy,
   TargetType,
   type ApplicationListener,
+  type ApplicationLoadBalancer,
 } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ARecord, RecordTarget, type IHostedZone } from 'aws-cdk-lib/aws-route53';
-import { LoadBalancerTarget } from 'aws-cdk-lib/aws-route53-targets';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-// cdk-nag names IAM5 findings by this flattening; using it keeps the acknowledgement id exact.
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import { RetentionDays, type LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IHostedZone } from 'aws-cdk-lib/aws-route53';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ENV } from '../../runtime/src/config/env-keys.js';
-import type { ApiKeySecret } from './api-key-secret.js';
+import type { KeySecret } from './key-secret.js';
+import { BotLoadBalancer } from './load-balancer.js';
+import type { ParticipantHashSalt } from './participant-hash-salt.js';
+import { ServerTask, STOP_TIMEOUT } from './server-task.js';
 import type { SessionTable } from './session-table.js';
-
-/** Paths the server answers (DESIGN.md §4); everything else gets the listener's fixed 404. */
-export const FORWARDED_PATHS = Object.freeze(['/audiohook', '/audiohook/*', '/health', '/webhooks/rest/webhook'] as const);
-
-/** Fargate's hard limit between SIGTERM and SIGKILL. */
-const STOP_TIMEOUT = Duration.seconds(120);
 
 /** Props of {@link VoiceBotService}. */
 export interface VoiceBotServiceProps {
@@ -73,7 +55,7 @@ export interface VoiceBotServiceProps {
   /** Directory with the Dockerfile and the bundled server (scripts/bundle.ts output). */
   readonly imageDirectory: string;
   /** Secret the server reads its API keys from. */
-  readonly apiKeySecret: ApiKeySecret;
+  readonly apiKeySecret: KeySecret;
   /** Table of session records. */
   readonly sessionTable: SessionTable;
   /** CloudWatch namespace of the server's embedded-metric-format metrics (`METRICS_NAMESPACE`). */
@@ -139,11 +121,39 @@ export interface VoiceBotServiceProps {
    * @default {}
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Salt for caller ANI/DNIS hashes, injected as `PARTICIPANT_HASH_SALT`.
+   * @default undefined — not injected
+   */
+  readonly participantHashSalt?: ParticipantHashSalt;
+  /**
+   * Data Action keys: when given, the load balancer forwards the Data Action route to the tasks and
+   * the server reads these keys (`DATA_ACTION_KEYS_SECRET_ID`).
+   * @default undefined — the load balancer does not forward the Data Action route
+   */
+  readonly dataActionKeys?: KeySecret;
+  /**
+   * IPv4 CIDRs allowed to reach the load balancer.
+   * @default [] — anywhere
+   */
+  readonly allowedCidrs?: readonly string[];
+  /**
+   * AWS WAF rate limit per client IP and 5 minutes on the load balancer.
+   * @default undefined — no WAF
+   */
+  readonly wafRateLimit?: number;
+  /**
+   * TCP ports the tasks may connect to outbound (AWS APIs need 443; webhook bots may need others).
+   * @default [443]
+   */
+  readonly egressPorts?: readonly number[];
 }
 
 /**
  * The voice-bot server on ECS Fargate (ARM64, Node 22) behind an internet-facing ALB that
- * terminates TLS for `wss://<domainName>/audiohook/…`.
+ * terminates TLS for `wss://<domainName>/audiohook/…`. Composition of three seams: the load balancer
+ * (load-balancer.ts), the task definition (server-task.ts), and the service with its target group
+ * and autoscaling (here).
  *
  * Calls cannot be resumed after a drop (AudioHook), so everything here is about never cutting one:
  * the server holds task scale-in protection while it has live sessions (deployments and scale-in
@@ -183,125 +193,43 @@ export class VoiceBotService extends Construct {
     const deregistrationDelay = props.deregistrationDelay ?? Duration.seconds(1800);
     const drainTimeout = props.drainTimeout ?? Duration.seconds(110);
     this.validate(props, { minTasks, maxTasks, deregistrationDelay, drainTimeout });
-    const stack = Stack.of(this);
 
-    this.certificate =
-      props.certificate ??
-      new Certificate(this, 'Certificate', {
-        domainName: props.domainName,
-        validation: CertificateValidation.fromDns(props.hostedZone),
-      });
+    const edge = new BotLoadBalancer(this, {
+      vpc: props.vpc,
+      subnets: props.loadBalancerSubnets,
+      domainName: props.domainName,
+      idleTimeout: props.idleTimeout ?? Duration.seconds(300),
+      ...(props.hostedZone === undefined ? {} : { hostedZone: props.hostedZone }),
+      ...(props.certificate === undefined ? {} : { certificate: props.certificate }),
+      ...(props.allowedCidrs === undefined ? {} : { allowedCidrs: props.allowedCidrs }),
+      ...(props.wafRateLimit === undefined ? {} : { wafRateLimit: props.wafRateLimit }),
+    });
+    this.loadBalancer = edge.loadBalancer;
+    this.httpsListener = edge.httpsListener;
+    this.certificate = edge.certificate;
+    this.accessLogBucket = edge.accessLogBucket;
 
     this.cluster = new Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ContainerInsights.ENABLED });
-
-    this.logGroup = new LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-
-    this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
+    const task = new ServerTask(this, {
+      cluster: this.cluster,
+      imageDirectory: props.imageDirectory,
       cpu: props.cpu ?? 512,
       memoryLimitMiB: props.memoryLimitMiB ?? 1024,
-      runtimePlatform: { cpuArchitecture: CpuArchitecture.ARM64, operatingSystemFamily: OperatingSystemFamily.LINUX },
+      containerPort,
+      drainTimeout,
+      metricsNamespace: props.metricsNamespace,
+      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      apiKeySecret: props.apiKeySecret,
+      sessionTable: props.sessionTable,
+      ...(props.participantHashSalt === undefined ? {} : { participantHashSalt: props.participantHashSalt }),
+      ...(props.dataActionKeys === undefined ? {} : { dataActionKeys: props.dataActionKeys }),
+      ...(props.environment === undefined ? {} : { environment: props.environment }),
     });
-    this.container = this.taskDefinition.addContainer('Server', {
-      // Synth only hashes and stages this directory; `cdk deploy` builds it (needs Docker with arm64 support).
-      image: ContainerImage.fromAsset(props.imageDirectory, { platform: Platform.LINUX_ARM64 }),
-      essential: true,
-      portMappings: [{ containerPort, protocol: Protocol.TCP, name: 'http' }],
-      stopTimeout: STOP_TIMEOUT,
-      logging: LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'server' }),
-      healthCheck: {
-        command: [
-          'CMD',
-          'node',
-          '-e',
-          `fetch('http://127.0.0.1:${containerPort}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
-        ],
-        interval: Duration.seconds(30),
-        timeout: Duration.seconds(5),
-        retries: 3,
-        startPeriod: Duration.seconds(20),
-      },
-      environment: {
-        [ENV.NODE_ENV]: 'production',
-        [ENV.PORT]: String(containerPort),
-        [ENV.HOST]: '0.0.0.0',
-        [ENV.LOG_LEVEL]: 'info',
-        [ENV.BOTS_DIR]: '/app/bots',
-        [ENV.DRAIN_TIMEOUT_MS]: String(drainTimeout.toMilliseconds()),
-        [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
-        [ENV.AWS_REGION]: stack.region,
-        ...props.environment,
-      },
-    });
-    Validations.of(this.taskDefinition).acknowledge({
-      id: 'AwsSolutions-ECS2',
-      reason:
-        'The environment holds only non-secret settings and resource names (table, secret ARN, namespace); the API keys themselves are read from Secrets Manager at runtime so that they can change without a restart.',
-    });
+    this.taskDefinition = task.taskDefinition;
+    this.container = task.container;
+    this.logGroup = task.logGroup;
 
-    const setEnvironment = (name: string, value: string): void => this.container.addEnvironment(name, value);
-    props.apiKeySecret.connect(this.taskDefinition.taskRole, setEnvironment);
-    props.sessionTable.connect(this.taskDefinition.taskRole, setEnvironment);
-    this.grantSpeechServices();
-    this.grantTaskProtection();
-
-    const albSecurityGroup = new SecurityGroup(this, 'LoadBalancerSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Voice bot ALB: HTTPS from Genesys Cloud (and the HTTP redirect)',
-      allowAllOutbound: false,
-    });
-    albSecurityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(443), 'HTTPS (wss) from Genesys Cloud');
-    albSecurityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(80), 'HTTP, answered with a redirect to HTTPS');
-    Validations.of(albSecurityGroup).acknowledge({
-      id: 'AwsSolutions-EC23',
-      reason:
-        'Genesys Cloud connects from AWS-pool addresses that change over time; every upgrade is authenticated with an API key and HTTP message signature instead (docs/deploy.md shows how to narrow this with the published AudioHook IP ranges).',
-    });
-
-    this.accessLogBucket = new Bucket(this, 'AccessLogs', {
-      // ALB access logs support SSE-S3 only.
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.accessLogBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is itself the access-log destination of the load balancer; logging access to it would need yet another log bucket.',
-    });
-
-    this.loadBalancer = new ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc: props.vpc,
-      vpcSubnets: props.loadBalancerSubnets,
-      internetFacing: true,
-      securityGroup: albSecurityGroup,
-      idleTimeout: props.idleTimeout ?? Duration.seconds(300),
-      dropInvalidHeaderFields: true,
-    });
-    this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
-
-    this.httpsListener = this.loadBalancer.addListener('Https', {
-      port: 443,
-      protocol: ApplicationProtocol.HTTPS,
-      certificates: [this.certificate],
-      // TLS 1.3 + 1.2 with hybrid post-quantum key exchange offered; same ciphers as RECOMMENDED_TLS.
-      sslPolicy: SslPolicy.TLS13_12_PQ,
-      defaultAction: ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not Found' }),
-      open: false,
-    });
-    this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443, open: false });
-
-    const serviceSecurityGroup = new SecurityGroup(this, 'ServiceSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Voice bot tasks: traffic from the ALB only; HTTPS out to AWS APIs and webhook bots',
-      allowAllOutbound: false,
-    });
-    serviceSecurityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'AWS APIs (Transcribe, Polly, DynamoDB, Secrets Manager, ECR, Logs) and HTTPS webhook bots');
-
+    const serviceSecurityGroup = this.createServiceSecurityGroup(props.vpc, props.egressPorts ?? [443]);
     this.service = new FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
@@ -314,7 +242,6 @@ export class VoiceBotService extends Construct {
       healthCheckGracePeriod: Duration.seconds(60),
       enableECSManagedTags: true,
     });
-
     this.targetGroup = new ApplicationTargetGroup(this, 'Targets', {
       vpc: props.vpc,
       port: containerPort,
@@ -332,40 +259,40 @@ export class VoiceBotService extends Construct {
       },
     });
     this.loadBalancer.connections.allowTo(serviceSecurityGroup, Port.tcp(containerPort), 'ALB to the voice bot tasks');
+    edge.forwardRoutes(this.targetGroup, { dataAction: props.dataActionKeys !== undefined });
+    this.scaling = this.configureScaling(props, minTasks, maxTasks);
+  }
 
-    new ApplicationListenerRule(this, 'BotRoutes', {
-      listener: this.httpsListener,
-      priority: 10,
-      conditions: [ListenerCondition.hostHeaders([props.domainName]), ListenerCondition.pathPatterns([...FORWARDED_PATHS])],
-      action: ListenerAction.forward([this.targetGroup]),
+  /** Tasks accept traffic from the load balancer only and connect out on `egressPorts` only. */
+  private createServiceSecurityGroup(vpc: IVpc, egressPorts: readonly number[]): SecurityGroup {
+    const group = new SecurityGroup(this, 'ServiceSecurityGroup', {
+      vpc,
+      description: 'Voice bot tasks: traffic from the ALB only; HTTPS out to AWS APIs and webhook bots',
+      allowAllOutbound: false,
     });
-
-    if (props.hostedZone !== undefined) {
-      new ARecord(this, 'AliasRecord', {
-        zone: props.hostedZone,
-        recordName: props.domainName,
-        target: RecordTarget.fromAlias(new LoadBalancerTarget(this.loadBalancer)),
-      });
+    for (const port of [...new Set([443, ...egressPorts])].sort((a, b) => a - b)) {
+      const what = port === 443 ? 'AWS APIs (Transcribe, Polly, DynamoDB, Secrets Manager, ECR, Logs) and HTTPS webhook bots' : 'webhook bots (bot files)';
+      group.addEgressRule(Peer.anyIpv4(), Port.tcp(port), what);
     }
+    return group;
+  }
 
-    this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
-    this.scaling.scaleToTrackCustomMetric('ActiveSessions', {
+  /** Target tracking on live sessions per task (the server's metric) and on CPU. */
+  private configureScaling(props: VoiceBotServiceProps, minTasks: number, maxTasks: number): ScalableTaskCount {
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
+    scaling.scaleToTrackCustomMetric('ActiveSessions', {
       // No dimensions: Average over all tasks' once-a-minute samples is the per-task session load.
-      metric: new Metric({
-        namespace: props.metricsNamespace,
-        metricName: 'ActiveSessions',
-        statistic: 'Average',
-        period: Duration.minutes(1),
-      }),
+      metric: new Metric({ namespace: props.metricsNamespace, metricName: 'ActiveSessions', statistic: 'Average', period: Duration.minutes(1) }),
       targetValue: props.sessionsPerTask ?? 20,
       scaleOutCooldown: Duration.seconds(60),
       scaleInCooldown: Duration.seconds(300),
     });
-    this.scaling.scaleOnCpuUtilization('Cpu', {
+    scaling.scaleOnCpuUtilization('Cpu', {
       targetUtilizationPercent: props.cpuTargetPercent ?? 60,
       scaleOutCooldown: Duration.seconds(60),
       scaleInCooldown: Duration.seconds(300),
     });
+    return scaling;
   }
 
   private validate(
@@ -389,53 +316,5 @@ export class VoiceBotService extends Construct {
     if (v.drainTimeout.toMilliseconds() >= STOP_TIMEOUT.toMilliseconds()) {
       fail('drainTimeout must be shorter than the 120 s stop timeout, or SIGKILL ends calls without a disconnect');
     }
-  }
-
-  /** Transcribe streaming and Polly have no resource-level permissions: `*` is what the services accept. */
-  private grantSpeechServices(): void {
-    const role = this.taskDefinition.taskRole;
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'TranscribeStreaming',
-        actions: ['transcribe:StartStreamTranscription', 'transcribe:StartStreamTranscriptionWebSocket'],
-        resources: ['*'],
-      }),
-    );
-    role.addToPrincipalPolicy(new PolicyStatement({ sid: 'PollySynthesize', actions: ['polly:SynthesizeSpeech'], resources: ['*'] }));
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'transcribe:StartStreamTranscription(WebSocket) has no resource type and polly:SynthesizeSpeech without lexicons has none either, so both take Resource "*"; every other statement of this role names its resource.',
-    });
-    Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Generated by CDK for the execution role: ecr:GetAuthorizationToken has no resource type; image pulls and log writes are scoped to the asset repository and this log group.',
-    });
-  }
-
-  /**
-   * The server toggles scale-in protection of its own task through the ECS agent. The task id is
-   * only known at run time, so the narrowest expressible resource is "tasks of this cluster".
-   */
-  private grantTaskProtection(): void {
-    const taskArns = Stack.of(this).formatArn({
-      service: 'ecs',
-      resource: 'task',
-      resourceName: `${this.cluster.clusterName}/*`,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
-    this.taskDefinition.taskRole.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'OwnTaskScaleInProtection',
-        actions: ['ecs:GetTaskProtection', 'ecs:UpdateTaskProtection'],
-        resources: [taskArns],
-      }),
-    );
-    Validations.of(this.taskDefinition.taskRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(taskArns))}]`,
-      reason:
-        'A task may change only its own scale-in protection, but its task id exists only at run time; tasks of this cluster is the narrowest resource IAM can express.',
-    });
   }
 }

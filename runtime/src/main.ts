@@ -1,7 +1,12 @@
+import { parseApiKeyMap } from './auth/api-key-map.js';
+import { checkBotDefinitions } from './bot/bot-definitions.js';
 import { createApp } from './compose/app.js';
 import { findBotsDir } from './compose/bots-dir.js';
-import { ConfigError, loadConfig } from './config/load-config.js';
 import { createRootLogger } from './compose/logger.js';
+import { ENV } from './config/env-keys.js';
+import { checkConfig } from './config/load-config.js';
+import type { Config } from './config/schema.js';
+import { formatStartupProblems, runStartupChecks, type StartupCheck } from './shared/startup-problems.js';
 import { systemClock } from './shared/clock.js';
 import { toError } from './shared/errors.js';
 
@@ -11,15 +16,12 @@ import { toError } from './shared/errors.js';
  * rest properly, exit 0.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+  const checked = checkConfig(process.env);
+  const problems = await runStartupChecks(startupChecks(process.env, checked.config));
+  const config = checked.config;
+  if (config === undefined || problems.length > 0) {
+    process.stderr.write(`${formatStartupProblems([...checked.problems, ...problems])}\n`);
+    process.exit(1);
   }
   const logger = createRootLogger(config.logLevel);
   process.on('unhandledRejection', (reason) => logger.error({ err: toError(reason) }, 'unhandled rejection'));
@@ -55,7 +57,34 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/**
+ * Everything checked before the server starts, reported together with the environment's problems
+ * (main() prints them all, without stack traces). A new start-up check goes here: return problems,
+ * do not throw. Checks run even when the environment is invalid (`config` undefined), reading the
+ * raw variables they need, so one start shows every mistake.
+ */
+function startupChecks(env: NodeJS.ProcessEnv, config: Config | undefined): StartupCheck[] {
+  const rawKeys = env[ENV.AUDIOHOOK_API_KEYS];
+  const apiKeysJson = config !== undefined ? config.apiKeysJson : rawKeys?.trim() === '' ? undefined : rawKeys;
+  return [
+    {
+      name: ENV.AUDIOHOOK_API_KEYS,
+      run: () => {
+        if (apiKeysJson === undefined) return [];
+        const parsed = parseApiKeyMap(apiKeysJson);
+        return parsed.ok ? [] : [{ source: ENV.AUDIOHOOK_API_KEYS, message: parsed.error.detail ?? parsed.error.code }];
+      },
+    },
+    {
+      name: 'bot files',
+      run: () => checkBotDefinitions(config?.botsDir ?? env[ENV.BOTS_DIR] ?? findBotsDir(), { clock: systemClock }),
+    },
+  ];
+}
+
 main().catch((error: unknown) => {
-  process.stderr.write(`fatal: ${toError(error).stack ?? String(error)}\n`);
+  // A known start-up failure is a message for the operator; anything else is a bug worth its stack.
+  const known = error instanceof Error && 'problems' in error;
+  process.stderr.write(`fatal: ${known ? error.message : (toError(error).stack ?? String(error))}\n`);
   process.exit(1);
 });

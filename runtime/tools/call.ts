@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { DEVELOPMENT_API_KEY, DEVELOPMENT_CLIENT_SECRET_BASE64 } from '../src/auth/api-key-map.js';
+import { parseCallOptions } from './simulator/call-options.js';
 import { GenesysClient, UpgradeRefusedError } from './simulator/genesys-client.js';
 import { readCallerWav, writeMulawWav } from './simulator/wav.js';
 
@@ -28,49 +27,39 @@ const FRAME_MS = 200;
 const FRAME_BYTES = 1600;
 const PING_EVERY_MS = 5000;
 
+/** Said when the caller will neither speak nor press keys, so the ending does not look like a failure. */
+const SILENT_CALLER_NOTE =
+  'no --wav or --dtmf: the caller stays silent, so the bot re-prompts and hands the call back with ' +
+  'botOutcome=fallback (about 30 s with the default bot). Try --dtmf 1 for a whole short call.';
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: 'string', default: 'ws://127.0.0.1:8080/audiohook/default' },
-      'api-key': { type: 'string', default: DEVELOPMENT_API_KEY },
-      'client-secret': { type: 'string', default: DEVELOPMENT_CLIENT_SECRET_BASE64 },
-      wav: { type: 'string' },
-      dtmf: { type: 'string', default: '' },
-      record: { type: 'string' },
-      language: { type: 'string', default: 'en-US' },
-      input: { type: 'string', multiple: true, default: [] },
-      'max-seconds': { type: 'string', default: '60' },
-      probe: { type: 'boolean', default: false },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
+  const parsed = parseCallOptions(process.argv.slice(2));
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.problems.join('\n')}\n\nnpm run call -- --help lists the options.\n`);
+    return 2;
+  }
+  const options = parsed.value;
+  if (options.help) {
     process.stdout.write(HELP);
     return 0;
   }
   const started = performance.now();
   const t = (): string => `${((performance.now() - started) / 1000).toFixed(2).padStart(6)}s`;
   const print = (line: string): void => {
-    if (!values.quiet) process.stdout.write(`${t()} ${line}\n`);
+    if (!options.quiet) process.stdout.write(`${t()} ${line}\n`);
   };
-
-  const inputVariables = Object.fromEntries(
-    values.input.map((pair) => {
-      const at = pair.indexOf('=');
-      if (at < 1) throw new Error(`--input expects name=value, got "${pair}"`);
-      return [pair.slice(0, at), pair.slice(at + 1)];
-    }),
-  );
-  const callerAudio = values.wav === undefined ? new Uint8Array(0) : await readCallerWav(values.wav);
-  const maxMs = Number(values['max-seconds']) * 1000;
+  const callerAudio = options.wav === undefined ? new Uint8Array(0) : await readCallerWav(options.wav);
+  const maxMs = options.maxMs;
+  if (!options.probe && options.wav === undefined && options.dtmf === '') {
+    print(SILENT_CALLER_NOTE);
+  }
 
   let client: GenesysClient;
   try {
     client = await GenesysClient.connect({
-      url: values.url,
-      apiKey: values['api-key'],
-      clientSecret: values['client-secret'],
+      url: options.url,
+      apiKey: options.apiKey,
+      clientSecret: options.clientSecret,
       onTrace: (direction, message) => print(describe(direction, message)),
     });
   } catch (error) {
@@ -80,23 +69,23 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  print(`connected to ${values.url} (session ${client.sessionId})`);
+  print(`connected to ${options.url} (session ${client.sessionId})`);
 
-  const answer = values.probe
+  const answer = options.probe
     ? await client.openProbe()
-    : await client.open({ language: values.language, inputVariables });
+    : await client.open({ language: options.language, inputVariables: options.inputVariables });
   if (answer.type !== 'opened') {
     await client.closed;
-    return summarize(client, values.record, t);
+    return summarize(client, options.record, t);
   }
-  if (values.probe) {
+  if (options.probe) {
     await client.close('end');
     await client.closed;
-    return summarize(client, values.record, t);
+    return summarize(client, options.record, t);
   }
 
   // Real-time caller audio in 200 ms frames (deadline-paced), pings every 5 s, DTMF after the first prompt.
-  const digits = [...values.dtmf];
+  const digits = [...options.dtmf];
   let nextFrameAt = performance.now();
   let nextPingAt = performance.now() + 1000;
   let offset = 0;
@@ -139,7 +128,7 @@ async function main(): Promise<number> {
     await client.close('end').catch(() => undefined);
   }
   await client.closed;
-  return summarize(client, values.record, t);
+  return summarize(client, options.record, t);
 }
 
 function padded(frame: Uint8Array): Uint8Array {
@@ -167,6 +156,10 @@ async function summarize(client: GenesysClient, record: string | undefined, t: (
       (record === undefined ? '' : `; recorded to ${record}`) +
       `\n`,
   );
+  const outcome = (disconnect?.parameters as { outputVariables?: { botOutcome?: unknown } } | undefined)?.outputVariables?.botOutcome;
+  if (closed && outcome === 'fallback') {
+    process.stdout.write('The bot handed the call back with botOutcome=fallback (no usable input): the call itself worked.\n');
+  }
   for (const v of client.violations) process.stdout.write(`protocol violation by the server: ${v}\n`);
   return closed && client.violations.length === 0 ? 0 : 1;
 }

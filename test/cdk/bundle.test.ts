@@ -87,3 +87,23 @@ describe('runtime/Dockerfile', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\\\n\s+CMD \["node", "-e", "fetch\(/m);
   });
 });
+
+describe('the arm64 image build', () => {
+  const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+  it('runs nothing at build time, so an x86 machine needs no QEMU (BuildKit emulates only RUN steps)', () => {
+    const instructions = read('runtime/Dockerfile')
+      .split('\n')
+      .filter((line) => /^[A-Z]+\s/.test(line))
+      .map((line) => line.split(/\s/)[0]);
+    expect(instructions).not.toContain('RUN');
+  });
+
+  it('is described the same way in the Dockerfile, docs/deploy.md and the image asset comment', () => {
+    for (const path of ['runtime/Dockerfile', 'docs/deploy.md', 'lib/constructs/server-task.ts']) {
+      const text = read(path).replace(/\s*(#|\/\/)\s*/g, ' ').replace(/\s+/g, ' ');
+      expect(text, path).toMatch(/x86 machine builds (it|the arm64 image) without QEMU/);
+      expect(text, path).not.toMatch(/needs (Docker )?buildx with QEMU|Docker with arm64 support/);
+    }
+  });
+});

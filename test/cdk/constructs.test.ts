@@ -66,8 +66,10 @@ describe('Network', () => {
 });
 
 describe('ApiKeySecret', () => {
-  it('rejects a new-secret name together with an existing secret', () => {
-    expect(() => new ApiKeySecret(bareStack(), 'Keys', { existingSecretName: 'a', secretName: 'b' })).toThrow(/exclude each other/);
+  it('rejects a KMS key for a secret it creates (that key would never be used)', () => {
+    expect(() => new ApiKeySecret(bareStack(), 'Keys', { encryptionKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/1234' })).toThrow(
+      /existing secret only/,
+    );
   });
 });
 

@@ -78,7 +78,7 @@ describe('DataActionApi', () => {
     expect(policy!.Properties.PolicyDocument.Statement.map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
       ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-      ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     ]);
   });
 
@@ -110,6 +110,41 @@ describe('VoiceBotStack with dataActionApi: true', () => {
     withDataAction().template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 100 },
     });
+  });
+
+  it('reserves concurrency for the handler', () => {
+    withDataAction().template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', ReservedConcurrentExecutions: 20 });
+  });
+
+  it('creates the Data Action keys secret with generated content only, retained, under a per-deployment name', () => {
+    const { template } = withDataAction();
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        Description: Match.stringLikeRegexp('Data Action keys'),
+        Name: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/data-action-keys-$'), Match.objectLike({ 'Fn::Select': Match.anyValue() })])] },
+        SecretString: Match.absent(),
+        GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{}', GenerateStringKey: 'replace-me' }),
+      },
+    });
+    const outputs = template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+    expect(outputs).toHaveProperty('DataActionKeysSecretName');
+  });
+
+  it('gives the handler its keys secret and the hash salt, and the tasks neither the keys nor the route', () => {
+    const { template } = withDataAction();
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } })) as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    }[];
+    const variables = fn!.Properties.Environment.Variables;
+    expect(variables['DATA_ACTION_KEYS_SECRET_ID']).toEqual({ Ref: expect.stringMatching(/^DataActionKeysSecret/) });
+    // A dynamic reference: CloudFormation resolves it at deploy time; the template holds no salt.
+    expect(JSON.stringify(variables['PARTICIPANT_HASH_SALT'])).toMatch(/\{\{resolve:secretsmanager:.*ParticipantHashSaltSecret/);
+    const [taskDef] = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as {
+      Properties: { ContainerDefinitions: { Environment: { Name: string }[] }[] };
+    }[];
+    expect(taskDef!.Properties.ContainerDefinitions[0]!.Environment.map((e) => e.Name)).not.toContain('DATA_ACTION_KEYS_SECRET_ID');
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
   });
 
   it('notifies the alarm topic when an alarm fires', () => {

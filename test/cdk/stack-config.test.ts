@@ -54,7 +54,7 @@ describe('parseStackConfig', () => {
     });
     // THEN they are typed
     expect(config.service.cpu).toBe(1024);
-    expect(config.dataActionApi).toEqual({ enabled: true, rateLimit: 50, burstLimit: 100 });
+    expect(config.dataActionApi).toEqual({ enabled: true, servedBy: 'apiGateway', rateLimit: 50, burstLimit: 100, reservedConcurrency: 20 });
     expect(config.network).toEqual({
       kind: 'existing',
       vpcId: 'vpc-0123456789abcdef0',
@@ -185,6 +185,65 @@ describe('parseStackConfig', () => {
     const problems = problemsOf({ ...EXAMPLE_CONTEXT, dataActionRateLimit: 10 });
     // THEN it is a conflict
     expect(codes(problems)).toEqual(['conflict:dataActionRateLimit']);
+  });
+
+  it('reads the security-posture and redeploy settings', () => {
+    const config = parseStackConfig({
+      ...EXAMPLE_CONTEXT,
+      allowedCidrs: '52.200.73.32/32, 10.0.0.0/8',
+      loadBalancerWaf: 'true',
+      wafRateLimit: '500',
+      taskEgressPorts: '443,8443',
+      dataActionApi: true,
+      dataActionServedBy: 'loadBalancer',
+      dataActionKeysSecretName: 'genesys/data-action-keys',
+      apiKeySecretName: 'genesys/audiohook-keys',
+      secretsKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/0b1c2d3e-1111-2222-3333-444455556666',
+      participantHashSaltSecretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:VoiceBotSalt-AbC123',
+    });
+    expect(config.loadBalancer).toEqual({ allowedCidrs: ['52.200.73.32/32', '10.0.0.0/8'], wafRateLimit: 500 });
+    expect(config.taskEgressPorts).toEqual([443, 8443]);
+    expect(config.dataActionApi).toMatchObject({ enabled: true, servedBy: 'loadBalancer', keysSecretName: 'genesys/data-action-keys' });
+    expect(config.secretsKmsKeyArn).toMatch(/^arn:aws:kms:/);
+    expect(config.participantHashSaltSecretArn).toMatch(/-AbC123$/);
+  });
+
+  it('defaults to no WAF, no CIDR restriction and egress derived from the bot files', () => {
+    const config = parseStackConfig(EXAMPLE_CONTEXT);
+    expect(config.loadBalancer).toEqual({ allowedCidrs: [] });
+    expect(config.taskEgressPorts).toBeUndefined();
+  });
+
+  it('refuses malformed CIDRs, ports, key and secret ARNs', () => {
+    const problems = problemsOf({
+      ...EXAMPLE_CONTEXT,
+      allowedCidrs: '52.200.73.32',
+      taskEgressPorts: '443,70000',
+      apiKeySecretName: 'keys',
+      secretsKmsKeyArn: 'alias/mine',
+      participantHashSaltSecretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:salt',
+    });
+    expect(codes(problems)).toEqual([
+      'invalid:participantHashSaltSecretArn',
+      'invalid:secretsKmsKeyArn',
+      'invalid:allowedCidrs',
+      'invalid:taskEgressPorts',
+    ]);
+  });
+
+  it('refuses settings that have no effect', () => {
+    const problems = problemsOf({
+      ...EXAMPLE_CONTEXT,
+      wafRateLimit: 100,
+      secretsKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/abc',
+      dataActionServedBy: 'loadBalancer',
+    });
+    expect(codes(problems)).toEqual(['conflict:dataActionServedBy', 'conflict:secretsKmsKeyArn', 'conflict:wafRateLimit']);
+  });
+
+  it('refuses Lambda-only settings when the load balancer serves the Data Action route', () => {
+    const problems = problemsOf({ ...EXAMPLE_CONTEXT, dataActionApi: true, dataActionServedBy: 'loadBalancer', dataActionReservedConcurrency: 5 });
+    expect(codes(problems)).toEqual(['conflict:dataActionReservedConcurrency']);
   });
 });
 

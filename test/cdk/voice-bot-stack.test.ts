@@ -2,9 +2,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FORWARDED_PATHS } from '../../lib/constructs/voice-bot-service.js';
+import { EgressPortError } from '../../lib/bot-egress.js';
 import { SERVER_METRICS } from '../../lib/constructs/observability.js';
-import { maskedTemplate, synthVoiceBot, TEST_ACCOUNT } from './support/synth.js';
+import { pathPatternRegExp, ROUTE_PATH_PATTERNS, routeRequest } from '../../runtime/src/server/routes.js';
+import { BOTS_FIXTURE, maskedTemplate, synthVoiceBot, TEST_ACCOUNT } from './support/synth.js';
 
 // One synth per configuration, shared by every test of the file (a synth takes seconds).
 // The cdk-nag AwsSolutions pack runs in each of them: a finding would make the synth throw.
@@ -19,11 +20,35 @@ const existingInfra = (): ReturnType<typeof synthVoiceBot> =>
       vpcId: 'vpc-0123456789abcdef0',
       vpcPublicSubnetIds: 'subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb',
       apiKeySecretName: 'genesys/audiohook-keys',
+      participantHashSaltSecretArn: `arn:aws:secretsmanager:eu-west-1:111111111111:secret:voice-bot-salt-AbC123`,
+      secretsKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/0b1c2d3e-1111-2222-3333-444455556666',
       minTasks: 1,
       maxTasks: 4,
       sessionsPerTask: 30,
     },
   });
+
+/** Hardened: CIDR-restricted, WAF, the Data Action route on the load balancer, an extra egress port. */
+const hardened = (): ReturnType<typeof synthVoiceBot> =>
+  synthVoiceBot({
+    nag: true,
+    context: {
+      allowedCidrs: '52.200.73.32/32,54.0.0.0/24',
+      loadBalancerWaf: true,
+      wafRateLimit: 500,
+      dataActionApi: true,
+      dataActionServedBy: 'loadBalancer',
+      taskEgressPorts: '443,8443',
+    },
+  });
+
+/** Listener rules as path patterns per rule. */
+function listenerRulePaths(template = example().template): string[][] {
+  const rules = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule')) as {
+    Properties: { Conditions: { Field: string; PathPatternConfig?: { Values: string[] } }[] };
+  }[];
+  return rules.map((r) => r.Properties.Conditions.find((c) => c.Field === 'path-pattern')?.PathPatternConfig?.Values ?? []);
+}
 
 /** The task role's policy statements. */
 function taskRoleStatements(): unknown[] {
@@ -74,17 +99,30 @@ describe('VoiceBotStack (example context)', () => {
     });
   });
 
-  it('forwards only the bot host name and the server paths to the tasks', () => {
+  it('forwards only the AudioHook paths for the bot host name: not /health, not the Data Action route', () => {
     const { template } = example();
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
       Conditions: [
         { Field: 'host-header', HostHeaderConfig: { Values: ['bot.example.com'] } },
-        { Field: 'path-pattern', PathPatternConfig: { Values: ['/audiohook', '/audiohook/*', '/health', '/webhooks/rest/webhook'] } },
+        { Field: 'path-pattern', PathPatternConfig: { Values: [...ROUTE_PATH_PATTERNS.audiohook] } },
       ],
       Actions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^VoiceBotTargets') } }],
     });
-    expect(FORWARDED_PATHS).toHaveLength(4);
+  });
+
+  it('forwards exactly the paths the server routes to AudioHook (one route list for both)', () => {
+    // GIVEN the listener's path patterns as synthesized
+    const patterns = listenerRulePaths().flat().map(pathPatternRegExp);
+    const forwarded = (path: string): boolean => patterns.some((p) => p.test(path));
+    // THEN every AudioHook form the server accepts reaches it, and nothing else does
+    for (const path of ['/audiohook', '/audiohook/', '/audiohook/billing', '/audiohookbilling', '/audiohook/a%20b']) {
+      expect(routeRequest(path).kind).toBe('audiohook');
+      expect(forwarded(path)).toBe(true);
+    }
+    for (const path of ['/health', '/webhooks/rest/webhook', '/', '/Audiohook', '/api/audiohook']) {
+      expect(forwarded(path)).toBe(false);
+    }
   });
 
   it('keeps idle WebSockets open for 300 s and drops invalid header fields', () => {
@@ -170,7 +208,7 @@ describe('VoiceBotStack (example context)', () => {
         Resource: { Ref: expect.stringMatching(/^ApiKeysSecret/) },
       },
       {
-        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SessionsTable/), 'Arn'] },
       },
@@ -234,11 +272,59 @@ describe('VoiceBotStack (example context)', () => {
     example().template.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Retain',
       Properties: {
-        Name: 'VoiceBot/audiohook-api-keys',
+        Name: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/audiohook-api-keys-$')])] },
         SecretString: Match.absent(),
         GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{}', GenerateStringKey: 'replace-me', ExcludePunctuation: true }),
       },
     });
+  });
+
+  it('names no retained resource so that a redeploy after cdk destroy could collide with it', () => {
+    // GIVEN every resource that outlives the stack
+    const resources = example().template.toJSON()['Resources'] as Record<string, { DeletionPolicy?: string; Properties?: Record<string, unknown> }>;
+    const retained = Object.entries(resources).filter(([, r]) => r.DeletionPolicy === 'Retain');
+    expect(retained.length).toBeGreaterThanOrEqual(4); // table, access-log bucket, API-key secret, hash salt
+    // THEN each has a generated name, or one that includes this deployment's stack id
+    for (const [id, resource] of retained) {
+      const names = Object.entries(resource.Properties ?? {}).filter(([key]) => /Name$/.test(key) && key !== 'KeySchema');
+      for (const [key, value] of names) {
+        expect(JSON.stringify(value), `${id}.${key}`).toContain('AWS::StackId');
+      }
+    }
+  });
+
+  it('generates the participant hash salt, retains it, and injects it into the container as an ECS secret', () => {
+    const { template } = example();
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        Name: Match.absent(),
+        Description: Match.stringLikeRegexp('PARTICIPANT_HASH_SALT'),
+        GenerateSecretString: { ExcludePunctuation: true, IncludeSpace: false, PasswordLength: 64 },
+      },
+    });
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({ Secrets: [{ Name: 'PARTICIPANT_HASH_SALT', ValueFrom: { Ref: Match.stringLikeRegexp('^ParticipantHashSaltSecret') } }] }),
+      ],
+    });
+    expect(containerEnvironment()).not.toHaveProperty('PARTICIPANT_HASH_SALT');
+  });
+
+  it('runs the server on a read-only root filesystem with no writable mounts', () => {
+    example().template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ ReadonlyRootFilesystem: true, MountPoints: Match.absent() })],
+      Volumes: Match.absent(),
+    });
+  });
+
+  it('admits HTTPS from anywhere and attaches no WAF by default', () => {
+    const { template } = example();
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Voice bot ALB'),
+      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443 })]),
+    });
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
   it('keeps server logs for 30 days', () => {
@@ -278,7 +364,8 @@ describe('VoiceBotStack (example context)', () => {
     const outputs = example().template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
     expect(outputs['AudioConnectorBaseConnectionUri']?.Value).toBe('wss://bot.example.com/audiohook/');
     expect(outputs['DefaultConnectorId']?.Value).toBe('default');
-    expect(outputs['ApiKeySecretName']?.Value).toBe('VoiceBot/audiohook-api-keys');
+    expect(JSON.stringify(outputs['ApiKeySecretName']?.Value)).toContain('/audiohook-api-keys-');
+    expect(outputs['ParticipantHashSaltSecretArn']?.Value).toEqual({ Ref: expect.stringMatching(/^ParticipantHashSaltSecret/) });
     expect(outputs['ApiKeySecretArn']?.Value).toEqual({ Ref: expect.stringMatching(/^ApiKeysSecret/) });
     expect(outputs['SessionTableName']?.Value).toEqual({ Ref: expect.stringMatching(/^SessionsTable/) });
     expect(outputs['DashboardUrl']?.Value).toBe(
@@ -364,9 +451,16 @@ describe('VoiceBotStack (existing VPC, certificate and secret)', () => {
     });
   });
 
-  it('reads the existing secret by name and grants read on that secret only', () => {
+  it('reads the existing secrets and grants read on those secrets only', () => {
     const { template } = existingInfra();
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Secrets: [{ Name: 'PARTICIPANT_HASH_SALT', ValueFrom: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:voice-bot-salt-AbC123' }],
+        }),
+      ],
+    });
     expect(containerEnvironment(template)['API_KEYS_SECRET_ID']).toBe('genesys/audiohook-keys');
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -381,11 +475,109 @@ describe('VoiceBotStack (existing VPC, certificate and secret)', () => {
     });
   });
 
+  it('grants kms:Decrypt on the customer-managed key of the imported secrets, through Secrets Manager only', () => {
+    const { template } = existingInfra();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^VoiceBotTaskTaskRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Action: 'kms:Decrypt',
+            Effect: 'Allow',
+            Resource: 'arn:aws:kms:eu-west-1:111111111111:key/0b1c2d3e-1111-2222-3333-444455556666',
+            Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+          },
+        ]),
+      },
+    });
+    // The execution role injects the salt, so it needs the key too.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^VoiceBotTaskExecutionRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'kms:Decrypt' })]) },
+    });
+  });
+
   it('applies the configured task counts and sessions-per-task target', () => {
     const { template } = existingInfra();
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 4 });
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 30 }),
     });
+  });
+});
+
+describe('VoiceBotStack (hardened: allowedCidrs, WAF, Data Action on the load balancer, extra egress)', () => {
+  it('synthesizes with the cdk-nag AwsSolutions checks without unacknowledged findings', () => {
+    expect(() => hardened()).not.toThrow();
+  });
+
+  it('admits only the allowed CIDRs to the load balancer', () => {
+    const [group] = Object.values(
+      hardened().template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Voice bot ALB') } }),
+    ) as { Properties: { SecurityGroupIngress: { CidrIp: string; FromPort: number }[] } }[];
+    const ingress = group!.Properties.SecurityGroupIngress;
+    expect([...new Set(ingress.map((rule) => rule.CidrIp))].sort()).toEqual(['52.200.73.32/32', '54.0.0.0/24']);
+    expect(ingress.map((rule) => rule.FromPort).sort()).toEqual([443, 443, 80, 80]);
+  });
+
+  it('attaches a regional web ACL with a per-IP rate-based rule to the load balancer', () => {
+    const { template } = hardened();
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        Match.objectLike({
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { Ref: Match.stringLikeRegexp('^VoiceBotLoadBalancer') },
+    });
+  });
+
+  it('forwards the Data Action route to the tasks and gives them its keys, with no Lambda', () => {
+    const { template } = hardened();
+    expect(listenerRulePaths(template)).toEqual([[...ROUTE_PATH_PATTERNS.audiohook], [...ROUTE_PATH_PATTERNS.dataAction]]);
+    expect(containerEnvironment(template)['DATA_ACTION_KEYS_SECRET_ID']).toEqual({ Ref: expect.stringMatching(/^DataActionKeysSecret/) });
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+    expect(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x' } })).toEqual({});
+    const outputs = template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+    expect(outputs['DataActionUrl']?.Value).toBe('https://bot.example.com/webhooks/rest/webhook');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^VoiceBotTaskTaskRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+            Effect: 'Allow',
+            Resource: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^DataActionKeysSecret') }]),
+          },
+        ]),
+      },
+    });
+  });
+
+  it('opens the configured egress ports', () => {
+    hardened().template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Voice bot tasks'),
+      SecurityGroupEgress: [Match.objectLike({ FromPort: 443, ToPort: 443 }), Match.objectLike({ FromPort: 8443, ToPort: 8443 })],
+    });
+  });
+});
+
+describe('VoiceBotStack egress from the bot files', () => {
+  it('opens the ports the bot files need', () => {
+    synthVoiceBot({ botsDirectory: BOTS_FIXTURE }).template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Voice bot tasks'),
+      SecurityGroupEgress: [Match.objectLike({ FromPort: 443 }), Match.objectLike({ FromPort: 8080, ToPort: 8080 })],
+    });
+  });
+
+  it('fails the synth, naming the bot and port, when taskEgressPorts leaves a bot unreachable', () => {
+    const attempt = (): unknown => synthVoiceBot({ botsDirectory: BOTS_FIXTURE, context: { taskEgressPorts: '443' } });
+    expect(attempt).toThrow(EgressPortError);
+    expect(attempt).toThrow(/orders\.json.*port 8080/);
   });
 });

@@ -46,4 +46,12 @@ describe('the Genesys simulator (npm run call) against the server', () => {
       stderr: expect.stringContaining('HTTP 401'),
     });
   });
+
+  it('rejects bad arguments before connecting, all of them at once, with exit code 2', async () => {
+    await expect(call(['--url', server.url(), '--max-seconds', 'abc', '--dtmf', '1x', '--input', 'novalue'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--max-seconds expects a number[\s\S]*--dtmf expects keys[\s\S]*--input expects name=value/),
+    });
+    await expect(call(['--max-secs', '5'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--max-secs'") });
+  });
 });

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../runtime/src/shared/clock.js';
 import { FakeSpeechRecognizer } from '../../runtime/src/speech/fake/fake-speech-recognizer.js';
 import { FakeSpeechSynthesizer } from '../../runtime/src/speech/fake/fake-speech-synthesizer.js';
-import { speechLike } from '../support/audio-gen.js';
+import { speechLike } from '../../runtime/tools/support/audio-gen.js';
 import { CallerAudioPlayer } from '../support/caller-audio-player.js';
-import { checkGenesysRates } from '../support/genesys-rate-checker.js';
+import { checkGenesysRates } from '../../runtime/tools/support/genesys-rate-checker.js';
 import { receivedSends } from '../support/received-sends.js';
 import { eventually, startTestServer, type TestServer } from '../support/test-server.js';
 

@@ -4,7 +4,7 @@ import { NULL_UUID } from '../../runtime/src/protocol/index.js';
 import { systemClock } from '../../runtime/src/shared/clock.js';
 import { FakeSpeechRecognizer } from '../../runtime/src/speech/fake/fake-speech-recognizer.js';
 import { FakeSpeechSynthesizer } from '../../runtime/src/speech/fake/fake-speech-synthesizer.js';
-import { silence, speechLike } from '../support/audio-gen.js';
+import { silence, speechLike } from '../../runtime/tools/support/audio-gen.js';
 import { CallerAudioPlayer } from '../support/caller-audio-player.js';
 import { eventually, SIGNED_KEY, startTestServer, type TestServer } from '../support/test-server.js';
 

@@ -18,7 +18,7 @@ import type {
   SynthesisRequest,
   TranscriptEvent,
 } from '../../runtime/src/speech/ports.js';
-import { silence, speechLike } from './audio-gen.js';
+import { silence, speechLike } from '../../runtime/tools/support/audio-gen.js';
 import { FakeClock } from './fake-clock.js';
 
 /**

@@ -1,5 +1,5 @@
 import { startLocalAws, type LocalAws, type LocalAwsOptions } from '../../runtime/tools/local-aws/local-aws-server.js';
-import { concat, silence, speechLike } from './audio-gen.js';
+import { concat, silence, speechLike } from '../../runtime/tools/support/audio-gen.js';
 
 /** Local AWS endpoints on a free port for one test file; close them in afterAll. */
 export function startLocalAwsForTest(options: LocalAwsOptions = {}): Promise<LocalAws> {

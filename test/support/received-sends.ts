@@ -1,5 +1,5 @@
 import type { GenesysClient } from '../../runtime/tools/simulator/genesys-client.js';
-import type { SendRecord } from './genesys-rate-checker.js';
+import type { SendRecord } from '../../runtime/tools/support/genesys-rate-checker.js';
 
 /**
  * What the server sent, as the client saw it arrive, in the form the Genesys rate checker reads.

@@ -1,3 +1,13 @@
+// Wire limits come from protocol/constants.ts, the one place they are written (eslint.config.js lets
+// audio/ import that file and nothing else of protocol/).
+import {
+  DEFAULT_AUDIO_MAX_LEAD_MS,
+  DEFAULT_AUDIO_PACKET_BYTES,
+  MAX_BINARY_MESSAGE_BYTES,
+  MIN_AUDIO_PACKET_BYTES,
+  PCMU_BYTES_PER_MS,
+} from '../protocol/constants.js';
+
 /** Sustained rate and burst of one outbound message class, modelled as a token bucket. */
 export interface RateLimit {
   /** Messages per second on average (token refill rate). */
@@ -44,14 +54,6 @@ export type ResolvedPacedSenderOptions = Readonly<Required<Omit<PacedSenderOptio
   readonly limits: OutboundRateLimits;
 };
 
-/** PCMU at 8 kHz mono: bytes played per millisecond. */
-export const PCMU_BYTES_PER_MS = 8;
-
-/** Genesys accepts no binary message smaller than this, except the last of a prompt (AudioHook §6.5). */
-export const MIN_PACKET_BYTES = 1600;
-
-/** Genesys accepts no binary message larger than this (AudioHook §6.5). */
-export const MAX_PACKET_BYTES = 64_000;
 
 /**
  * Default limits: Genesys allows 5/s with bursts of 25 for text and binary, 2/s with bursts of 4 for
@@ -67,8 +69,8 @@ export const DEFAULT_OUTBOUND_RATE_LIMITS: OutboundRateLimits = Object.freeze({
 
 /** The defaults {@link resolvePacedSenderOptions} merges under the caller's options. */
 export const DEFAULT_PACED_SENDER_OPTIONS: ResolvedPacedSenderOptions = Object.freeze({
-  packetBytes: 3200,
-  maxLeadMs: 1000,
+  packetBytes: DEFAULT_AUDIO_PACKET_BYTES,
+  maxLeadMs: DEFAULT_AUDIO_MAX_LEAD_MS,
   highWaterMarkBytes: 65_536,
   backpressureRetryMs: 20,
   limits: DEFAULT_OUTBOUND_RATE_LIMITS,
@@ -97,7 +99,7 @@ export function resolvePacedSenderOptions(options: PacedSenderOptions = {}): Res
     backpressureRetryMs: options.backpressureRetryMs ?? d.backpressureRetryMs,
     limits: Object.freeze(limits),
   };
-  checkNumber(resolved.packetBytes, 'packetBytes', { min: MIN_PACKET_BYTES, max: MAX_PACKET_BYTES, integer: true });
+  checkNumber(resolved.packetBytes, 'packetBytes', { min: MIN_AUDIO_PACKET_BYTES, max: MAX_BINARY_MESSAGE_BYTES, integer: true });
   checkNumber(resolved.maxLeadMs, 'maxLeadMs', { min: 0, exclusiveMin: true });
   checkNumber(resolved.highWaterMarkBytes, 'highWaterMarkBytes', { min: 0, integer: true });
   checkNumber(resolved.backpressureRetryMs, 'backpressureRetryMs', { min: 0, exclusiveMin: true });

@@ -1,12 +1,8 @@
+import { PCMU_BYTES_PER_MS } from '../protocol/constants.js';
 import type { Cancel, Clock } from '../shared/clock.js';
 import { silentLogger, type Logger } from '../shared/logger.js';
 import { ByteQueue } from './byte-queue.js';
-import {
-  PCMU_BYTES_PER_MS,
-  resolvePacedSenderOptions,
-  type PacedSenderOptions,
-  type ResolvedPacedSenderOptions,
-} from './paced-sender-options.js';
+import { resolvePacedSenderOptions, type PacedSenderOptions, type ResolvedPacedSenderOptions } from './paced-sender-options.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 
 /**

@@ -1,3 +1,4 @@
+import { GENERATED_PLACEHOLDER_KEY } from '../config/placeholder-keys.js';
 import { problem } from '../shared/errors.js';
 import type { Problem } from '../shared/errors.js';
 import { err, ok } from '../shared/result.js';
@@ -52,4 +53,13 @@ export function parseApiKeyMap(json: string): Result<ReadonlyMap<string, Uint8Ar
     keys.set(apiKey, new Uint8Array(Buffer.from(secret, 'base64')));
   }
   return ok(keys);
+}
+
+/**
+ * The keys of `apiKeys` that stand in for real ones and must never authenticate: the entry a
+ * stack-created secret starts with, and in production the public development key. Named for the
+ * operator's message; these are published names, not secrets.
+ */
+export function placeholderApiKeys(apiKeys: Iterable<string>, options: { readonly production: boolean }): string[] {
+  return [...apiKeys].filter((key) => key === GENERATED_PLACEHOLDER_KEY || (options.production && key === DEVELOPMENT_API_KEY));
 }

@@ -5,7 +5,7 @@ import type { FailureCategory } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { err, ok } from '../shared/result.js';
 import type { Result } from '../shared/result.js';
-import { parseApiKeyMap } from './api-key-map.js';
+import { parseApiKeyMap, placeholderApiKeys } from './api-key-map.js';
 import type { KeyLookup, KeyStore, KeyStoreReadiness } from './ports.js';
 
 /** Options of {@link createSecretsManagerKeyStore}. Durations in ms. */
@@ -26,17 +26,39 @@ export interface SecretsManagerKeyStoreOptions {
   readonly retryMaxMs?: number;
   /** A GetSecretValue call taking longer counts as failed. Default 5 000. */
   readonly requestTimeoutMs?: number;
+  /**
+   * How long after a rotation (a new AWSCURRENT version) the keys of AWSPREVIOUS stay valid; 0 never
+   * accepts them. Measured from the version's creation date when Secrets Manager reports it, else
+   * from when this store first saw the version. Default 3 600 000 (1 h).
+   */
+  readonly previousVersionGraceMs?: number;
   /** Jitter source in [0, 1); the retry delay is scaled by 0.5 + 0.5 × random(). Default Math.random. */
   readonly random?: () => number;
 }
 
 type Stage = 'AWSCURRENT' | 'AWSPREVIOUS';
+type KeyMap = ReadonlyMap<string, Uint8Array>;
 
 /** A failed fetch, already translated from the SDK: safe to log, holds no secret. */
 interface LoadFailure {
   readonly category: FailureCategory;
   /** SDK exception name or our own label; never a message (those may echo request data). */
   readonly errorName: string;
+}
+
+/** One version of the secret as read. */
+interface StageValue {
+  readonly secretString: string;
+  /** Identifies the version: VersionId, or the text itself when the service names none. */
+  readonly identity: string;
+  readonly createdEpochMs?: number;
+}
+
+/** What one successful load yields. */
+interface LoadedVersions {
+  readonly current: KeyMap;
+  readonly currentVersion: StageValue;
+  readonly previous: KeyMap;
 }
 
 class RequestTimeout extends Error {
@@ -65,157 +87,220 @@ function toLoadFailure(error: unknown): LoadFailure {
   return { category: CATEGORY_BY_ERROR_NAME.get(errorName) ?? 'unavailable', errorName };
 }
 
-function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number of ms`);
+function checkedMs(name: string, value: number, min: 'positive' | 'nonNegative' = 'positive'): number {
+  if (!Number.isFinite(value) || value < 0 || (min === 'positive' && value === 0)) {
+    throw new TypeError(`${name} must be a ${min === 'positive' ? 'positive' : 'non-negative'} number of ms`);
+  }
   return value;
 }
 
+/** Reads one version stage, giving up after `timeoutMs`. A missing AWSPREVIOUS is `undefined`, not a failure. */
+async function readStage(
+  options: Pick<SecretsManagerKeyStoreOptions, 'client' | 'secretId' | 'clock'>,
+  stage: Stage,
+  timeoutMs: number,
+): Promise<Result<StageValue | undefined, LoadFailure>> {
+  const controller = new AbortController();
+  try {
+    const command = new GetSecretValueCommand({ SecretId: options.secretId, VersionStage: stage });
+    // aws-sdk-client-mock and hung sockets ignore abort alone, so the race makes the timeout certain.
+    const output = await withTimeout(options.clock, timeoutMs, options.client.send(command, { abortSignal: controller.signal }), () => {
+      controller.abort();
+      throw new RequestTimeout('GetSecretValue timed out');
+    });
+    const secretString = output.SecretString;
+    if (secretString === undefined) return err({ category: 'invalidRequest', errorName: 'NoSecretString' });
+    const created = output.CreatedDate?.getTime();
+    return ok({ secretString, identity: output.VersionId ?? secretString, ...(created === undefined ? {} : { createdEpochMs: created }) });
+  } catch (error) {
+    const failure = toLoadFailure(error);
+    // A secret that was never rotated has no AWSPREVIOUS version: that is normal.
+    if (stage === 'AWSPREVIOUS' && failure.errorName === 'ResourceNotFoundException') return ok(undefined);
+    return err(failure);
+  }
+}
+
 /**
- * A {@link KeyStore} backed by one Secrets Manager secret (aws-notes §3). Keys of AWSCURRENT and
- * AWSPREVIOUS are merged (current wins), so a rotation never locks Genesys out. Cached and refreshed
- * in the background; every fetch is single-flight; a failed refresh keeps the last good keys; a
- * failed first load leaves the store not ready and retries with capped, jittered exponential backoff.
- * SDK errors are mapped here and never leave the adapter.
+ * A {@link KeyStore} backed by one Secrets Manager secret (aws-notes §3). Keys of AWSCURRENT are
+ * valid; keys of AWSPREVIOUS only for a grace period after a rotation, so a key removed from the
+ * secret stops working on a known schedule instead of at the next update. The stack's generated
+ * placeholder entry is never valid. Cached and refreshed in the background; every fetch is
+ * single-flight; a failed refresh keeps the last good keys; a failed first load leaves the store not
+ * ready and retries with capped, jittered exponential backoff. SDK errors never leave the adapter.
  */
 export function createSecretsManagerKeyStore(options: SecretsManagerKeyStoreOptions): KeyStore {
-  const { client, secretId, clock, logger } = options;
-  const refreshMs = positive('refreshMs', options.refreshMs ?? 300_000);
-  const unknownKeyRefreshMinIntervalMs = positive(
-    'unknownKeyRefreshMinIntervalMs',
-    options.unknownKeyRefreshMinIntervalMs ?? 30_000,
-  );
-  const retryBaseMs = positive('retryBaseMs', options.retryBaseMs ?? 1_000);
-  const retryMaxMs = Math.min(positive('retryMaxMs', options.retryMaxMs ?? 60_000), refreshMs);
-  const requestTimeoutMs = positive('requestTimeoutMs', options.requestTimeoutMs ?? 5_000);
-  const random = options.random ?? Math.random;
+  return new SecretsManagerKeyStore(options);
+}
 
-  let keys: ReadonlyMap<string, Uint8Array> | undefined;
-  let lastFailure: LoadFailure | undefined;
-  let consecutiveFailures = 0;
-  let lastFetchStartedAt = Number.NEGATIVE_INFINITY;
-  let inFlight: Promise<void> | undefined;
-  let cancelTimer: Cancel | undefined;
-  let started = false;
-  let stopped = false;
+class SecretsManagerKeyStore implements KeyStore {
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly refreshMs: number;
+  private readonly unknownKeyRefreshMinIntervalMs: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly graceMs: number;
+  private readonly random: () => number;
 
-  async function getStage(stage: Stage): Promise<Result<string | undefined, LoadFailure>> {
-    const controller = new AbortController();
-    try {
-      const command = new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage });
-      // aws-sdk-client-mock and hung sockets ignore abort alone, so the race makes the timeout certain.
-      const output = await withTimeout(clock, requestTimeoutMs, client.send(command, { abortSignal: controller.signal }), () => {
-        controller.abort();
-        throw new RequestTimeout('GetSecretValue timed out');
-      });
-      if (output.SecretString === undefined) return err({ category: 'invalidRequest', errorName: 'NoSecretString' });
-      return ok(output.SecretString);
-    } catch (error) {
-      const failure = toLoadFailure(error);
-      // A secret that was never rotated has no AWSPREVIOUS version: that is normal.
-      if (stage === 'AWSPREVIOUS' && failure.errorName === 'ResourceNotFoundException') return ok(undefined);
-      return err(failure);
-    }
+  private current: KeyMap | undefined;
+  private previous: KeyMap = new Map();
+  /** Monotonic time until which `previous` is accepted. */
+  private previousValidUntil = Number.NEGATIVE_INFINITY;
+  private currentIdentity: string | undefined;
+  private lastFailure: LoadFailure | undefined;
+  private consecutiveFailures = 0;
+  private lastFetchStartedAt = Number.NEGATIVE_INFINITY;
+  private inFlight: Promise<void> | undefined;
+  private cancelTimer: Cancel | undefined;
+  private started = false;
+  private stopped = false;
+
+  constructor(private readonly options: SecretsManagerKeyStoreOptions) {
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.refreshMs = checkedMs('refreshMs', options.refreshMs ?? 300_000);
+    this.unknownKeyRefreshMinIntervalMs = checkedMs('unknownKeyRefreshMinIntervalMs', options.unknownKeyRefreshMinIntervalMs ?? 30_000);
+    this.retryBaseMs = checkedMs('retryBaseMs', options.retryBaseMs ?? 1_000);
+    this.retryMaxMs = Math.min(checkedMs('retryMaxMs', options.retryMaxMs ?? 60_000), this.refreshMs);
+    this.requestTimeoutMs = checkedMs('requestTimeoutMs', options.requestTimeoutMs ?? 5_000);
+    this.graceMs = checkedMs('previousVersionGraceMs', options.previousVersionGraceMs ?? 3_600_000, 'nonNegative');
+    this.random = options.random ?? Math.random;
   }
 
-  async function fetchKeys(): Promise<Result<ReadonlyMap<string, Uint8Array>, LoadFailure>> {
-    const [current, previous] = await Promise.all([getStage('AWSCURRENT'), getStage('AWSPREVIOUS')]);
-    if (!current.ok) return current;
+  async lookup(apiKey: string): Promise<KeyLookup> {
+    if (this.current === undefined && this.inFlight !== undefined) await this.inFlight;
+    if (this.current === undefined) return { status: 'unavailable', reason: this.notReadyReason() };
+    const cached = this.find(apiKey);
+    if (cached !== undefined) return { status: 'found', clientSecret: cached };
+    // A key added since the last fetch should work without waiting for the refresh interval.
+    if (this.inFlight !== undefined) await this.inFlight;
+    else if (!this.stopped && this.clock.now() - this.lastFetchStartedAt >= this.unknownKeyRefreshMinIntervalMs) await this.refresh();
+    else return { status: 'unknown' };
+    const fresh = this.find(apiKey);
+    return fresh === undefined ? { status: 'unknown' } : { status: 'found', clientSecret: fresh };
+  }
+
+  readiness(): KeyStoreReadiness {
+    return this.current === undefined ? { ready: false, reason: this.notReadyReason() } : { ready: true };
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.refresh();
+    this.scheduleNext();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+  }
+
+  private find(apiKey: string): Uint8Array | undefined {
+    const current = this.current?.get(apiKey);
+    if (current !== undefined) return current;
+    return this.clock.now() < this.previousValidUntil ? this.previous.get(apiKey) : undefined;
+  }
+
+  /** Parses one version and drops placeholder entries (logged, never valid). */
+  private parseVersion(stage: Stage, secretString: string): Result<KeyMap, LoadFailure> {
+    const parsed = parseApiKeyMap(secretString);
+    if (!parsed.ok) return err({ category: 'invalidRequest', errorName: parsed.error.code });
+    const placeholders = placeholderApiKeys(parsed.value.keys(), { production: true });
+    if (placeholders.length === 0) return ok(parsed.value);
+    if (stage === 'AWSCURRENT') {
+      this.logger.error(
+        { stage, placeholderKeys: placeholders },
+        'api key secret holds a placeholder entry, which is never accepted: put the Genesys keys into the secret (docs/deploy.md §5)',
+      );
+    }
+    return ok(new Map([...parsed.value].filter(([key]) => !placeholders.includes(key))));
+  }
+
+  private async fetchVersions(): Promise<Result<LoadedVersions, LoadFailure>> {
+    const [current, previous] = await Promise.all(
+      (['AWSCURRENT', 'AWSPREVIOUS'] as const).map((stage) => readStage(this.options, stage, this.requestTimeoutMs)),
+    );
+    if (!current!.ok) return current!;
     // A failed AWSPREVIOUS read would drop keys that may still be in use mid-rotation: fail the refresh.
-    if (!previous.ok) return previous;
-    const currentKeys = parseApiKeyMap(current.value ?? '');
-    if (!currentKeys.ok) return err({ category: 'invalidRequest', errorName: currentKeys.error.code });
-    let previousKeys: ReadonlyMap<string, Uint8Array> = new Map();
-    if (previous.value !== undefined) {
-      const parsed = parseApiKeyMap(previous.value);
+    if (!previous!.ok) return previous!;
+    const currentVersion = current!.value;
+    if (currentVersion === undefined) return err({ category: 'invalidRequest', errorName: 'NoCurrentVersion' });
+    const currentKeys = this.parseVersion('AWSCURRENT', currentVersion.secretString);
+    if (!currentKeys.ok) return currentKeys;
+    let previousKeys: KeyMap = new Map();
+    if (previous!.value !== undefined) {
+      const parsed = this.parseVersion('AWSPREVIOUS', previous!.value.secretString);
       // The old version is only a courtesy during rotation; a broken one must not block the current.
       if (parsed.ok) previousKeys = parsed.value;
-      else {
-        const { code, path } = parsed.error;
-        logger.warn({ stage: 'AWSPREVIOUS', code, path }, 'api key secret version ignored');
-      }
+      else this.logger.warn({ stage: 'AWSPREVIOUS', code: parsed.error.errorName }, 'api key secret version ignored');
     }
-    return ok(new Map([...previousKeys, ...currentKeys.value]));
+    return ok({ current: currentKeys.value, currentVersion, previous: previousKeys });
   }
 
-  async function load(): Promise<void> {
-    lastFetchStartedAt = clock.now();
-    let outcome: Result<ReadonlyMap<string, Uint8Array>, LoadFailure>;
+  /** Keeps the loaded maps; a new AWSCURRENT version (a rotation) starts the AWSPREVIOUS grace period. */
+  private accept(loaded: LoadedVersions): void {
+    const { currentVersion } = loaded;
+    if (currentVersion.identity !== this.currentIdentity) {
+      const now = this.clock.now();
+      const ageMs = currentVersion.createdEpochMs === undefined ? 0 : Math.max(0, this.clock.epochMs() - currentVersion.createdEpochMs);
+      this.previousValidUntil = now - ageMs + this.graceMs;
+      if (this.currentIdentity !== undefined) {
+        this.logger.info({ previousVersionGraceMs: this.graceMs }, 'api key secret rotated; previous version accepted for the grace period');
+      }
+      this.currentIdentity = currentVersion.identity;
+    }
+    const changed = this.current?.size !== loaded.current.size;
+    this.current = loaded.current;
+    this.previous = loaded.previous;
+    if (changed) this.logger.info({ keyCount: loaded.current.size }, 'api keys loaded');
+    else this.logger.debug({ keyCount: loaded.current.size }, 'api keys refreshed');
+  }
+
+  private async load(): Promise<void> {
+    this.lastFetchStartedAt = this.clock.now();
+    let outcome: Result<LoadedVersions, LoadFailure>;
     try {
-      outcome = await fetchKeys();
+      outcome = await this.fetchVersions();
     } catch (error) {
       outcome = err(toLoadFailure(error));
     }
     if (outcome.ok) {
-      const changed = keys?.size !== outcome.value.size;
-      keys = outcome.value;
-      consecutiveFailures = 0;
-      lastFailure = undefined;
-      if (changed) logger.info({ keyCount: keys.size }, 'api keys loaded');
-      else logger.debug({ keyCount: keys.size }, 'api keys refreshed');
+      this.accept(outcome.value);
+      this.consecutiveFailures = 0;
+      this.lastFailure = undefined;
       return;
     }
-    consecutiveFailures += 1;
-    lastFailure = outcome.error;
-    logger.warn(
-      { ...outcome.error, attempt: consecutiveFailures, keptKeyCount: keys?.size ?? 0 },
-      keys === undefined ? 'api keys load failed' : 'api keys refresh failed, keeping last good keys',
+    this.consecutiveFailures += 1;
+    this.lastFailure = outcome.error;
+    this.logger.warn(
+      { ...outcome.error, attempt: this.consecutiveFailures, keptKeyCount: this.current?.size ?? 0 },
+      this.current === undefined ? 'api keys load failed' : 'api keys refresh failed, keeping last good keys',
     );
   }
 
   /** Single-flight: concurrent callers share one fetch. Never rejects. */
-  function refresh(): Promise<void> {
-    inFlight ??= load().finally(() => {
-      inFlight = undefined;
+  private refresh(): Promise<void> {
+    this.inFlight ??= this.load().finally(() => {
+      this.inFlight = undefined;
     });
-    return inFlight;
+    return this.inFlight;
   }
 
-  function retryDelayMs(): number {
-    const exponential = retryBaseMs * 2 ** Math.min(consecutiveFailures - 1, 30);
-    return Math.min(retryMaxMs, exponential) * (0.5 + 0.5 * random());
-  }
-
-  function scheduleNext(): void {
-    if (stopped) return;
-    cancelTimer?.();
-    const delayMs = consecutiveFailures === 0 ? refreshMs : retryDelayMs();
-    cancelTimer = clock.setTimer(delayMs, () => {
-      void refresh().then(scheduleNext);
+  private scheduleNext(): void {
+    if (this.stopped) return;
+    this.cancelTimer?.();
+    const exponential = this.retryBaseMs * 2 ** Math.min(this.consecutiveFailures - 1, 30);
+    const delayMs = this.consecutiveFailures === 0 ? this.refreshMs : Math.min(this.retryMaxMs, exponential) * (0.5 + 0.5 * this.random());
+    this.cancelTimer = this.clock.setTimer(delayMs, () => {
+      void this.refresh().then(() => this.scheduleNext());
     });
   }
 
-  function notReadyReason(): string {
-    return lastFailure === undefined
-      ? 'api keys not loaded yet'
-      : `api keys not loaded: ${lastFailure.category} (${lastFailure.errorName})`;
+  private notReadyReason(): string {
+    const failure = this.lastFailure;
+    return failure === undefined ? 'api keys not loaded yet' : `api keys not loaded: ${failure.category} (${failure.errorName})`;
   }
-
-  return {
-    async lookup(apiKey: string): Promise<KeyLookup> {
-      if (keys === undefined && inFlight !== undefined) await inFlight;
-      if (keys === undefined) return { status: 'unavailable', reason: notReadyReason() };
-      const cached = keys.get(apiKey);
-      if (cached !== undefined) return { status: 'found', clientSecret: cached };
-      // A key added since the last fetch should work without waiting for the refresh interval.
-      if (inFlight !== undefined) await inFlight;
-      else if (!stopped && clock.now() - lastFetchStartedAt >= unknownKeyRefreshMinIntervalMs) await refresh();
-      else return { status: 'unknown' };
-      const fresh = keys.get(apiKey);
-      return fresh === undefined ? { status: 'unknown' } : { status: 'found', clientSecret: fresh };
-    },
-    readiness(): KeyStoreReadiness {
-      return keys === undefined ? { ready: false, reason: notReadyReason() } : { ready: true };
-    },
-    async start(): Promise<void> {
-      if (started) return;
-      started = true;
-      await refresh();
-      scheduleNext();
-    },
-    stop(): void {
-      stopped = true;
-      cancelTimer?.();
-      cancelTimer = undefined;
-    },
-  };
 }

@@ -1,6 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../shared/clock.js';
+import { lineOfJsonError, lineOfJsonPath } from '../shared/json-lines.js';
+import type { StartupProblem } from '../shared/startup-problems.js';
 import { parseBotDefinition } from './definition-schema.js';
 import { createBot } from './create-bot.js';
 import type { Bot } from './ports.js';
@@ -25,6 +27,8 @@ export interface BotDefinitionProblem {
   readonly file: string;
   /** A field path such as `intents[0].keys[1]`, or `(root)` / `(file)` for the whole file. */
   readonly path: string;
+  /** 1-based line in the file where the field (or its nearest existing parent) starts. */
+  readonly line?: number;
   readonly message: string;
 }
 
@@ -33,7 +37,7 @@ export class BotDefinitionError extends Error {
   readonly problems: readonly BotDefinitionProblem[];
 
   constructor(problems: readonly BotDefinitionProblem[]) {
-    super(`invalid bot definitions:\n${problems.map((p) => `  ${p.file}: ${p.path}: ${p.message}`).join('\n')}`);
+    super(`invalid bot definitions:\n${problems.map((p) => `  ${p.file}${p.line === undefined ? '' : `:${p.line}`}: ${p.path}: ${p.message}`).join('\n')}`);
     this.name = 'BotDefinitionError';
     this.problems = problems;
   }
@@ -68,15 +72,18 @@ export async function loadBots(dir: string, options: LoadBotsOptions): Promise<B
       continue;
     }
     let json: unknown;
+    let text = '';
     try {
-      json = JSON.parse(await readFile(file, 'utf8'));
+      text = await readFile(file, 'utf8');
+      json = JSON.parse(text);
     } catch (error) {
-      problems.push({ file, path: '(file)', message: `not readable JSON (${describe(error)})` });
+      const line = lineOfJsonError(text, describe(error));
+      problems.push({ file, path: '(file)', ...(line === undefined ? {} : { line }), message: `not readable JSON (${describe(error)})` });
       continue;
     }
     const parsed = parseBotDefinition(json);
     if (!parsed.ok) {
-      problems.push(...parsed.error.map((issue) => ({ file, ...issue })));
+      problems.push(...parsed.error.map((issue) => ({ file, path: issue.path, line: lineOfJsonPath(text, issue.path), message: issue.message })));
       continue;
     }
     bots.set(connectorId, createBot(connectorId, parsed.value, deps));
@@ -86,6 +93,22 @@ export async function loadBots(dir: string, options: LoadBotsOptions): Promise<B
   }
   if (problems.length > 0) throw new BotDefinitionError(problems);
   return createBotRegistry(bots);
+}
+
+/** {@link loadBots} as a start-up check: every problem in every bot file, with file and line. */
+export async function checkBotDefinitions(dir: string, options: LoadBotsOptions): Promise<readonly StartupProblem[]> {
+  try {
+    await loadBots(dir, options);
+    return [];
+  } catch (error) {
+    if (!(error instanceof BotDefinitionError)) throw error;
+    return error.problems.map((p) => ({
+      source: p.file,
+      ...(p.line === undefined ? {} : { line: p.line }),
+      ...(p.path.startsWith('(') ? {} : { field: p.path }),
+      message: p.path.startsWith('(') && p.path !== '(root)' ? `${p.path.slice(1, -1)} ${p.message}` : p.message,
+    }));
+  }
 }
 
 /** A registry over already-built bots (tests and tools that do not read a directory). */

@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DEVELOPMENT_API_KEY, DEVELOPMENT_CLIENT_SECRET_BASE64, parseApiKeyMap } from '../auth/api-key-map.js';
+import { DEVELOPMENT_API_KEY, DEVELOPMENT_CLIENT_SECRET_BASE64, parseApiKeyMap, placeholderApiKeys } from '../auth/api-key-map.js';
 import type { KeyStore } from '../auth/ports.js';
 import { createSecretsManagerKeyStore } from '../auth/secrets-manager-key-store.js';
 import { createStaticKeyStore } from '../auth/static-key-store.js';
@@ -30,6 +30,7 @@ export function composeKeyStore(config: Config, deps: KeyStoreDeps): KeyStore {
       client: deps.secretsManager ?? new SecretsManagerClient(config.awsRegion === undefined ? {} : { region: config.awsRegion }),
       secretId: config.apiKeysSecretId,
       refreshMs: config.apiKeysRefreshMs,
+      previousVersionGraceMs: config.apiKeysPreviousGraceMs,
       clock: deps.clock,
       logger: deps.logger,
     });
@@ -37,6 +38,13 @@ export function composeKeyStore(config: Config, deps: KeyStoreDeps): KeyStore {
   if (config.apiKeysJson !== undefined) {
     const parsed = parseApiKeyMap(config.apiKeysJson);
     if (!parsed.ok) throw new Error(`AUDIOHOOK_API_KEYS: ${parsed.error.detail ?? parsed.error.code}`);
+    const production = config.nodeEnv === 'production' || deps.developmentKeys === 'refused';
+    const placeholders = placeholderApiKeys(parsed.value.keys(), { production });
+    if (placeholders.length > 0) {
+      throw new Error(
+        `AUDIOHOOK_API_KEYS holds the published placeholder key ${placeholders.map((k) => JSON.stringify(k)).join(', ')}, which is never accepted${production ? ' in production' : ''}: generate a real key pair (docs/deploy.md §5)`,
+      );
+    }
     return createStaticKeyStore(parsed.value);
   }
   if (deps.developmentKeys === 'refused') {

@@ -14,6 +14,8 @@ export const ENV = Object.freeze({
   /** Secrets Manager secret id (name or ARN) whose value has the AUDIOHOOK_API_KEYS shape. */
   API_KEYS_SECRET_ID: 'API_KEYS_SECRET_ID',
   API_KEYS_REFRESH_MS: 'API_KEYS_REFRESH_MS',
+  /** How long after a rotation of the key secret the keys of its previous version stay valid (0 = never). */
+  API_KEYS_PREVIOUS_GRACE_MS: 'API_KEYS_PREVIOUS_GRACE_MS',
   /**
    * Data Action (REST) route keys for local runs, separate from AudioHook keys:
    * JSON `{ "<key>": { "organizationId": "<Genesys organization uuid>" } }`.

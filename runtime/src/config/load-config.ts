@@ -1,4 +1,5 @@
 import { ENV } from './env-keys.js';
+import type { StartupProblem } from '../shared/startup-problems.js';
 import { configSchema, type Config } from './schema.js';
 
 /** Which environment variable feeds which config field. */
@@ -10,6 +11,7 @@ const SOURCES: Readonly<Record<keyof Config, string>> = {
   apiKeysJson: ENV.AUDIOHOOK_API_KEYS,
   apiKeysSecretId: ENV.API_KEYS_SECRET_ID,
   apiKeysRefreshMs: ENV.API_KEYS_REFRESH_MS,
+  apiKeysPreviousGraceMs: ENV.API_KEYS_PREVIOUS_GRACE_MS,
   botsDir: ENV.BOTS_DIR,
   drainTimeoutMs: ENV.DRAIN_TIMEOUT_MS,
   maxSessions: ENV.MAX_SESSIONS,
@@ -57,20 +59,28 @@ export class ConfigError extends Error {
  * validates it against the schema and returns it frozen. Throws ConfigError listing all problems.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const checked = checkConfig(env);
+  if (checked.config === undefined) throw new ConfigError(checked.problems.map((p) => `${p.source}: ${p.message}`));
+  return checked.config;
+}
+
+/** {@link loadConfig} as a start-up check: the config when valid, else every problem by env var. */
+export function checkConfig(env: Readonly<Record<string, string | undefined>>): {
+  readonly config: Config | undefined;
+  readonly problems: readonly StartupProblem[];
+} {
   const raw: Record<string, string | undefined> = {};
   for (const [field, name] of Object.entries(SOURCES)) {
     const value = env[name];
     raw[field] = value !== undefined && value.trim() === '' && field !== 'apiKeysJson' ? undefined : value;
   }
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const field = String(issue.path[0] ?? '');
-        const name = SOURCES[field as keyof Config] ?? field;
-        return `${name}: ${issue.message}`;
-      }),
-    );
-  }
-  return Object.freeze(parsed.data);
+  if (parsed.success) return { config: Object.freeze(parsed.data), problems: [] };
+  return {
+    config: undefined,
+    problems: parsed.error.issues.map((issue) => {
+      const field = String(issue.path[0] ?? '');
+      return { source: SOURCES[field as keyof Config] ?? field, message: issue.message };
+    }),
+  };
 }

@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  DEFAULT_AUDIO_MAX_LEAD_MS,
+  DEFAULT_AUDIO_PACKET_BYTES,
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_OPEN_TIMEOUT_MS,
+  MAX_BINARY_MESSAGE_BYTES,
+  MIN_AUDIO_PACKET_BYTES,
+} from '../protocol/constants.js';
 
 const ms = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const flag = z
@@ -25,6 +34,8 @@ export const configSchema = z
     /** Secrets Manager secret with the same JSON shape; used on AWS. */
     apiKeysSecretId: optionalText,
     apiKeysRefreshMs: ms(300_000, 10_000),
+    /** AWSPREVIOUS keys stay valid this long after a rotation is seen (0 = never). */
+    apiKeysPreviousGraceMs: ms(3_600_000),
     botsDir: optionalText,
     /** Up to 110 s so a drain finishes inside ECS's 120 s stop timeout. */
     drainTimeoutMs: ms(110_000),
@@ -32,9 +43,9 @@ export const configSchema = z
     signatureClockSkewMs: ms(3_000),
     signatureMaxAgeMs: ms(10_000, 1_000),
     authFailureDelayMs: ms(500),
-    openTimeoutMs: ms(5_000, 100),
-    closeTimeoutMs: ms(10_000, 100),
-    idleTimeoutMs: ms(30_000, 1_000),
+    openTimeoutMs: ms(DEFAULT_OPEN_TIMEOUT_MS, 100),
+    closeTimeoutMs: ms(DEFAULT_CLOSE_TIMEOUT_MS, 100),
+    idleTimeoutMs: ms(DEFAULT_IDLE_TIMEOUT_MS, 1_000),
     logCallerData: flag,
     sessionTableName: optionalText,
     sessionTtlDays: z.coerce.number().int().min(1).max(3_650).default(30),
@@ -56,8 +67,8 @@ export const configSchema = z
     bargeInOnsetMs: ms(180, 40),
     synthesisTimeoutMs: ms(1_500, 200),
     fallbackPrompt: z.string().min(1).default("I'm sorry, something went wrong on our side. Let me pass you back."),
-    audioPacketBytes: z.coerce.number().int().min(1_600).max(64_000).default(3_200),
-    audioMaxLeadMs: ms(1_000, 200),
+    audioPacketBytes: z.coerce.number().int().min(MIN_AUDIO_PACKET_BYTES).max(MAX_BINARY_MESSAGE_BYTES).default(DEFAULT_AUDIO_PACKET_BYTES),
+    audioMaxLeadMs: ms(DEFAULT_AUDIO_MAX_LEAD_MS, 200),
   })
   .superRefine((config, ctx) => {
     if (config.apiKeysJson !== undefined && config.apiKeysSecretId !== undefined) {

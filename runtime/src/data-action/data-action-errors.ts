@@ -30,11 +30,18 @@ export interface DataActionProblem {
   readonly detail?: string;
   /** The request field at fault, e.g. `variables.customerName`; sent, as it only names our own schema. */
   readonly path?: string;
+  /** What the field should hold, from our own schema (never the caller's value); sent. */
+  readonly expected?: string;
 }
 
 /** Builds a {@link DataActionProblem}. */
-export function dataActionProblem(code: DataActionErrorCode, detail?: string, path?: string): DataActionProblem {
-  return { code, ...(detail === undefined ? {} : { detail }), ...(path === undefined ? {} : { path }) };
+export function dataActionProblem(code: DataActionErrorCode, detail?: string, path?: string, expected?: string): DataActionProblem {
+  return {
+    code,
+    ...(detail === undefined ? {} : { detail }),
+    ...(path === undefined ? {} : { path }),
+    ...(expected === undefined ? {} : { expected }),
+  };
 }
 
 /** Seconds a caller should wait before retrying after a 503 (`Retry-After`). */
@@ -42,7 +49,7 @@ export const RETRY_AFTER_SECONDS = 2;
 
 /** The JSON body of every error answer, as on the rest of the server: `{ error: { code, message } }`. */
 export interface DataActionErrorBody {
-  readonly error: { readonly code: DataActionErrorCode; readonly message: string; readonly path?: string };
+  readonly error: { readonly code: DataActionErrorCode; readonly message: string; readonly path?: string; readonly expected?: string };
 }
 
 /** An HTTP answer, independent of the transport (node:http or API Gateway). */
@@ -59,7 +66,12 @@ export function toProblemResponse(problem: DataActionProblem): DataActionHttpRes
   if (spec.status === 503) headers['retry-after'] = String(RETRY_AFTER_SECONDS);
   if (spec.status === 405) headers.allow = 'POST';
   const body: DataActionErrorBody = {
-    error: { code: problem.code, message: spec.message, ...(problem.path === undefined ? {} : { path: problem.path }) },
+    error: {
+      code: problem.code,
+      message: spec.message,
+      ...(problem.path === undefined ? {} : { path: problem.path }),
+      ...(problem.expected === undefined ? {} : { expected: problem.expected }),
+    },
   };
   return { status: spec.status, headers, body };
 }

@@ -58,6 +58,19 @@ const requestSchema = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
+const L = DATA_ACTION_LIMITS;
+
+/** What each field must hold, for the 400 answer (written from the schema above, never from input). */
+const EXPECTED: Readonly<Record<string, string>> = {
+  sender: `a string of 1-${L.maxSenderChars} characters without control characters (use Call.ConversationId)`,
+  message: 'a string: the caller\'s words, "" for no input',
+  connectorId: 'a bot name: 1-64 letters, digits, - or _ (or "" for the conversation\'s bot)',
+  variables: `an object of at most ${L.maxVariables} string values, names 1-${L.maxVariableNameChars} and values up to ${L.maxVariableValueChars} characters`,
+  language: 'a language tag such as en-US (or "")',
+  metadata: 'an object',
+};
+const KNOWN_FIELDS = `no such field; the fields are ${Object.keys(EXPECTED).join(', ')}`;
+
 /**
  * Validates the parsed JSON body. Unknown fields are errors (a typo such as `mesage` must not pass
  * as an empty message). The message length is checked apart so it has its own code.
@@ -71,11 +84,15 @@ export function parseDataActionRequest(json: unknown): Result<DataActionRequest,
     const issue = parsed.error.issues[0];
     const segments = issue?.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys.slice(0, 1)] : (issue?.path ?? []);
     const path = segments.length === 0 ? undefined : segments.map(String).join('.');
-    return err(dataActionProblem('ERR_DATA_ACTION_INVALID_REQUEST', issue?.message, path));
+    const field = String(segments[0] ?? '');
+    const expected = issue?.code === 'unrecognized_keys' ? KNOWN_FIELDS : EXPECTED[field];
+    return err(dataActionProblem('ERR_DATA_ACTION_INVALID_REQUEST', issue?.message, path, expected));
   }
   const { sender, message, connectorId, variables, language } = parsed.data;
   if (message.length > DATA_ACTION_LIMITS.maxMessageChars) {
-    return err(dataActionProblem('ERR_DATA_ACTION_MESSAGE_TOO_LONG', `${message.length} characters`, 'message'));
+    return err(
+      dataActionProblem('ERR_DATA_ACTION_MESSAGE_TOO_LONG', `${message.length} characters`, 'message', `at most ${L.maxMessageChars} characters`),
+    );
   }
   return ok({
     sender,

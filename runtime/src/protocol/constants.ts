@@ -18,6 +18,18 @@ export const MIN_AUDIO_PACKET_BYTES = 1_600;
 /** The only sample rate AudioHook uses (§5.1). */
 export const SAMPLE_RATE_HZ = 8_000;
 
+/** PCMU at 8 kHz mono: bytes played per millisecond. */
+export const PCMU_BYTES_PER_MS = SAMPLE_RATE_HZ / 1000;
+
+/**
+ * Ours: bytes of PCMU per outbound audio message, 400 ms: 2.5 messages/s at real time, half the
+ * Genesys limit of 5/s (§6.5), so short end-of-prompt packets and bursts after a stall fit too.
+ */
+export const DEFAULT_AUDIO_PACKET_BYTES = 3_200;
+
+/** Ours: how far sent audio may run ahead of playback at the peer, in ms. */
+export const DEFAULT_AUDIO_MAX_LEAD_MS = 1_000;
+
 /** Genesys gives the open transaction 5 s (§3.2); ours: wait as long for `open` after the upgrade. */
 export const DEFAULT_OPEN_TIMEOUT_MS = 5_000;
 

@@ -54,19 +54,25 @@ const isConditionFailure = (error: unknown): boolean => error instanceof Error &
  * deletes them only eventually. Works against DynamoDB and dynalite alike: no transactions, no TTL
  * API, no ReturnValuesOnConditionCheckFailure. SDK errors become AppErrors here.
  */
+/** A strongly consistent read of one item; failures become store errors naming `operation`. */
+async function getItem(
+  client: DynamoDBDocumentClient,
+  TableName: string,
+  operation: string,
+  Key: ItemKey,
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    const output = await client.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
+    return output.Item;
+  } catch (error) {
+    throw toStoreError(operation, error);
+  }
+}
+
 export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions): SessionStore {
   const { client, tableName: TableName, clock } = options;
   const retention: RetentionOptions = checkRetention(options);
   const nowSeconds = (): number => Math.floor(clock.epochMs() / 1_000);
-
-  async function getItem(operation: string, Key: ItemKey): Promise<Record<string, unknown> | undefined> {
-    try {
-      const output = await client.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
-      return output.Item;
-    } catch (error) {
-      throw toStoreError(operation, error);
-    }
-  }
 
   /** Chunk items of one write, in order (see large-attributes.ts). */
   async function readChunks(pk: string, sortKeyPrefix: string): Promise<Record<string, unknown>[]> {
@@ -103,7 +109,7 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
     // A writer replacing the state deletes the chunks it replaced: a read caught between the two
     // finds them gone and reads the (new) item again.
     for (let attempt = 1; ; attempt++) {
-      const stored = await getItem('GetItem', conversationKey(conversationId));
+      const stored = await getItem(client, TableName, 'GetItem', conversationKey(conversationId));
       if (stored === undefined) return undefined;
       let item: Record<string, unknown>;
       try {
@@ -210,7 +216,7 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
     },
 
     async getSession(conversationId, sessionId) {
-      const item = await getItem('GetItem', sessionKey(conversationId, sessionId));
+      const item = await getItem(client, TableName, 'GetItem', sessionKey(conversationId, sessionId));
       if (item === undefined) return undefined;
       const { record, expiresAt } = fromSessionItem(item);
       return isExpired(expiresAt, clock.epochMs()) ? undefined : record;

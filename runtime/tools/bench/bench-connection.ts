@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { formatDuration, type ServerMessage } from '../../src/protocol/index.js';
-import type { SendRecord } from '../../../test/support/genesys-rate-checker.js';
+import type { SendRecord } from '../support/genesys-rate-checker.js';
 import { genesysUpgradeHeaders } from '../simulator/genesys-headers.js';
 import { BENCH_KEY, FRAME_MS } from './bench-constants.js';
 

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPrng } from '../../../test/support/audio-gen.js';
-import { checkGenesysRates } from '../../../test/support/genesys-rate-checker.js';
+import { createPrng } from '../support/audio-gen.js';
+import { checkGenesysRates } from '../support/genesys-rate-checker.js';
 import type { ServerStats } from './bench-constants.js';
 import { BenchConnection } from './bench-connection.js';
 import type { BenchMode } from './bench-options.js';

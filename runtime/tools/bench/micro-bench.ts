@@ -1,6 +1,6 @@
 import { mulawToPcm16, pcm16ToMulaw } from '../../src/audio/codec.js';
 import type { VadEngine, VadMode } from '../../src/audio/vad.js';
-import { concat, pinkNoise, speechLike } from '../../../test/support/audio-gen.js';
+import { concat, pinkNoise, speechLike } from '../support/audio-gen.js';
 
 /**
  * Micro-benchmarks of the per-sample work every inbound frame costs: μ-law decoding (as the server

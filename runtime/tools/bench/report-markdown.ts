@@ -119,7 +119,7 @@ export function renderReport(summary: BenchSummary): string {
     '',
     'Columns: p50 / p99 in ms. "Others on server core": cores\' worth of CPU that other processes on this shared machine used on the server\'s core during the window (/proc/stat), and how many windows were measured (a window above 0.1 is measured again, at most three times, keeping every violation seen); ⚠ marks a contended window or a generator that missed its own 200 ms schedule (p99 > 20 ms).',
     '',
-    `Latency and memory targets are judged at the level each capacity claim rests on (the highest within the SLO). SLO per level: ping RTT p99 < ${summary.slo.pingRttP99Ms} ms, outbound audio lateness p99 < ${summary.slo.latenessP99Ms} ms, no rate-limit violation (Genesys limits replayed by \`test/support/genesys-rate-checker.ts\`), no protocol violation, no session refused or lost.`,
+    `Latency and memory targets are judged at the level each capacity claim rests on (the highest within the SLO). SLO per level: ping RTT p99 < ${summary.slo.pingRttP99Ms} ms, outbound audio lateness p99 < ${summary.slo.latenessP99Ms} ms, no rate-limit violation (Genesys limits replayed by \`runtime/tools/support/genesys-rate-checker.ts\`), no protocol violation, no session refused or lost.`,
     '',
     ...(['bot', 'listen'] as const).flatMap((mode) => (summary.modes[mode] === undefined ? [] : modeSection(summary.modes[mode]))),
     '## Bot ÷ listen-only',

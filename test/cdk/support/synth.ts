@@ -10,6 +10,8 @@ import { VoiceBotStack } from '../../../lib/voice-bot-stack.js';
 export const TEST_ACCOUNT = '111111111111';
 /** Directory standing in for the bundled runtime (tests must not need a build step). */
 export const IMAGE_FIXTURE = fileURLToPath(new URL('../fixtures/image', import.meta.url));
+/** Bot files with webhook URLs on 443 and 8080. */
+export const BOTS_FIXTURE = fileURLToPath(new URL('../fixtures/bots', import.meta.url));
 /** Small handler standing in for runtime/src/lambda/handler.ts. */
 export const HANDLER_FIXTURE = fileURLToPath(new URL('../fixtures/data-action-handler.ts', import.meta.url));
 /** The real Data Action handler (written by another issue). */
@@ -36,6 +38,8 @@ export interface SynthOptions {
   readonly nag?: boolean;
   /** Data Action handler entry. */
   readonly dataActionEntry?: string;
+  /** Bot files read at synth (egress ports). */
+  readonly botsDirectory?: string;
 }
 
 /** One synthesized voice-bot stack. */
@@ -58,6 +62,7 @@ export function synthVoiceBot(options: SynthOptions = {}): Synthesized {
     config,
     imageDirectory: IMAGE_FIXTURE,
     ...(options.dataActionEntry === undefined ? {} : { dataActionEntry: options.dataActionEntry }),
+    ...(options.botsDirectory === undefined ? {} : { botsDirectory: options.botsDirectory }),
   });
   const result = { app, stack, template: Template.fromStack(stack) };
   cache.set(key, result);

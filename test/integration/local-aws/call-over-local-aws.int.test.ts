@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalAws } from '../../../runtime/tools/local-aws/local-aws-server.js';
-import { speechLike } from '../../support/audio-gen.js';
+import { speechLike } from '../../../runtime/tools/support/audio-gen.js';
 import { CallerAudioPlayer } from '../../support/caller-audio-player.js';
 import { startLocalAwsForTest } from '../../support/local-aws.js';
 import { eventually, startTestServer, type TestServer } from '../../support/test-server.js';
@@ -15,7 +15,7 @@ describe('a call understood end to end over the local AWS endpoints', () => {
   let aws: LocalAws;
   let server: TestServer;
   beforeAll(async () => {
-    aws = await startLocalAwsForTest();
+    aws = await startLocalAwsForTest({ warmUp: true });
     Object.assign(process.env, aws.environment('us-east-1'));
     // eSpeak behind the local Polly renders a prompt in tens of ms on a quiet machine, but seconds on a
     // busy one: the synthesis deadline is raised so a shared CI host does not turn slowness into fallback.
@@ -26,13 +26,14 @@ describe('a call understood end to end over the local AWS endpoints', () => {
     await aws?.close();
   });
 
-  it('hears "billing" from Transcribe, speaks Polly audio and hands back a transfer to Billing', async () => {
+  // Waits are generous: on a loaded shared host eSpeak behind the local Polly renders slowly.
+  it('hears "billing" from Transcribe, speaks Polly audio and hands back a transfer to Billing', { timeout: 60_000 }, async () => {
     expect(server.app.speech.mode).toBe('aws');
     aws.transcribe.say('billing');
     const client = await server.connect();
     await client.open({ inputVariables: { customerName: 'Ada' } });
     const caller = new CallerAudioPlayer(client).start();
-    await eventually(() => client.audio.length > 0, 10_000);
+    await eventually(() => client.audio.length > 0, 20_000);
     await eventually(() => !client.playing, 15_000);
     caller.say(speechLike(1_000, { dbfs: -20 }));
     const disconnect = await client.waitFor('disconnect', 15_000);

@@ -2,7 +2,7 @@ import { PollyClient, SynthesizeSpeechCommand, type SynthesizeSpeechCommandInput
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalAws } from '../../../runtime/tools/local-aws/local-aws-server.js';
 import { DEFAULT_POLLY_SETTINGS } from '../../../runtime/tools/local-aws/polly/polly-controls.js';
-import { rmsDbfs } from '../../support/audio-gen.js';
+import { rmsDbfs } from '../../../runtime/tools/support/audio-gen.js';
 import { clientConfig, startLocalAwsForTest } from '../../support/local-aws.js';
 
 /** The local Polly endpoint against the real SDK client: audio, validation, throttling. */

@@ -8,7 +8,7 @@ import { connect } from 'node:http2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalAws } from '../../../runtime/tools/local-aws/local-aws-server.js';
 import { DEFAULT_TRANSCRIBE_SETTINGS } from '../../../runtime/tools/local-aws/transcribe/transcribe-controls.js';
-import { concat, silence } from '../../support/audio-gen.js';
+import { concat, silence } from '../../../runtime/tools/support/audio-gen.js';
 import { audioEvents, clientConfig, startLocalAwsForTest, utterance } from '../../support/local-aws.js';
 
 /**

@@ -3,7 +3,7 @@ import { systemClock } from '../../../runtime/src/shared/clock.js';
 import { FakeSpeechRecognizer } from '../../../runtime/src/speech/fake/fake-speech-recognizer.js';
 import { FakeSpeechSynthesizer } from '../../../runtime/src/speech/fake/fake-speech-synthesizer.js';
 import { UpgradeRefusedError, type GenesysClient } from '../../../runtime/tools/simulator/genesys-client.js';
-import { speechLike } from '../../support/audio-gen.js';
+import { speechLike } from '../../../runtime/tools/support/audio-gen.js';
 import { CallerAudioPlayer } from '../../support/caller-audio-player.js';
 import { FuzzClient } from '../../support/fuzz-client.js';
 import { sendOpen } from '../../support/fuzz-audiohook.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concat, mix, pinkNoise, rmsDbfs, silence, speechLike, tone, whiteNoise } from '../../support/audio-gen.js';
+import { concat, mix, pinkNoise, rmsDbfs, silence, speechLike, tone, whiteNoise } from '../../../runtime/tools/support/audio-gen.js';
 
 describe('test audio generators', () => {
   it('produce 8 samples per ms', () => {

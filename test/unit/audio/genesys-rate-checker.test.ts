@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkGenesysRates, type SendKind, type SendRecord } from '../../support/genesys-rate-checker.js';
+import { checkGenesysRates, type SendKind, type SendRecord } from '../../../runtime/tools/support/genesys-rate-checker.js';
 
 const at = (atMs: number, kind: SendKind, bytes = kind === 'binary' ? 3200 : 40, endsPrompt?: boolean): SendRecord => ({
   atMs,

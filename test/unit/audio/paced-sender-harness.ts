@@ -1,6 +1,6 @@
 import type { OutboundSink } from '../../../runtime/src/audio/paced-sender.js';
 import type { FakeClock } from '../../support/fake-clock.js';
-import type { SendKind, SendRecord } from '../../support/genesys-rate-checker.js';
+import type { SendKind, SendRecord } from '../../../runtime/tools/support/genesys-rate-checker.js';
 
 /** A sent message as the recording sink saw it. */
 export type Sent =

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPacedSender, type TextClass } from '../../../runtime/src/audio/paced-sender.js';
 import { FakeClock } from '../../support/fake-clock.js';
-import { checkGenesysRates } from '../../support/genesys-rate-checker.js';
+import { checkGenesysRates } from '../../../runtime/tools/support/genesys-rate-checker.js';
 import { RecordingSink, leadsAfterEachSend, message, patternBytes } from './paced-sender-harness.js';
 
 type Command =

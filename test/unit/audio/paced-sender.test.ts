@@ -4,7 +4,7 @@ import type { PacedSenderOptions } from '../../../runtime/src/audio/paced-sender
 import type { Cancel } from '../../../runtime/src/shared/clock.js';
 import type { Logger } from '../../../runtime/src/shared/logger.js';
 import { FakeClock } from '../../support/fake-clock.js';
-import { checkGenesysRates } from '../../support/genesys-rate-checker.js';
+import { checkGenesysRates } from '../../../runtime/tools/support/genesys-rate-checker.js';
 import { RecordingSink, leadsAfterEachSend, message, patternBytes } from './paced-sender-harness.js';
 
 const START_MS = 1_000;

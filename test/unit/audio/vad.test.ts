@@ -8,7 +8,7 @@ import {
   type VoiceActivityDetector,
   type VoiceActivityDetectorOptions,
 } from '../../../runtime/src/audio/vad.js';
-import { concat, createPrng, mix, pinkNoise, silence, speechLike, whiteNoise } from '../../support/audio-gen.js';
+import { concat, createPrng, mix, pinkNoise, silence, speechLike, whiteNoise } from '../../../runtime/tools/support/audio-gen.js';
 
 /** What Genesys delivers: the signal through G.711 μ-law and back. */
 const overTheLine = (pcm: Int16Array): Int16Array => mulawToPcm16(pcm16ToMulaw(pcm));

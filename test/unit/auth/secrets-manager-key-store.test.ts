@@ -52,6 +52,8 @@ const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve
 describe('createSecretsManagerKeyStore', () => {
   const sm = mockClient(SecretsManagerClient);
   let stages: { current: StageValue; previous: StageValue };
+  /** VersionId / CreatedDate the fake reports for AWSCURRENT (none by default, like some mocks). */
+  let currentMeta: { VersionId?: string; CreatedDate?: Date };
   let clock: FakeClock;
   let logs: LogLine[];
   let store: KeyStore;
@@ -81,6 +83,7 @@ describe('createSecretsManagerKeyStore', () => {
     clock = new FakeClock();
     logs = [];
     stages = { current: JSON.stringify({ 'key-a': SECRET_A }), previous: undefined };
+    currentMeta = {};
     sm.on(GetSecretValueCommand).callsFake((input: GetSecretValueCommandInput) => {
       const value = input.VersionStage === 'AWSPREVIOUS' ? stages.previous : stages.current;
       if (value === HANG) return new Promise(() => undefined);
@@ -89,7 +92,7 @@ describe('createSecretsManagerKeyStore', () => {
         return Promise.reject(new ResourceNotFoundException({ message: 'no such version', $metadata: {} }));
       }
       if (value instanceof Error) return Promise.reject(value);
-      return Promise.resolve({ SecretString: value });
+      return Promise.resolve({ SecretString: value, ...(input.VersionStage === 'AWSCURRENT' ? currentMeta : {}) });
     });
   });
 
@@ -283,6 +286,80 @@ describe('createSecretsManagerKeyStore', () => {
       await createStore().start();
       store.stop();
       expect(clock.pendingTimers).toBe(0);
+    });
+  });
+
+  describe('AWSPREVIOUS grace period after a rotation', () => {
+    const HOUR = 3_600_000;
+    const rotate = (): void => {
+      stages.previous = stages.current;
+      stages.current = JSON.stringify({ 'key-new': SECRET_B });
+    };
+
+    it('accepts a rotated-out key only until the grace period after the rotation was seen', async () => {
+      await createStore({ refreshMs: 60_000, previousVersionGraceMs: HOUR }).start();
+      rotate();
+      await advance(60_000); // the refresh sees the rotation
+      await advance(HOUR - 1);
+      await expect(store.lookup('key-a')).resolves.toMatchObject({ status: 'found' });
+      await advance(1);
+      await expect(store.lookup('key-a')).resolves.toEqual({ status: 'unknown' });
+      await expect(store.lookup('key-new')).resolves.toMatchObject({ status: 'found' });
+    });
+
+    it('keeps the grace period running across refreshes that see the same version', async () => {
+      currentMeta = { VersionId: 'v1' };
+      await createStore({ refreshMs: 60_000, previousVersionGraceMs: 120_000 }).start();
+      rotate();
+      currentMeta = { VersionId: 'v2' };
+      await advance(60_000);
+      await advance(120_000); // two more refreshes of v2 do not restart the grace period
+      await expect(store.lookup('key-a')).resolves.toEqual({ status: 'unknown' });
+    });
+
+    it('measures the grace period from the version creation date on a cold start', async () => {
+      // GIVEN a secret rotated 50 minutes before this task started
+      rotate();
+      currentMeta = { VersionId: 'v2', CreatedDate: new Date(clock.epochMs() - 50 * 60_000) };
+      await createStore({ previousVersionGraceMs: HOUR }).start();
+      // THEN the old key works for the remaining 10 minutes only
+      await advance(10 * 60_000 - 1);
+      await expect(store.lookup('key-a')).resolves.toMatchObject({ status: 'found' });
+      await advance(1);
+      await expect(store.lookup('key-a')).resolves.toEqual({ status: 'unknown' });
+    });
+
+    it('never accepts AWSPREVIOUS with a grace period of 0', async () => {
+      stages.previous = JSON.stringify({ 'key-old': SECRET_B });
+      await createStore({ previousVersionGraceMs: 0 }).start();
+      await expect(store.lookup('key-old')).resolves.toEqual({ status: 'unknown' });
+    });
+
+    it('refuses a negative grace period', () => {
+      expect(() => createStore({ previousVersionGraceMs: -1 })).toThrow(TypeError);
+      createStore();
+    });
+  });
+
+  describe('placeholder entries', () => {
+    it('never accepts the generated placeholder key, but stays ready for the real keys', async () => {
+      stages.current = JSON.stringify({ 'replace-me': 'Z2VuZXJhdGVkcmFuZG9tdmFsdWVvZjQ0Y2hhcmFjdGVycw==', 'key-a': SECRET_A });
+      await createStore().start();
+      expect(store.readiness()).toEqual({ ready: true });
+      await expect(store.lookup('replace-me')).resolves.toEqual({ status: 'unknown' });
+      await expect(store.lookup('key-a')).resolves.toMatchObject({ status: 'found' });
+    });
+
+    it('says at error level that the secret still holds the placeholder', async () => {
+      stages.current = JSON.stringify({ 'replace-me': 'cmFuZG9t' });
+      await createStore().start();
+      expect(logs).toContainEqual(expect.objectContaining({ level: 'error', msg: expect.stringContaining('placeholder') }));
+    });
+
+    it('never accepts the public development key from a secret', async () => {
+      stages.current = JSON.stringify({ 'dev-api-key': 'YXVkaW9ob29rLWxvY2FsLWRldmVsb3BtZW50LW9ubHk=' });
+      await createStore().start();
+      await expect(store.lookup('dev-api-key')).resolves.toEqual({ status: 'unknown' });
     });
   });
 

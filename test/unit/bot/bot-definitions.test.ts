@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BotDefinitionError, loadBots, type BotDefinitionProblem } from '../../../runtime/src/bot/bot-definitions.js';
+import { BotDefinitionError, checkBotDefinitions, loadBots, type BotDefinitionProblem } from '../../../runtime/src/bot/bot-definitions.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { menuDefinition } from './flow/flow-test-helpers.js';
 
@@ -96,8 +96,24 @@ describe('loadBots', () => {
   it('puts every problem into the error message', async () => {
     await writeBots({ 'default.json': menuDefinition({ greeting: '' }), 'other.json': { type: 'listen', language: 'English' } });
     const error = (await loadBots(dir, options).catch((e: unknown) => e)) as Error;
-    expect(error.message).toContain(`${join(dir, 'default.json')}: greeting:`);
-    expect(error.message).toContain(`${join(dir, 'other.json')}: language:`);
+    expect(error.message).toContain(`${join(dir, 'default.json')}:1: greeting:`);
+    expect(error.message).toContain(`${join(dir, 'other.json')}:1: language:`);
+  });
+
+  it('gives the line of each problem in a formatted file, and of a JSON syntax error', async () => {
+    await writeBots({
+      'default.json': JSON.stringify(menuDefinition({ greeting: '' }), null, 2),
+      'broken.json': '{\n  "type": "listen",\n  "language": ,\n}\n',
+    });
+    const problems = await checkBotDefinitions(dir, options);
+    const greetingLine = JSON.stringify(menuDefinition({ greeting: '' }), null, 2).split('\n').findIndex((l) => l.includes('"greeting"')) + 1;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { source: join(dir, 'default.json'), line: greetingLine, field: 'greeting', message: expect.any(String) },
+        { source: join(dir, 'broken.json'), line: 3, message: expect.stringContaining('file not readable JSON') },
+      ]),
+    );
+    expect(greetingLine).toBeGreaterThan(1);
   });
 
   it('rejects a JSON file whose name cannot be a connector id', async () => {

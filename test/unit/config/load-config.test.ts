@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       apiKeysJson: undefined,
       apiKeysSecretId: undefined,
       apiKeysRefreshMs: 300_000,
+      apiKeysPreviousGraceMs: 3_600_000,
       botsDir: undefined,
       drainTimeoutMs: 110_000,
       maxSessions: 2_000,

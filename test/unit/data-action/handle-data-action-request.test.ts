@@ -144,8 +144,25 @@ describe('handleDataActionRequest', () => {
     const response = await handle(post({ message: 'x' }));
     expect({ status: response.status, body: response.body }).toEqual({
       status: 400,
-      body: { error: { code: 'ERR_DATA_ACTION_INVALID_REQUEST', message: 'Invalid request', path: 'sender' } },
+      body: {
+        error: {
+          code: 'ERR_DATA_ACTION_INVALID_REQUEST',
+          message: 'Invalid request',
+          path: 'sender',
+          expected: expect.stringContaining('a string of 1-128 characters'),
+        },
+      },
     });
+  });
+
+  it('says what was expected for a mistyped field, an unknown field and a long message, never echoing the value', async () => {
+    const expectedOf = async (body: unknown) => ((await handle(post(body))).body as { error: { expected?: string } }).error.expected;
+    expect(await expectedOf({ sender: 'c', message: 5 })).toBe('a string: the caller\'s words, "" for no input');
+    expect(await expectedOf({ sender: 'c', message: 'x', mesage: 'secret words' })).toBe(
+      'no such field; the fields are sender, message, connectorId, variables, language, metadata',
+    );
+    expect(await expectedOf({ sender: 'c', message: 'x', language: 'not a tag!' })).toContain('language tag');
+    expect(await expectedOf({ sender: 'c', message: 'x'.repeat(2_001) })).toBe('at most 2000 characters');
   });
 
   it('answers a mistyped field with 400 ERR_DATA_ACTION_INVALID_REQUEST', async () => {

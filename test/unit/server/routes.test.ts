@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isWellFormedConnectorId, routeRequest } from '../../../runtime/src/server/routes.js';
+import fc from 'fast-check';
+import { isWellFormedConnectorId, pathPatternRegExp, ROUTE_PATH_PATTERNS, routeRequest } from '../../../runtime/src/server/routes.js';
 
 describe('routeRequest', () => {
   it.each([
@@ -63,5 +64,35 @@ describe('isWellFormedConnectorId', () => {
     const route = routeRequest('/audiohook/..%2F..%2Fetc%2Fpasswd');
     expect(route).toEqual({ kind: 'audiohook', connectorId: '../../etc/passwd' });
     expect(isWellFormedConnectorId('../../etc/passwd')).toBe(false);
+  });
+});
+
+describe('ROUTE_PATH_PATTERNS (shared with the load balancer listener rules)', () => {
+  const matches = (patterns: readonly string[], path: string): boolean => patterns.some((p) => pathPatternRegExp(p).test(path));
+  const paths = fc.oneof(
+    fc.string(),
+    fc.tuple(fc.constantFrom('/audiohook', '/audiohook/', '/health', '/webhooks/rest/webhook', '/'), fc.string()).map(([a, b]) => a + b),
+  );
+
+  it('routes a path to a kind exactly when that kind has a pattern matching it', () => {
+    fc.assert(
+      fc.property(paths, (path) => {
+        fc.pre(!path.includes('?'));
+        const kind = routeRequest(path).kind;
+        if (kind !== 'notFound') expect(matches(ROUTE_PATH_PATTERNS[kind], path)).toBe(true);
+        if (kind === 'notFound') expect(matches(ROUTE_PATH_PATTERNS.health, path) || matches(ROUTE_PATH_PATTERNS.dataAction, path)).toBe(false);
+      }),
+    );
+  });
+
+  it.each(['/audiohookbilling', '/audiohook', '/audiohook/', '/audiohook/billing'])('lets the load balancer forward %s', (path) => {
+    expect(routeRequest(path).kind).toBe('audiohook');
+    expect(matches(ROUTE_PATH_PATTERNS.audiohook, path)).toBe(true);
+  });
+
+  it('treats pattern characters literally apart from * and ?', () => {
+    expect(pathPatternRegExp('/a.b*').test('/a.bc')).toBe(true);
+    expect(pathPatternRegExp('/a.b*').test('/axbc')).toBe(false);
+    expect(pathPatternRegExp('/a?c').test('/abc')).toBe(true);
   });
 });

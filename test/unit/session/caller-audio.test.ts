@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mulawToPcm16, pcm16ToMulaw } from '../../../runtime/src/audio/codec.js';
 import type { MediaFormat } from '../../../runtime/src/protocol/index.js';
 import { createCallerAudioDecoder, createChannelDecoder } from '../../../runtime/src/session/caller-audio.js';
-import { speechLike, tone } from '../../support/audio-gen.js';
+import { speechLike, tone } from '../../../runtime/tools/support/audio-gen.js';
 
 const media = (format: 'PCMU' | 'L16', channels: MediaFormat['channels']): MediaFormat => ({ type: 'audio', format, channels, rate: 8000 });
 

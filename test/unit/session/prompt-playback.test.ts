@@ -134,3 +134,29 @@ describe('createPromptPlayback', () => {
     expect(controls.drainListeners).toBe(0);
   });
 });
+
+describe('createPromptPlayback: change reports', () => {
+  it('reports each start and end of playback (and a change of interruptibility), not every chunk', () => {
+    const clock = new FakeClock();
+    const controls = new RecordingControls(clock, { drain: 'manual', audioAheadMs: AHEAD_MS });
+    const changes: [boolean, boolean][] = [];
+    const playback = createPromptPlayback(controls, clock, GRACE_MS, (playing, interruptible) => changes.push([playing, interruptible]));
+
+    playback.audioQueued(true);
+    playback.audioQueued(true);
+    playback.audioQueued(false);
+    playback.stop();
+    playback.stop();
+    playback.audioQueued(true);
+    controls.drain();
+    clock.advance(AHEAD_MS + GRACE_MS);
+
+    expect(changes).toEqual([
+      [true, true],
+      [true, false],
+      [false, false],
+      [true, true],
+      [false, true],
+    ]);
+  });
+});

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runSoak } from '../../../scripts/soak.js';
+import { runSoak } from '../../runtime/tools/soak.js';
 
 /**
- * The short form of `scripts/soak.ts` (see there for the long form): hundreds of signed sessions
+ * The short form of `runtime/tools/soak.ts` (see there for the long form): hundreds of signed sessions
  * cycling against the real application for 15 s, a quarter of them whole calls ending with the
  * bot's disconnect. Memory is measured after forced GCs with no session up, handles by type before
  * the first session and after the last.

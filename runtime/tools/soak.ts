@@ -4,9 +4,9 @@
  * (`process.getActiveResourcesInfo()`) sampled, to show that nothing grows once warm and that no
  * timer, socket or stream outlives the sessions.
  *
- *   npx tsx scripts/soak.ts                                   → 5 min, 100 concurrent callers
- *   npx tsx scripts/soak.ts --duration 600 --concurrency 200 --full-call-every 3 --samples soak.json
- *   npx tsx scripts/soak.ts --help
+ *   npx tsx runtime/tools/soak.ts                                   → 5 min, 100 concurrent callers
+ *   npx tsx runtime/tools/soak.ts --duration 600 --concurrency 200 --full-call-every 3 --samples soak.json
+ *   npx tsx runtime/tools/soak.ts --help
  *
  * Speech is the deterministic doubles (no AWS); every call is signed and authenticated for real.
  * The last line printed is one JSON object (the report without the samples); `--samples FILE` also
@@ -24,13 +24,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createApp, type App } from '../runtime/src/compose/app.js';
-import { loadConfig } from '../runtime/src/config/load-config.js';
-import { createRootLogger } from '../runtime/src/compose/logger.js';
-import { systemClock } from '../runtime/src/shared/clock.js';
-import { FakeSpeechRecognizer } from '../runtime/src/speech/fake/fake-speech-recognizer.js';
-import { FakeSpeechSynthesizer } from '../runtime/src/speech/fake/fake-speech-synthesizer.js';
-import { GenesysClient } from '../runtime/tools/simulator/genesys-client.js';
+import { createApp, type App } from '../src/compose/app.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { createRootLogger } from '../src/compose/logger.js';
+import { systemClock } from '../src/shared/clock.js';
+import { FakeSpeechRecognizer } from '../src/speech/fake/fake-speech-recognizer.js';
+import { FakeSpeechSynthesizer } from '../src/speech/fake/fake-speech-synthesizer.js';
+import { GenesysClient } from './simulator/genesys-client.js';
 
 export interface SoakOptions {
   /** Cycling time after the warm-up, ms. */
@@ -100,7 +100,7 @@ export interface SoakReport {
 }
 
 const TEST_KEY = { apiKey: 'soak-key', clientSecret: Buffer.from('soak-test-client-secret-0123456789').toString('base64') };
-const BOTS_DIR = fileURLToPath(new URL('../runtime/bots', import.meta.url));
+const BOTS_DIR = fileURLToPath(new URL('../bots', import.meta.url));
 const FRAME = new Uint8Array(1_600).fill(0xff);
 /** Handle types owned by the test or the runner rather than the server, ignored by the leak check. */
 const IGNORED_RESOURCES = new Set(['TTYWrap', 'PipeWrap', 'ProcessWrap', 'SignalWrap', 'FSReqCallback', 'FSReqPromise', 'StatWatcher']);
@@ -356,7 +356,7 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     process.stdout.write(
-      'npx tsx scripts/soak.ts [--duration s] [--warmup s] [--concurrency n] [--full-call-every n] [--sample-every s] [--samples file.json]\n',
+      'npx tsx runtime/tools/soak.ts [--duration s] [--warmup s] [--concurrency n] [--full-call-every n] [--sample-every s] [--samples file.json]\n',
     );
     return;
   }
