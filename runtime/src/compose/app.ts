@@ -67,13 +67,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const metrics = createServerMetrics();
   const speech = deps.speech ?? (await composeSpeech(config, clock, logger, metrics));
   // POLLY_ENGINE x voice of every bot that speaks; refuses to start naming each bad pair.
-  await speech.validateVoices?.(
-    bots.connectorIds.flatMap((connectorId) => {
-      const bot = bots.get(connectorId);
-      if (bot === undefined || bot.listenOnly) return [];
-      return [{ connectorId, languages: [bot.voice.language, ...Object.keys(bot.voice.voices)], voices: bot.voice.voices }];
-    }),
-  );
+  await speech.validateVoices?.(speakingBotVoices(bots));
   const taskProtection = createTaskProtection({ agentUri: config.ecsAgentUri, clock, logger });
   const storage = await composeStore({
     ...(config.sessionTableName === undefined ? {} : { tableName: config.sessionTableName }),
@@ -231,3 +225,11 @@ function sessionOptionsByConnector(bots: BotRegistry, base: SessionOptions): Map
   return byConnector;
 }
 
+/** The voices of every bot that speaks, for the POLLY_ENGINE check at start. */
+function speakingBotVoices(bots: BotRegistry): { connectorId: string; languages: string[]; voices: Readonly<Record<string, string>> }[] {
+  return bots.connectorIds.flatMap((connectorId) => {
+    const bot = bots.get(connectorId);
+    if (bot === undefined || bot.listenOnly) return [];
+    return [{ connectorId, languages: [bot.voice.language, ...Object.keys(bot.voice.voices)], voices: bot.voice.voices }];
+  });
+}

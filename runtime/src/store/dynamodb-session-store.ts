@@ -69,40 +69,40 @@ async function getItem(
   }
 }
 
+/** Chunk items of one write, in order (see large-attributes.ts). */
+async function readChunks(client: DynamoDBDocumentClient, TableName: string, pk: string, sortKeyPrefix: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  try {
+    do {
+      const output = await client.send(
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': sortKeyPrefix },
+          ConsistentRead: true,
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      items.push(...(output.Items ?? []));
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  } catch (error) {
+    throw toStoreError('Query', error);
+  }
+  return items;
+}
+
+/** Removes chunk items no current item points to; best effort, they expire with their TTL anyway. */
+async function deleteChunks(client: DynamoDBDocumentClient, TableName: string, pk: string, item: Record<string, unknown> | undefined): Promise<void> {
+  const keys = [...chunkReferences(item, CHUNKED_ATTRIBUTES)].flatMap(([attribute, reference]) => chunkKeys(pk, attribute, reference));
+  await Promise.all(keys.map((Key) => client.send(new DeleteCommand({ TableName, Key })).catch(() => undefined)));
+}
+
 export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions): SessionStore {
   const { client, tableName: TableName, clock } = options;
   const retention: RetentionOptions = checkRetention(options);
   const nowSeconds = (): number => Math.floor(clock.epochMs() / 1_000);
-
-  /** Chunk items of one write, in order (see large-attributes.ts). */
-  async function readChunks(pk: string, sortKeyPrefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    try {
-      do {
-        const output = await client.send(
-          new QueryCommand({
-            TableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': pk, ':prefix': sortKeyPrefix },
-            ConsistentRead: true,
-            ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-          }),
-        );
-        items.push(...(output.Items ?? []));
-        startKey = output.LastEvaluatedKey;
-      } while (startKey !== undefined);
-    } catch (error) {
-      throw toStoreError('Query', error);
-    }
-    return items;
-  }
-
-  /** Removes chunk items no current item points to; best effort, they expire with their TTL anyway. */
-  async function deleteChunks(pk: string, item: Record<string, unknown> | undefined): Promise<void> {
-    const keys = [...chunkReferences(item, CHUNKED_ATTRIBUTES)].flatMap(([attribute, reference]) => chunkKeys(pk, attribute, reference));
-    await Promise.all(keys.map((Key) => client.send(new DeleteCommand({ TableName, Key })).catch(() => undefined)));
-  }
 
   async function readConversation(conversationId: string): Promise<ConversationState | undefined> {
     const pk = conversationPartition(conversationId);
@@ -113,7 +113,7 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
       if (stored === undefined) return undefined;
       let item: Record<string, unknown>;
       try {
-        item = await joinLargeAttributes(stored, CHUNKED_ATTRIBUTES, (prefix) => readChunks(pk, prefix));
+        item = await joinLargeAttributes(stored, CHUNKED_ATTRIBUTES, (prefix) => readChunks(client, TableName, pk, prefix));
       } catch (error) {
         if (attempt < 3) continue;
         throw toStoreError('Query', error);
@@ -134,7 +134,7 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
       try {
         await Promise.all(chunks.map((chunk) => client.send(new PutCommand({ TableName, Item: chunk }))));
       } catch (error) {
-        await deleteChunks(pk, item);
+        await deleteChunks(client, TableName, pk, item);
         throw toStoreError('PutItem', error);
       }
       // Version 1 may replace an expired leftover: expired items read as absent.
@@ -151,12 +151,12 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
           }),
         );
         // The replaced state's chunks are no longer referenced.
-        await deleteChunks(pk, output.Attributes);
+        await deleteChunks(client, TableName, pk, output.Attributes);
       } catch (error) {
         // Unknown outcome (the write may have landed): keep the chunks; they expire with the item.
         if (!isConditionFailure(error)) throw toStoreError('PutItem', error);
         // The condition failed, so this write did not land and its chunks are orphans.
-        await deleteChunks(pk, item);
+        await deleteChunks(client, TableName, pk, item);
         // A retried write whose first attempt landed (the answer was lost) is not a conflict.
         const stored = await readConversation(next.conversationId);
         if (stored !== undefined && sameRecord(stored, next)) return;
