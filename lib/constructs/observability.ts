@@ -72,6 +72,10 @@ export class Observability extends Construct {
   public readonly unhealthyTargetsAlarm: Alarm;
   /** Transcribe or Polly failures reported by the server. */
   public readonly dependencyErrorsAlarm: Alarm;
+  /** Transcribe refused streams: the concurrent-stream quota (or start rate) is reached. */
+  public readonly transcribeLimitAlarm: Alarm;
+  /** Polly throttled synthesis: the request-rate quota (or the tasks' own limiter) is reached. */
+  public readonly pollyThrottledAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
@@ -120,7 +124,33 @@ export class Observability extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    const alarms = [this.loadBalancer5xxAlarm, this.target5xxAlarm, this.unhealthyTargetsAlarm, this.dependencyErrorsAlarm];
+    // Capacity: any refusal in a minute means callers at the quota got the fallback prompt or waited;
+    // raise the quota (docs/deploy.md, "Service quotas") before it becomes the normal case.
+    this.transcribeLimitAlarm = new Alarm(this, 'TranscribeLimitExceeded', {
+      alarmDescription: 'Transcribe refused streams (LimitExceededException): the concurrent-stream quota is reached. See docs/deploy.md, Service quotas.',
+      metric: server(SERVER_METRICS.transcribeLimitExceeded, 'Sum', 'Transcribe limit exceeded').with({ period: Duration.minutes(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.pollyThrottledAlarm = new Alarm(this, 'PollyThrottled', {
+      alarmDescription: 'Polly throttled synthesis (or the request limiter was full) in 3 of the last 5 minutes. See docs/deploy.md, Service quotas.',
+      metric: server(SERVER_METRICS.pollyThrottled, 'Sum', 'Polly throttled').with({ period: Duration.minutes(1) }),
+      threshold: 1,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const alarms = [
+      this.loadBalancer5xxAlarm,
+      this.target5xxAlarm,
+      this.unhealthyTargetsAlarm,
+      this.dependencyErrorsAlarm,
+      this.transcribeLimitAlarm,
+      this.pollyThrottledAlarm,
+    ];
     if (props.alarmTopic !== undefined) {
       const action = new SnsAction(props.alarmTopic);
       for (const alarm of alarms) {
@@ -165,6 +195,12 @@ export class Observability extends Construct {
       graph('Transcribe / Polly failures', [
         server(SERVER_METRICS.recognizerFailures, 'Sum', 'Recognizer (Transcribe)'),
         server(SERVER_METRICS.synthesizerFailures, 'Sum', 'Synthesizer (Polly)'),
+      ]),
+    );
+    this.dashboard.addWidgets(
+      graph('Service quotas reached', [
+        server(SERVER_METRICS.transcribeLimitExceeded, 'Sum', 'Transcribe LimitExceeded'),
+        server(SERVER_METRICS.pollyThrottled, 'Sum', 'Polly throttled'),
       ]),
     );
     this.dashboard.addWidgets(

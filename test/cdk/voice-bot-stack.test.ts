@@ -411,6 +411,28 @@ describe('VoiceBotStack (example context)', () => {
     });
   });
 
+  it('alarms when Transcribe refuses a stream and when Polly throttles, on the server metrics', () => {
+    const { template } = example();
+    // GIVEN the example stack WHEN synthesized THEN each capacity metric has its own alarm
+    const onMetric = (name: string) =>
+      Match.arrayWith([
+        Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: name }), Stat: 'Sum', Period: 60 }) }),
+      ]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: onMetric('TranscribeLimitExceeded'),
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: onMetric('PollyThrottled'),
+      Threshold: 1,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+    });
+  });
+
   it('matches the snapshot with asset hashes masked', () => {
     const masked = maskedTemplate(example().template);
     expect(JSON.stringify(masked)).not.toMatch(/[a-f0-9]{64}/);

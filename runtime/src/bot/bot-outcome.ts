@@ -1,3 +1,5 @@
+import { AppError } from '../shared/errors.js';
+
 /**
  * The output variables every bot hands back to the Architect flow when it ends a call, and the
  * names a flow author can branch on. Values are strings (Architect's Call Audio Connector outputs).
@@ -45,4 +47,17 @@ export function withBotOutcome(
         ? 'transfer'
         : 'completed');
   return { ...variables, [OUTPUT_VARIABLES.botOutcome]: chosen };
+}
+
+/**
+ * Why the session ended a call on a failing dependency: `capacity` when the service refused for
+ * quota or throttling (a Transcribe `LimitExceededException`, a Polly `ThrottlingException`: the
+ * adapters classify both as `throttled`), `error` otherwise. Looks through `cause` chains, since the
+ * call wraps adapter errors.
+ */
+export function fallbackReasonFor(error: unknown): 'capacity' | 'error' {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (current instanceof AppError) return current.category === 'throttled' ? 'capacity' : 'error';
+  }
+  return 'error';
 }

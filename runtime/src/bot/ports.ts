@@ -47,6 +47,8 @@ export interface BotContext {
   readonly language: string;
   /** Architect's Call Audio Connector inputs, or the Data Action's variables. */
   readonly inputVariables: Readonly<Record<string, string>>;
+  /** The integration's free-form configuration (`open.customConfig`); absent on the Data Action route. */
+  readonly customConfig?: Readonly<Record<string, unknown>>;
 }
 
 /** JSON-serialisable conversation state, persisted so a conversation can continue across routes. */

@@ -18,7 +18,7 @@ import { createSessionWriter } from '../store/session-writer.js';
 import { createThrottledLogger } from '../shared/throttled-logger.js';
 import { createWriteBehindQueue, type WriteBehindQueue } from '../store/write-behind-queue.js';
 import type { Config } from '../config/schema.js';
-import { DEFAULT_LINGER_MS, type SessionOptions } from '../protocol/index.js';
+import { DEFAULT_LINGER_MS, LISTENING_MEDIA, TALKING_MEDIA, type SessionOptions } from '../protocol/index.js';
 import { createAudioHookServer, type AudioHookServer } from '../server/http-server.js';
 import { createServerMetrics } from '../server/server-metrics.js';
 import { createMetricsPublisher } from '../server/session-metrics.js';
@@ -69,8 +69,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   await keys.start();
   const dataActionKeys = composeDataActionKeys(config, { ...deps, developmentKeys: 'allowed' });
   await dataActionKeys.start();
-  const speech = deps.speech ?? (await composeSpeech(config, clock, logger));
   const metrics = createServerMetrics();
+  const speech = deps.speech ?? (await composeSpeech(config, clock, logger, metrics));
   const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, {
     clock,
     // Built only when an llm bot exists. Offline speech (no credentials found, or SPEECH_MODE=offline) means no
@@ -88,6 +88,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   logger.info({ connectorIds: bots.connectorIds }, 'bots loaded');
   for (const bot of bots.disabled) logger.warn({ connectorId: bot.connectorId, file: bot.file, reason: bot.reason }, 'bot disabled');
   const vad = await loadVadEngine();
+  // POLLY_ENGINE x voice of every bot that speaks; refuses to start naming each bad pair.
+  await speech.validateVoices?.(speakingBotVoices(bots));
   const taskProtection = createTaskProtection({ agentUri: config.ecsAgentUri, clock, logger });
   const storage = await composeStore({
     ...(config.sessionTableName === undefined ? {} : { tableName: config.sessionTableName }),
@@ -122,9 +124,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     closeTimeoutMs: config.closeTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
     lingerMs: DEFAULT_LINGER_MS,
-    // What `opened` reports when Genesys asks: every language a bot is set up for.
-    supportedLanguages: supportedLanguages(bots),
+    supportedLanguages: [],
   };
+  const connectorSessionOptions = sessionOptionsByConnector(bots, sessionOptions);
 
   const server = createAudioHookServer({
     options: {
@@ -150,6 +152,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       }),
     connectors: bots,
     keysReadiness: () => keys.readiness(),
+    sessionOptionsFor: (connectorId) => connectorSessionOptions.get(connectorId) ?? sessionOptions,
     createWriter: (sink) =>
       createPacedSender(sink, { packetBytes: config.audioPacketBytes, maxLeadMs: config.audioMaxLeadMs }, clock, logger),
     createCall: createVoiceCallFactory({
@@ -247,11 +250,27 @@ function preloadFallbackPrompt(bots: BotRegistry, synthesizer: SpeechSynthesizer
   }
 }
 
-function supportedLanguages(bots: BotRegistry): string[] {
-  const languages = bots.connectorIds.flatMap((id) => {
+/**
+ * Session options per connector: `opened.supportedLanguages` lists that connector's bot's languages
+ * (its default and every language it has a voice for), and media selection takes only offers the bot
+ * can use (a bot that talks answers in mono PCMU; a listen-only one decodes L16 and stereo too).
+ */
+function sessionOptionsByConnector(bots: BotRegistry, base: SessionOptions): Map<string, SessionOptions> {
+  const byConnector = new Map<string, SessionOptions>();
+  for (const id of bots.connectorIds) {
     const bot = bots.get(id);
-    return bot === undefined ? [] : [bot.voice.language, ...Object.keys(bot.voice.voices)];
-  });
-  return [...new Set(languages)].sort();
+    if (bot === undefined) continue;
+    const languages = [...new Set([bot.voice.language, ...Object.keys(bot.voice.voices)])].sort();
+    byConnector.set(id, Object.freeze({ ...base, supportedLanguages: languages, media: bot.listenOnly ? LISTENING_MEDIA : TALKING_MEDIA }));
+  }
+  return byConnector;
 }
 
+/** The voices of every bot that speaks, for the POLLY_ENGINE check at start. */
+function speakingBotVoices(bots: BotRegistry): { connectorId: string; languages: string[]; voices: Readonly<Record<string, string>> }[] {
+  return bots.connectorIds.flatMap((connectorId) => {
+    const bot = bots.get(connectorId);
+    if (bot === undefined || bot.listenOnly) return [];
+    return [{ connectorId, languages: [bot.voice.language, ...Object.keys(bot.voice.voices)], voices: bot.voice.voices }];
+  });
+}

@@ -67,6 +67,13 @@ export const ENV = Object.freeze({
   SPEECH_MODE: 'SPEECH_MODE',
   /** Polly engine: `neural` (default), `standard`, `generative`, `long-form`. */
   POLLY_ENGINE: 'POLLY_ENGINE',
+  /**
+   * Polly requests this process starts per second at most (queued beyond it); default 75 % of the
+   * engine's default account quota (neural, generative, long-form 8/s: 6; standard 80/s: 60).
+   */
+  POLLY_MAX_REQUESTS_PER_SECOND: 'POLLY_MAX_REQUESTS_PER_SECOND',
+  /** Age at which a Transcribe stream is renewed, below the service's 4-hour limit. */
+  TRANSCRIBE_STREAM_RENEW_MS: 'TRANSCRIBE_STREAM_RENEW_MS',
   /** Silence that ends the caller's turn. */
   END_OF_TURN_SILENCE_MS: 'END_OF_TURN_SILENCE_MS',
   /** Voiced audio that counts as the caller starting to speak (barge-in). */

@@ -40,6 +40,8 @@ const SOURCES: Readonly<Record<keyof Config, string>> = {
   bedrockEndpointUrl: ENV.AWS_ENDPOINT_URL_BEDROCK_RUNTIME,
   speechMode: ENV.SPEECH_MODE,
   pollyEngine: ENV.POLLY_ENGINE,
+  pollyMaxRequestsPerSecond: ENV.POLLY_MAX_REQUESTS_PER_SECOND,
+  transcribeStreamRenewMs: ENV.TRANSCRIBE_STREAM_RENEW_MS,
   endOfTurnSilenceMs: ENV.END_OF_TURN_SILENCE_MS,
   bargeInOnsetMs: ENV.BARGE_IN_ONSET_MS,
   synthesisTimeoutMs: ENV.SYNTHESIS_TIMEOUT_MS,

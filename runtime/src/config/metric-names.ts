@@ -26,4 +26,8 @@ export const METRIC_NAMES = Object.freeze({
   modelOutputTokens: 'ModelOutputTokens',
   /** Count: connections refused at the connection cap (MAX_CONNECTIONS). */
   connectionsRefused: 'ConnectionsRefused',
+  /** Count: Transcribe LimitExceededException (concurrent-stream quota or start rate reached). */
+  transcribeLimitExceeded: 'TranscribeLimitExceeded',
+  /** Count: Polly throttling (ThrottlingException, or this task's request limiter full). */
+  pollyThrottled: 'PollyThrottled',
 } as const);

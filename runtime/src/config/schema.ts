@@ -70,6 +70,10 @@ export const configSchema = z
     bedrockEndpointUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     speechMode: z.enum(['auto', 'aws', 'offline']).default('auto'),
     pollyEngine: z.enum(['neural', 'standard', 'generative', 'long-form']).default('neural'),
+    /** Unset = 75 % of the engine's default quota (see `defaultPollyRequestsPerSecond`). */
+    pollyMaxRequestsPerSecond: z.coerce.number().positive().max(10_000).optional(),
+    /** Transcribe ends a stream at 4 h (14,400 s, not adjustable); renew at least a minute before. */
+    transcribeStreamRenewMs: z.coerce.number().int().min(60_000).max(14_340_000).default(14_100_000),
     endOfTurnSilenceMs: ms(700, 200),
     bargeInOnsetMs: ms(180, 40),
     synthesisTimeoutMs: ms(1_500, 200),
@@ -118,3 +122,14 @@ export const configSchema = z
   });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/**
+ * Polly's default SynthesizeSpeech quota per engine (requests per second, per account and Region;
+ * aws-notes §2) and the share of it one process takes by default. Below the quota so the service
+ * rarely throttles; raise POLLY_MAX_REQUESTS_PER_SECOND with the quota (docs/deploy.md).
+ */
+export const POLLY_DEFAULT_TPS_QUOTA = { neural: 8, generative: 8, 'long-form': 8, standard: 80 } as const;
+
+export function defaultPollyRequestsPerSecond(engine: Config['pollyEngine']): number {
+  return POLLY_DEFAULT_TPS_QUOTA[engine] * 0.75;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isDuration } from './duration.js';
+import { normalizeLanguageTag } from '../shared/language-tag.js';
 
 /**
  * AudioHook v2 wire messages (§2–§3 of docs/audiohook-protocol.md). Client messages are declared as
@@ -13,9 +14,9 @@ const LANGUAGE_PATTERN = /^[a-z]{2,3}-[a-z]{2,3}$/i;
 
 const uuid = z.string().regex(UUID_PATTERN, 'not a UUID');
 const duration = z.string().refine(isDuration, 'not a PT<seconds>S duration');
-const language = z.string().regex(LANGUAGE_PATTERN, 'not a language code');
+/** Normalized to BCP 47 casing here, so everything past the parser sees `en-US`, never `en-us`. */
+const language = z.string().regex(LANGUAGE_PATTERN, 'not a language code').transform(normalizeLanguageTag);
 const seq = z.int().min(0);
-const stringMap = z.record(z.string(), z.string());
 
 /** The envelope every client message carries (§2.2). Unknown top-level fields are ignored. */
 export const clientEnvelopeSchema = z.object({
@@ -59,7 +60,9 @@ export const clientParameterSchemas = {
     language: language.optional(),
     supportedLanguages: z.boolean().optional(),
     customConfig: z.record(z.string(), z.unknown()).optional(),
-    inputVariables: stringMap.optional(),
+    // Architect inputs are strings, but a value of another JSON type must not end the call: the
+    // state machine turns it into a string and reports it (ERR_PROTOCOL_INPUT_VARIABLE_NOT_STRING).
+    inputVariables: z.record(z.string(), z.unknown()).optional(),
     continuedSessions: z.array(z.unknown()).optional(),
   }),
   ping: z.object({ rtt: duration.optional() }),
@@ -74,7 +77,8 @@ export const clientParameterSchemas = {
     message: z.string(),
     retryAfter: duration.optional(),
   }),
-  dtmf: z.object({ digit: z.string().regex(/^[0-9*#A-D]$/, 'not a DTMF digit') }),
+  // Lower-case a-d is accepted (and upper-cased by the state machine): a key is a key.
+  dtmf: z.object({ digit: z.string().regex(/^[0-9*#A-Da-d]$/, 'not a DTMF digit') }),
   playback_started: empty,
   playback_completed: empty,
 } as const;

@@ -1,4 +1,5 @@
 import type { Problem } from '../shared/errors.js';
+import type { MediaPolicy } from './media.js';
 import type { EventEntity, MediaFormat, Participant, ServerMessage } from './messages.js';
 
 /**
@@ -27,8 +28,10 @@ export interface SessionOptions {
   readonly closeTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly lingerMs: number;
-  /** Returned in `opened` when the client asks (`open.supportedLanguages: true`). */
+  /** Returned in `opened` when the client asks (`open.supportedLanguages: true`): the connector's own languages. */
   readonly supportedLanguages: readonly string[];
+  /** The media offers the connector can use; default: anything the server decodes (`LISTENING_MEDIA`). */
+  readonly media?: MediaPolicy;
 }
 
 export interface SessionState {

@@ -188,7 +188,7 @@ function dispatch(s: Draft, fx: Effect[], msg: ClientMessage): void {
       return emit(fx, { type: 'clientError', code, message, ...(retry?.ok ? { retryAfterMs: retry.value } : {}) });
     }
     case 'dtmf':
-      return emit(fx, { type: 'dtmf', digit: msg.parameters.digit });
+      return emit(fx, { type: 'dtmf', digit: msg.parameters.digit.toUpperCase() });
     case 'playback_started':
       return emit(fx, { type: 'playbackStarted' });
     case 'playback_completed':
@@ -207,7 +207,7 @@ function onOpen(s: Draft, fx: Effect[], msg: ClientMessageOf<'open'>): void {
     return violate(s, fx, problem('ERR_AUTH_ORGANIZATION_MISMATCH'));
   }
   s.probe = p.conversationId === NULL_UUID;
-  s.media = s.probe ? null : selectMedia(p.media);
+  s.media = s.probe ? null : selectMedia(p.media, s.options.media);
   s.language = p.language;
   send(s, fx, 'opened', {
     startPaused: false,
@@ -223,9 +223,29 @@ function onOpen(s: Draft, fx: Effect[], msg: ClientMessageOf<'open'>): void {
     conversationId: p.conversationId,
     participant: p.participant,
     language: p.language,
-    inputVariables: p.inputVariables ?? {},
+    inputVariables: stringInputVariables(fx, p.inputVariables ?? {}),
     customConfig: p.customConfig ?? {},
   });
+}
+
+/**
+ * Input variables are strings in Architect, but Genesys may add other JSON values: a non-string
+ * value is turned into its JSON text (a string stays as it is) and reported, never a reason to fail
+ * the open. The report names the variables, not their values (they may hold personal data).
+ */
+function stringInputVariables(fx: Effect[], variables: Readonly<Record<string, unknown>>): Record<string, string> {
+  const result: Record<string, string> = {};
+  const coerced: string[] = [];
+  for (const [name, value] of Object.entries(variables)) {
+    if (typeof value === 'string') {
+      result[name] = value;
+      continue;
+    }
+    result[name] = value === undefined ? '' : JSON.stringify(value);
+    coerced.push(name);
+  }
+  if (coerced.length > 0) fx.push(report('ERR_PROTOCOL_INPUT_VARIABLE_NOT_STRING', coerced.join(', ')));
+  return result;
 }
 
 function onBinary(s: Draft, fx: Effect[], byteLength: number): void {

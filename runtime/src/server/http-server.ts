@@ -47,6 +47,8 @@ export interface HttpServerDeps {
   /** Whether API keys are loaded; reported by /health. */
   readonly keysReadiness: () => { readonly ready: true } | { readonly ready: false; readonly reason: string };
   readonly createWriter: OutboundWriterFactory;
+  /** Session options of one connector (its languages and media); absent = `options.session` for all. */
+  readonly sessionOptionsFor?: (connectorId: string) => SessionOptions;
   readonly createCall?: CallHandlerFactory;
   readonly dataAction?: HttpHandler;
   /** Told whenever the number of live sessions changes (task protection, metrics). */

@@ -10,6 +10,10 @@ import type { MetricSample } from './session-metrics.js';
  */
 export interface ServerMetrics extends CallMetrics {
   sessionEnded(summary: SessionSummary): void;
+  /** Transcribe refused a stream (LimitExceededException: concurrent-stream quota or start rate). */
+  transcribeLimited(): void;
+  /** Polly throttled a request (ThrottlingException), or the process's request limiter was full. */
+  pollyThrottled(): void;
   rateLimited(): void;
   /** Tokens one language model call used (llm bots, both routes served by this process). */
   modelTokens(inputTokens: number, outputTokens: number): void;
@@ -34,6 +38,8 @@ export function createServerMetrics(): ServerMetrics {
       counts.modelOutputTokens += outputTokens;
     },
     connectionRefused: () => void (counts.connectionsRefused += 1),
+    transcribeLimited: () => void (counts.transcribeLimited += 1),
+    pollyThrottled: () => void (counts.pollyThrottled += 1),
     sessionEnded(summary) {
       counts.rateLimited += summary.rateLimited;
       // Dropped paused frames and client error reports are the peer's business, not a failed session.
@@ -53,6 +59,8 @@ export function createServerMetrics(): ServerMetrics {
         [METRIC_NAMES.modelInputTokens]: { value: c.modelInputTokens, unit: 'Count' },
         [METRIC_NAMES.modelOutputTokens]: { value: c.modelOutputTokens, unit: 'Count' },
         [METRIC_NAMES.connectionsRefused]: { value: c.connectionsRefused, unit: 'Count' },
+        [METRIC_NAMES.transcribeLimitExceeded]: { value: c.transcribeLimited, unit: 'Count' },
+        [METRIC_NAMES.pollyThrottled]: { value: c.pollyThrottled, unit: 'Count' },
       };
       // One value per record: the interval's mean keeps the line small; the log summary has the detail.
       if (c.latencies.length > 0) {
@@ -75,6 +83,8 @@ function fresh(): {
   modelInputTokens: number;
   modelOutputTokens: number;
   connectionsRefused: number;
+  transcribeLimited: number;
+  pollyThrottled: number;
 } {
   return {
     turns: 0,
@@ -87,5 +97,7 @@ function fresh(): {
     modelInputTokens: 0,
     modelOutputTokens: 0,
     connectionsRefused: 0,
+    transcribeLimited: 0,
+    pollyThrottled: 0,
   };
 }

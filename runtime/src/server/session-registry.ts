@@ -12,6 +12,8 @@ import { bindSocketToSession, toSessionSocket } from './connection.js';
 /** What every session of the server is built with. */
 export interface SessionRegistryDeps {
   readonly session: SessionOptions;
+  /** Per-connector session options (e.g. the media a connector's bot can use); default `session`. */
+  readonly sessionOptionsFor?: (connectorId: string) => SessionOptions;
   readonly inboundLimits: InboundLimits;
   readonly closingBudgetMs: number;
   readonly clock: Clock;
@@ -53,7 +55,7 @@ export function createSessionRegistry(deps: SessionRegistryDeps): SessionRegistr
     const session = createAudioHookSession({
       socket: toSessionSocket(ws),
       identity: { sessionId: peer.sessionId, organizationId: peer.organizationId, correlationId: peer.correlationId, connectorId },
-      options: deps.session,
+      options: deps.sessionOptionsFor?.(connectorId) ?? deps.session,
       inboundLimits: deps.inboundLimits,
       closingBudgetMs: deps.closingBudgetMs,
       clock,

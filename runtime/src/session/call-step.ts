@@ -1,4 +1,5 @@
 import { AppError } from '../shared/errors.js';
+import { fallbackReasonFor } from '../bot/bot-outcome.js';
 import type { BotInput } from '../bot/ports.js';
 import { assertNever } from '../shared/assert-never.js';
 import type {
@@ -210,7 +211,7 @@ function fail(s: Draft, fx: CallEffect[], dependency: CallDependency, error: unk
   s.queue = [];
   // A bot's own dependency (e.g. `bedrock` behind an llm bot) is named when the bot's error says which.
   const failedDependency = error instanceof AppError && error.dependency !== undefined ? error.dependency : dependency;
-  s.outputVariables = { ...s.outputVariables, botOutcome: 'fallback', fallbackReason: 'error', failedDependency };
+  s.outputVariables = { ...s.outputVariables, botOutcome: 'fallback', fallbackReason: fallbackReasonFor(error), failedDependency };
   // After a synthesis failure only a cached fallback prompt can start in time; others get the usual budget.
   const firstAudioWithinMs =
     dependency === 'synthesizer' ? s.options.fallbackFirstAudioMs : s.options.synthesisFirstAudioTimeoutMs;
@@ -228,7 +229,7 @@ function finish(s: Draft, fx: CallEffect[]): void {
     { kind: 'stopListening' },
     {
       kind: 'record',
-      outcome: outputVariables.fallbackReason === 'error' ? 'error' : 'completed',
+      outcome: outputVariables.fallbackReason === 'error' || outputVariables.fallbackReason === 'capacity' ? 'error' : 'completed',
       outputVariables,
       turnCount: s.counts.turnsTaken,
     },

@@ -10,6 +10,10 @@ const REOPEN_DELAY_MS = 100;
 const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 1_000;
 const FAILURE_WINDOW_MS = 60_000;
+/** How long a finishing stream may take to return its last final result before it is torn down. */
+const FINISH_TIMEOUT_MS = 5_000;
+/** Most caller audio carried over to the next stream: 10 s of 20 ms frames. */
+const MAX_CARRIED_FRAMES = 500;
 
 /** Recognizer failures of one call within the last minute, shared by its listeners (caller, agent). */
 export interface FailureWindow {
@@ -51,6 +55,8 @@ export interface RecognizerLoopDeps {
   readonly hearing: () => boolean;
   /** Every result of the open stream, in order. */
   onTranscript(event: TranscriptEvent): void;
+  /** A stream finished normally (input ended, its last final in): what is pending is a turn. */
+  onStreamFinished?(): void;
   /** A stream closed (ended, failed or was restarted): results pending from it are void. */
   onStreamClosed(): void;
   /** More failures within a minute than allowed: recognition is given up. */
@@ -65,10 +71,16 @@ export interface RecognizerLoopDeps {
 export interface RecognizerLoop {
   /** Caller audio for the open stream (dropped while none is open). */
   write(pcm: Int16Array): void;
-  /** Closes the stream; none opens until `resume`. */
+  /**
+   * Ends the stream's input gracefully (its last final result still arrives); none opens until
+   * `resume`.
+   */
   pause(): void;
   resume(): void;
-  /** Closes the stream; a new one opens at once (in the call's language by then). */
+  /**
+   * Ends the stream's input gracefully, then opens a new one (in the call's language by then);
+   * caller audio in between is carried over to it.
+   */
   restart(): void;
   /** Closes the stream for good. */
   stop(): void;
@@ -83,6 +95,8 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
   let paused = false;
   let stopped = false;
   let wakeUp: (() => void) | undefined;
+  let carry: Int16Array[] | undefined;
+  let cancelFinish: (() => void) | undefined;
 
   const running = (): boolean => !stopped && !callSignal.aborted && deps.hearing();
   const wake = (): void => {
@@ -95,6 +109,21 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
   function closeStream(): void {
     stream?.end();
     streamAbort?.abort();
+  }
+
+  /**
+   * Ends the open stream's input so the service returns the final result of the utterance in
+   * progress; the loop reads it, then opens the next stream. A stream that never ends is torn down.
+   */
+  function finishStream(carryAudio: boolean): void {
+    const open = stream;
+    const abort = streamAbort;
+    if (open === undefined) return;
+    stream = undefined;
+    if (carryAudio) carry = [];
+    open.end();
+    cancelFinish?.();
+    cancelFinish = clock.setTimer(FINISH_TIMEOUT_MS, () => abort?.abort());
   }
 
   function untilResumed(): Promise<void> {
@@ -113,8 +142,11 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
       streamAbort = abort;
       const open = deps.recognizer.start({ languageCode: deps.language(), sampleRateHz: 8000 }, AbortSignal.any([abort.signal, callSignal]));
       stream = open;
+      for (const pcm of carry ?? []) open.write(pcm);
+      carry = undefined;
       try {
         for await (const event of open.results) deps.onTranscript(event);
+        if (!abort.signal.aborted && !callSignal.aborted) deps.onStreamFinished?.();
         await delay(clock, REOPEN_DELAY_MS, callSignal).catch(() => undefined);
       } catch (error) {
         if (callSignal.aborted || abort.signal.aborted) continue;
@@ -125,6 +157,8 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
         await delay(clock, Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (failures - 1)), callSignal).catch(() => undefined);
       } finally {
         if (stream === open) stream = undefined;
+        cancelFinish?.();
+        cancelFinish = undefined;
         deps.onStreamClosed();
       }
     }
@@ -134,19 +168,22 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
 
   return {
     write(pcm) {
-      stream?.write(pcm);
+      if (stream !== undefined) stream.write(pcm);
+      else if (carry !== undefined && carry.length < MAX_CARRIED_FRAMES) carry.push(pcm.slice());
     },
     pause() {
       paused = true;
-      closeStream();
+      finishStream(false);
     },
     resume() {
       paused = false;
       wake();
     },
-    restart: closeStream,
+    restart: () => finishStream(true),
     stop() {
       stopped = true;
+      cancelFinish?.();
+      carry = undefined;
       closeStream();
       wake();
     },

@@ -135,6 +135,7 @@ export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
           if (channel.speaker === 'caller' && event.kind === 'partial' && event.text !== '') deps.onCallerWords();
           channel.turnDetector.transcript(event);
         },
+        onStreamFinished: () => channel.turnDetector.flush(),
         onStreamClosed: () => channel.turnDetector.reset(),
         onGaveUp: (error) => deps.onRecognizerFailed(error, 'gaveUp'),
       });

@@ -25,6 +25,8 @@ export interface TurnDetector {
   transcript(event: TranscriptEvent): void;
   /** Forgets everything pending (barge-in handled elsewhere, new recognizer stream, call ending). */
   reset(): void;
+  /** The recognizer stream finished (its last final is in): what is pending is the caller's turn. */
+  flush(): void;
 }
 
 const REMEMBERED_RESULT_IDS = 32;
@@ -93,6 +95,9 @@ export function createTurnDetector(
       stopWaiting();
       finals = [];
       partial = undefined;
+    },
+    flush() {
+      if (finals.length > 0) commit();
     },
   };
 }

@@ -2,6 +2,7 @@ import type { VadEngine } from '../audio/vad.js';
 import type { Bot } from '../bot/ports.js';
 import type { SessionEvent } from '../protocol/index.js';
 import type { Clock } from '../shared/clock.js';
+import { normalizeLanguageTag } from '../shared/language-tag.js';
 import type { Logger } from '../shared/logger.js';
 import type { SpeechRecognizer, SpeechSynthesizer } from '../speech/ports.js';
 import { createPromptStopper } from './barge-in.js';
@@ -64,12 +65,25 @@ const MAX_PENDING_TURNS = 8;
  * (VAD + recognizer) and DTMF into bot turns, speaks the replies through the paced sender, lets the
  * caller barge in, and hands the call back to Architect with output variables once the last prompt
  * has played. A failing dependency gives the caller the fallback prompt and ends the call with
- * `botOutcome=fallback`, `fallbackReason=error` and `failedDependency` (docs/bots.md).
+ * `botOutcome=fallback`, `fallbackReason=error` (or `capacity` at a service quota) and `failedDependency`
+ * (docs/bots.md).
  *
  * What happens when is decided by the call state machine (call-step.ts); this file wires it to the
  * modules that carry out its effects: the speech input (VAD, recognizers, turn detection), the turn
  * runner (bot turns and the fallback), the prompt speaker and stopper, the digit collector, timers.
  */
+/**
+ * The language to use when `requested` is asked for: normalized to BCP 47 casing, and kept at
+ * `current` when the recognizer cannot transcribe it (the caller is still understood).
+ */
+function callLanguage(recognizer: SpeechRecognizer | undefined, current: string, requested: string | undefined, logger: Logger): string {
+  if (requested === undefined) return current;
+  const language = normalizeLanguageTag(requested);
+  if (recognizer?.languages === undefined || recognizer.languages.has(language)) return language;
+  logger.warn({ requested: language, kept: current }, 'language not supported by the recognizer: keeping the current one');
+  return current;
+}
+
 export function createVoiceCallFactory(deps: VoiceCallDeps): CallHandlerFactory {
   return (context, controls, logger) => {
     const bot = deps.bots.get(context.connectorId);
@@ -84,7 +98,7 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
   // Aborted when the caller hangs up: bot turns, synthesis, recognition and waits all stop.
   const callOver = new AbortController();
   const callSignal = callOver.signal;
-  const language = context.language ?? context.inputVariables.language ?? bot.voice.language;
+  const language = callLanguage(deps.recognizer, bot.voice.language, context.language ?? context.inputVariables.language, logger);
   const recorder = deps.recorders?.({
     conversationId: context.conversationId,
     sessionId: context.sessionId,
@@ -97,7 +111,13 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
   // A conversation begun on the Data Action route continues here; the read is bounded by the recorder.
   const conversation = (async () =>
     bot.startConversation(
-      { conversationId: context.conversationId, connectorId: context.connectorId, language, inputVariables: context.inputVariables },
+      {
+        conversationId: context.conversationId,
+        connectorId: context.connectorId,
+        language,
+        inputVariables: context.inputVariables,
+        customConfig: context.customConfig,
+      },
       await recorder?.resume(),
     ))();
 
@@ -180,11 +200,17 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
     dispatch,
   });
   driver.begin();
-  return callHandler(dispatch, speech, playback);
+  const languageFor = (requested: string): string => callLanguage(deps.recognizer, driver.state.language, requested, logger);
+  return callHandler(dispatch, speech, playback, languageFor);
 }
 
 /** The protocol session's view of the call: its events become state machine inputs. */
-function callHandler(dispatch: (input: CallInput) => void, speech: SpeechInput, playback: PromptPlayback): CallHandler {
+function callHandler(
+  dispatch: (input: CallInput) => void,
+  speech: SpeechInput,
+  playback: PromptPlayback,
+  languageFor: (requested: string) => string,
+): CallHandler {
   return {
     onEvent(event: SessionEvent, audio: Uint8Array | undefined) {
       switch (event.type) {
@@ -200,7 +226,7 @@ function callHandler(dispatch: (input: CallInput) => void, speech: SpeechInput, 
         case 'resumed':
           return dispatch({ kind: 'resumed' });
         case 'languageChanged':
-          return dispatch({ kind: 'languageChanged', language: event.language });
+          return dispatch({ kind: 'languageChanged', language: languageFor(event.language) });
         case 'closing':
         case 'ended':
           return dispatch({ kind: 'hungUp' });

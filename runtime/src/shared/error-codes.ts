@@ -135,6 +135,10 @@ export const ERROR_CODES = {
     wire: none,
     description: 'A well-formed client message of a type this server does not know: logged and ignored.',
   },
+  ERR_PROTOCOL_INPUT_VARIABLE_NOT_STRING: {
+    wire: none,
+    description: 'An open whose inputVariables hold a value that is not a string: the value is turned into its JSON text and the call goes on.',
+  },
   ERR_PROTOCOL_CLIENT_ERROR: { wire: none, description: 'The client reported an error message; the session goes on.' },
   ERR_PROTOCOL_OPEN_TIMEOUT: {
     wire: protocolError('Open timeout'),

@@ -45,6 +45,11 @@ export interface RecognizerStream {
 }
 
 export interface SpeechRecognizer {
+  /**
+   * The language codes (BCP 47 casing) this recognizer accepts; absent = any. A call asked for
+   * another language keeps its current one.
+   */
+  readonly languages?: ReadonlySet<string>;
   /** Opens a stream; aborting `signal` tears it down at once. */
   start(options: RecognizerOptions, signal: AbortSignal): RecognizerStream;
 }

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../shared/clock.js';
+import { chunkKeys, chunkReferences, joinLargeAttributes, splitLargeAttributes } from './large-attributes.js';
 import type { ConversationState, SessionRecord, SessionStore } from './ports.js';
 import {
   SESSION_SORT_PREFIX,
@@ -68,16 +69,58 @@ async function getItem(
   }
 }
 
+/** Chunk items of one write, in order (see large-attributes.ts). */
+async function readChunks(client: DynamoDBDocumentClient, TableName: string, pk: string, sortKeyPrefix: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  try {
+    do {
+      const output = await client.send(
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': sortKeyPrefix },
+          ConsistentRead: true,
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      items.push(...(output.Items ?? []));
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  } catch (error) {
+    throw toStoreError('Query', error);
+  }
+  return items;
+}
+
+/** Removes chunk items no current item points to; best effort, they expire with their TTL anyway. */
+async function deleteChunks(client: DynamoDBDocumentClient, TableName: string, pk: string, item: Record<string, unknown> | undefined): Promise<void> {
+  const keys = [...chunkReferences(item, CHUNKED_ATTRIBUTES)].flatMap(([attribute, reference]) => chunkKeys(pk, attribute, reference));
+  await Promise.all(keys.map((Key) => client.send(new DeleteCommand({ TableName, Key })).catch(() => undefined)));
+}
+
 export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions): SessionStore {
   const { client, tableName: TableName, clock } = options;
   const retention: RetentionOptions = checkRetention(options);
   const nowSeconds = (): number => Math.floor(clock.epochMs() / 1_000);
 
   async function readConversation(conversationId: string): Promise<ConversationState | undefined> {
-    const item = await getItem(client, TableName, 'GetItem', conversationKey(conversationId));
-    if (item === undefined) return undefined;
-    const { state, expiresAt } = fromConversationItem(item);
-    return isExpired(expiresAt, clock.epochMs()) ? undefined : state;
+    const pk = conversationPartition(conversationId);
+    // A writer replacing the state deletes the chunks it replaced: a read caught between the two
+    // finds them gone and reads the (new) item again.
+    for (let attempt = 1; ; attempt++) {
+      const stored = await getItem(client, TableName, 'GetItem', conversationKey(conversationId));
+      if (stored === undefined) return undefined;
+      let item: Record<string, unknown>;
+      try {
+        item = await joinLargeAttributes(stored, CHUNKED_ATTRIBUTES, (prefix) => readChunks(client, TableName, pk, prefix));
+      } catch (error) {
+        if (attempt < 3) continue;
+        throw toStoreError('Query', error);
+      }
+      const { state, expiresAt } = fromConversationItem(item);
+      return isExpired(expiresAt, clock.epochMs()) ? undefined : state;
+    }
   }
 
   return {
@@ -85,21 +128,35 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
 
     async putConversation(next) {
       assertWritableConversation(next);
-      const item = toConversationItem(next, expiresAtSeconds(clock.epochMs(), retention));
+      // A state too large for one item goes into chunk items first; the item then points to them.
+      const { item, chunks } = splitLargeAttributes(toConversationItem(next, expiresAtSeconds(clock.epochMs(), retention)), CHUNKED_ATTRIBUTES, TTL_ATTRIBUTE);
+      const pk = conversationPartition(next.conversationId);
+      try {
+        await Promise.all(chunks.map((chunk) => client.send(new PutCommand({ TableName, Item: chunk }))));
+      } catch (error) {
+        await deleteChunks(client, TableName, pk, item);
+        throw toStoreError('PutItem', error);
+      }
       // Version 1 may replace an expired leftover: expired items read as absent.
       const first = next.version === 1;
       try {
-        await client.send(
+        const output = await client.send(
           new PutCommand({
             TableName,
             Item: item,
+            ReturnValues: 'ALL_OLD',
             ConditionExpression: first ? 'attribute_not_exists(pk) OR #exp < :now' : '#version = :previous AND #exp >= :now',
             ExpressionAttributeNames: first ? { '#exp': TTL_ATTRIBUTE } : { '#exp': TTL_ATTRIBUTE, '#version': 'version' },
             ExpressionAttributeValues: first ? { ':now': nowSeconds() } : { ':now': nowSeconds(), ':previous': next.version - 1 },
           }),
         );
+        // The replaced state's chunks are no longer referenced.
+        await deleteChunks(client, TableName, pk, output.Attributes);
       } catch (error) {
+        // Unknown outcome (the write may have landed): keep the chunks; they expire with the item.
         if (!isConditionFailure(error)) throw toStoreError('PutItem', error);
+        // The condition failed, so this write did not land and its chunks are orphans.
+        await deleteChunks(client, TableName, pk, item);
         // A retried write whose first attempt landed (the answer was lost) is not a conflict.
         const stored = await readConversation(next.conversationId);
         if (stored !== undefined && sameRecord(stored, next)) return;
@@ -194,3 +251,6 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
 }
 
 const MUTABLE_OR_TTL: ReadonlySet<string> = new Set([...MUTABLE_SESSION_FIELDS, TTL_ATTRIBUTE]);
+
+/** Conversation attributes that may outgrow an item (a long call's bot state: its transcript). */
+const CHUNKED_ATTRIBUTES = ['botState'] as const;

@@ -44,7 +44,9 @@ export interface OpenOptions {
   readonly conversationId?: string;
   readonly media?: readonly MediaOffer[];
   readonly language?: string;
-  readonly inputVariables?: Readonly<Record<string, string>>;
+  /** Strings in Architect; other JSON values let a test check the server's tolerance. */
+  readonly inputVariables?: Readonly<Record<string, unknown>>;
+  readonly customConfig?: Readonly<Record<string, unknown>>;
   readonly supportedLanguages?: boolean;
   readonly organizationId?: string;
   readonly participant?: { readonly id: string; readonly ani: string; readonly aniName: string; readonly dnis: string };
@@ -150,6 +152,7 @@ export class GenesysClient {
       ...(options.language === undefined ? {} : { language: options.language }),
       ...(options.supportedLanguages === undefined ? {} : { supportedLanguages: options.supportedLanguages }),
       ...(options.inputVariables === undefined ? {} : { inputVariables: options.inputVariables }),
+      ...(options.customConfig === undefined ? {} : { customConfig: options.customConfig }),
     });
     return answer;
   }

@@ -17,6 +17,8 @@ import { startReliabilityServer } from './support/reliability-server.js';
 const DEAD_AIR_BOUND_MS = 2_000;
 
 const FALLBACK_VARIABLES = { botOutcome: 'fallback', fallbackReason: 'error', failedDependency: 'synthesizer' };
+/** Throttling is the service's quota, not a fault: the flow can tell the two apart. */
+const CAPACITY_VARIABLES = { ...FALLBACK_VARIABLES, fallbackReason: 'capacity' };
 
 /** Opens a call, waits for the greeting to play, keys a digit; returns when the digit was sent. */
 async function keyAfterGreeting(server: TestServer, digit: string): Promise<{ client: GenesysClient; keyedAt: number }> {
@@ -61,7 +63,7 @@ describe('synthesizer (Polly) faults during a call', () => {
     const { client, keyedAt } = await keyAfterGreeting(server, '9');
     const disconnect = await client.waitFor('disconnect', 5_000);
     await client.closed;
-    expect(disconnect.parameters).toEqual({ reason: 'completed', outputVariables: FALLBACK_VARIABLES });
+    expect(disconnect.parameters).toEqual({ reason: 'completed', outputVariables: CAPACITY_VARIABLES });
     expect(nextSignOfLife(client, keyedAt)! - keyedAt).toBeLessThan(DEAD_AIR_BOUND_MS);
     expect(client.received.map((m) => m.type).slice(-2)).toEqual(['disconnect', 'closed']);
     expect(client.violations).toEqual([]);

@@ -50,10 +50,10 @@ describe('loadBots', () => {
     expect([bots.has('billing'), bots.get('billing')]).toEqual([false, undefined]);
   });
 
-  it('applies the common defaults to the voice settings', async () => {
+  it('applies the common defaults to the voice settings, with the listen-only call limit of 8 hours', async () => {
     await writeBots({ 'default.json': listen });
     const bots = await loadBots(dir, options);
-    expect(bots.get('default')?.voice).toEqual({ language: 'en-US', voices: {}, noInputTimeoutMs: 6000, maxCallDurationMs: 600000 });
+    expect(bots.get('default')?.voice).toEqual({ language: 'en-US', voices: {}, noInputTimeoutMs: 6000, maxCallDurationMs: 28_800_000 });
   });
 
   it('takes language, voices and timings from the definition', async () => {

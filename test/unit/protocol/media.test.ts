@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesPerSampleFrame, selectMedia } from '../../../runtime/src/protocol/media.js';
+import { bytesPerSampleFrame, LISTENING_MEDIA, selectMedia, TALKING_MEDIA } from '../../../runtime/src/protocol/media.js';
 import type { MediaFormat } from '../../../runtime/src/protocol/messages.js';
 import { l16Mono, l16Stereo, mediaOffer, pcmuMono, pcmuStereo } from '../../support/protocol-builders.js';
 
@@ -47,5 +47,19 @@ describe('bytesPerSampleFrame', () => {
     ['L16 stereo', l16Stereo as MediaFormat, 4],
   ])('is the sample size times the channel count for %s', (_name, media, bytes) => {
     expect(bytesPerSampleFrame(media)).toBe(bytes);
+  });
+});
+
+describe('selectMedia with a connector policy', () => {
+  it('skips L16 and stereo offers for a bot that talks (mono PCMU only)', () => {
+    expect(selectMedia([l16Mono, pcmuStereo, l16Stereo, pcmuMono], TALKING_MEDIA)).toEqual(pcmuMono);
+  });
+
+  it('takes L16 or stereo first for a listen-only connector', () => {
+    expect(selectMedia([l16Stereo, pcmuMono], LISTENING_MEDIA)).toEqual(l16Stereo);
+  });
+
+  it('returns null for a talking bot offered only L16 or stereo', () => {
+    expect(selectMedia([l16Mono, pcmuStereo], TALKING_MEDIA)).toBeNull();
   });
 });

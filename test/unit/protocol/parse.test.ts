@@ -157,7 +157,7 @@ describe('parseClientMessage: parameters per type', () => {
     ['an open with a non-UUID organizationId', openMessage({ organizationId: 'org' }), 'parameters.organizationId'],
     ['an open without media', clientMessage('open', { parameters: without(openMessage().parameters!, 'media') }), 'parameters.media'],
     ['an open with a bad language', openMessage({ language: 'english' }), 'parameters.language'],
-    ['an open with a non-string input variable', openMessage({ inputVariables: { tier: 1 } }), 'parameters.inputVariables.tier'],
+    ['an open whose inputVariables is not an object', openMessage({ inputVariables: 'tier=1' }), 'parameters.inputVariables'],
     ['a resumed with a bad start', clientMessage('resumed', { parameters: { start: 'PT1M', discarded: 'PT0S' } }), 'parameters.start'],
     ['a resumed with a bad discarded', clientMessage('resumed', { parameters: { start: 'PT0S', discarded: '-1' } }), 'parameters.discarded'],
     ['a resumed without durations', clientMessage('resumed', { parameters: {} }), 'parameters.start'],

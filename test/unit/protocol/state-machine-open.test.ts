@@ -156,3 +156,43 @@ describe('connection probe', () => {
     expect(sentTypes(driver.command({ type: 'finishClose' }))).toEqual(['closed']);
   });
 });
+
+describe('open tolerance', () => {
+  it('turns non-string input variables into their JSON text and reports their names', () => {
+    const driver = new SessionDriver();
+    const effects = driver.open({ inputVariables: { name: 'Ada', tier: 3, vip: true, none: null, nested: { a: 1 } } });
+    expect(sentTypes(effects)).toEqual(['opened']);
+    expect(events(effects)).toContainEqual(
+      expect.objectContaining({ type: 'opened', inputVariables: { name: 'Ada', tier: '3', vip: 'true', none: 'null', nested: '{"a":1}' } }),
+    );
+    expect(reported(effects)).toEqual(['ERR_PROTOCOL_INPUT_VARIABLE_NOT_STRING']);
+    const report = effects.find((e) => e.kind === 'report');
+    expect(report?.kind === 'report' ? report.problem.detail : undefined).toBe('tier, vip, none, nested');
+  });
+
+  it('normalizes the open language to BCP 47 casing', () => {
+    const driver = new SessionDriver();
+    expect(events(driver.open({ language: 'en-us' }))).toContainEqual(expect.objectContaining({ type: 'opened', language: 'en-US' }));
+    expect(driver.state.language).toBe('en-US');
+  });
+
+  it('selects only media the connector can use', () => {
+    const driver = new SessionDriver({ media: { formats: ['PCMU'], maxChannels: 1 } });
+    const [opened] = sends(driver.open({ media: [mediaOffer({ format: 'L16' }), pcmuStereo, pcmuMono] }));
+    expect(opened?.parameters).toEqual({ startPaused: false, media: [pcmuMono] });
+  });
+});
+
+describe('dtmf and update tolerance', () => {
+  it('accepts lower-case a-d and reports the key upper-cased', () => {
+    const driver = new SessionDriver();
+    driver.open();
+    expect(events(driver.client('dtmf', { parameters: { digit: 'b' } }))).toEqual([{ type: 'dtmf', digit: 'B' }]);
+  });
+
+  it('normalizes an update language to BCP 47 casing', () => {
+    const driver = new SessionDriver();
+    driver.open();
+    expect(events(driver.client('update', { parameters: { language: 'ES-us' } }))).toEqual([{ type: 'languageChanged', language: 'es-US' }]);
+  });
+});

@@ -5,6 +5,7 @@ import type { FlowDefinition, FlowIntent, FlowSlot } from './flow-definition.js'
 import type { FlowState } from './flow-state.js';
 import type { IntentMatcher } from './intent-matcher.js';
 import { readSlotValue } from './slot-value.js';
+import { customConfigVariables } from '../custom-config.js';
 import { renderPrompt, renderTemplate } from './template.js';
 
 /** A definition prepared for turns: the matcher is built once per bot, not once per turn. */
@@ -192,7 +193,7 @@ class FlowTurn {
   }
 
   private variables(state: FlowState): Readonly<Record<string, string>> {
-    return { ...this.context.inputVariables, ...state.slots };
+    return { ...customConfigVariables(this.context.customConfig), ...this.context.inputVariables, ...state.slots };
   }
 
   private say(template: string, state: FlowState): void {

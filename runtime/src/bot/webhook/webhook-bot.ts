@@ -20,6 +20,8 @@ export interface WebhookRequest {
     readonly language: string;
     readonly connectorId: string;
     readonly inputType: BotInput['type'];
+    /** `open.customConfig` as Genesys sent it; `{}` when none (and on the Data Action route). */
+    readonly customConfig: Readonly<Record<string, unknown>>;
   };
 }
 
@@ -53,6 +55,7 @@ function createWebhookConversation(client: WebhookClient, definition: WebhookDef
           language: context.language,
           connectorId: context.connectorId,
           inputType: input.type,
+          customConfig: context.customConfig ?? {},
         },
       };
       return { actions: toBotActions(await client.post(request, signal)) };

@@ -7,6 +7,7 @@ import { Pcm16LeDecoder } from '../pcm16-le-decoder.js';
 import type { SpeechSynthesizer, SynthesisRequest } from '../ports.js';
 import { DEFAULT_POLLY_VOICES, pickVoice } from './default-voices.js';
 import { POLLY_ERRORS } from './polly-errors.js';
+import { BILINGUAL_VOICES } from './voice-engines.js';
 
 /** Options of {@link PollySpeechSynthesizer}. */
 export interface PollySynthesizerOptions {
@@ -65,6 +66,10 @@ export class PollySpeechSynthesizer implements SpeechSynthesizer {
       TextType: request.ssml ? 'ssml' : 'text',
       OutputFormat: this.nativeMulaw ? 'mulaw' : 'pcm',
       SampleRate: '8000',
+      // A bilingual voice (Kajal: en-IN and hi-IN) reads the text in the language it is told.
+      ...(BILINGUAL_VOICES[voice]?.includes(request.languageCode) === true
+        ? { LanguageCode: request.languageCode as SynthesizeSpeechCommand['input']['LanguageCode'] }
+        : {}),
     });
     let body: unknown;
     let complete = false;

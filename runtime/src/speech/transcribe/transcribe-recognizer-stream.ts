@@ -8,6 +8,7 @@ import {
   type TranscriptResultStream,
 } from '@aws-sdk/client-transcribe-streaming';
 import type { Cancel, Clock } from '../../shared/clock.js';
+import { normalizeLanguageTag } from '../../shared/language-tag.js';
 import type { Logger } from '../../shared/logger.js';
 import { ABORTED, raceAbort } from '../abort-race.js';
 import type { RecognizerOptions, RecognizerStream, TranscriptEvent } from '../ports.js';
@@ -61,7 +62,8 @@ export class TranscribeRecognizerStream implements RecognizerStream {
       maxQueuedBytes: Math.max(chunkBytes, Math.round(settings.maxQueuedMs * this.bytesPerMs)),
     });
     const command = new StartStreamTranscriptionCommand({
-      LanguageCode: options.languageCode as LanguageCode,
+      // Transcribe takes `en-US` only; a code written `en-us` would fail the request.
+      LanguageCode: normalizeLanguageTag(options.languageCode) as LanguageCode,
       MediaEncoding: 'pcm',
       MediaSampleRateHertz: sampleRateHz,
       EnablePartialResultsStabilization: true,

@@ -2,6 +2,7 @@ import type { PartialResultsStability, TranscribeStreamingClient } from '@aws-sd
 import type { Clock } from '../../shared/clock.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { RecognizerOptions, SpeechRecognizer } from '../ports.js';
+import { TRANSCRIBE_STREAMING_LANGUAGES } from './transcribe-languages.js';
 import { TranscribeRecognizerStream } from './transcribe-recognizer-stream.js';
 
 /** Options of {@link TranscribeSpeechRecognizer}; all durations in ms. */
@@ -48,6 +49,7 @@ export interface TranscribeRecognizerOptions {
  * The client is shared by all calls (one per process, built in `compose/speech.ts`).
  */
 export class TranscribeSpeechRecognizer implements SpeechRecognizer {
+  readonly languages = TRANSCRIBE_STREAMING_LANGUAGES;
   private readonly settings: TranscribeRecognizerOptions & { readonly logger: Logger };
 
   constructor(

@@ -52,7 +52,7 @@ describe('webhook bot: requests', () => {
         body: {
           sender: context.conversationId,
           message: 'I need help with my bill',
-          metadata: { inputVariables: { customerName: 'Ann' }, language: 'en-US', connectorId: 'rasa', inputType: 'text' },
+          metadata: { inputVariables: { customerName: 'Ann' }, language: 'en-US', connectorId: 'rasa', inputType: 'text', customConfig: {} },
         },
       }),
     ]);

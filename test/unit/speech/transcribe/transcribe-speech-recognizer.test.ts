@@ -266,3 +266,21 @@ describe('TranscribeSpeechRecognizer', () => {
     );
   });
 });
+
+describe('language codes', () => {
+  it('sends the language in BCP 47 casing whatever casing it was given', async () => {
+    const recognizer = new TranscribeSpeechRecognizer(client, { clock });
+    const stream = recognizer.start({ languageCode: 'en-us', sampleRateHz: 8000 }, new AbortController().signal);
+    await settle();
+    expect(sent().input.LanguageCode).toBe('en-US');
+    stream.end();
+  });
+
+  it('lists the languages Transcribe streaming accepts', () => {
+    const recognizer = new TranscribeSpeechRecognizer(client, { clock });
+    expect(recognizer.languages.has('en-US')).toBe(true);
+    expect(recognizer.languages.has('de-DE')).toBe(true);
+    expect(recognizer.languages.has('en-us')).toBe(false);
+    expect(recognizer.languages.has('xx-YY')).toBe(false);
+  });
+});

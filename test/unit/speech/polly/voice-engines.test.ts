@@ -1,0 +1,56 @@
+import { DescribeVoicesCommand, PollyClient, SynthesizeSpeechCommand } from '@aws-sdk/client-polly';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../../runtime/src/shared/logger.js';
+import { DEFAULT_POLLY_VOICES } from '../../../../runtime/src/speech/polly/default-voices.js';
+import { PollySpeechSynthesizer } from '../../../../runtime/src/speech/polly/polly-speech-synthesizer.js';
+import { validateBotVoices } from '../../../../runtime/src/speech/polly/validate-bot-voices.js';
+import { VOICE_ENGINES, VoiceEngineError } from '../../../../runtime/src/speech/polly/voice-engines.js';
+
+const polly = mockClient(PollyClient);
+afterEach(() => polly.reset());
+
+const defaultBot = { connectorId: 'default', languages: ['en-US'], voices: {} };
+
+describe('POLLY_ENGINE x voice check at start', () => {
+  it('knows the engines of every default voice', () => {
+    for (const voice of Object.values(DEFAULT_POLLY_VOICES)) expect(VOICE_ENGINES, voice).toHaveProperty(voice);
+  });
+
+  it('refuses long-form with the default en-US voice, naming the bot, language and voice', async () => {
+    const check = validateBotVoices([defaultBot, { connectorId: 'billing', languages: ['en-US', 'de-DE'], voices: { 'de-DE': 'Hannah' } }], 'long-form', undefined, silentLogger);
+    await expect(check).rejects.toBeInstanceOf(VoiceEngineError);
+    await expect(check).rejects.toMatchObject({
+      problems: [
+        { connectorId: 'default', language: 'en-US', voice: 'Joanna', engine: 'long-form' },
+        { connectorId: 'billing', language: 'en-US', voice: 'Joanna', engine: 'long-form' },
+        { connectorId: 'billing', language: 'de-DE', voice: 'Hannah', engine: 'long-form' },
+      ],
+    });
+  });
+
+  it('accepts the default voices under neural', async () => {
+    await expect(validateBotVoices([defaultBot], 'neural', undefined, silentLogger)).resolves.toBeUndefined();
+  });
+
+  it('also refuses a voice DescribeVoices does not list for the engine', async () => {
+    polly.on(DescribeVoicesCommand).resolves({ Voices: [{ Id: 'Matthew' }] });
+    const check = validateBotVoices([{ connectorId: 'x', languages: ['en-US'], voices: { 'en-US': 'Kimberly' } }], 'neural', new PollyClient({ region: 'eu-west-1' }), silentLogger);
+    await expect(check).rejects.toMatchObject({ problems: [{ connectorId: 'x', voice: 'Kimberly', engine: 'neural' }] });
+  });
+});
+
+describe('bilingual voices', () => {
+  it('passes LanguageCode to Polly for a bilingual voice', async () => {
+    polly.on(SynthesizeSpeechCommand).resolves({ AudioStream: undefined });
+    const synthesizer = new PollySpeechSynthesizer(new PollyClient({ region: 'eu-west-1' }));
+    await expect(
+      (async () => {
+        for await (const _chunk of synthesizer.synthesize({ text: 'नमस्ते', ssml: false, languageCode: 'hi-IN' }, new AbortController().signal)) {
+          // drain
+        }
+      })(),
+    ).rejects.toBeDefined();
+    expect(polly.commandCalls(SynthesizeSpeechCommand)[0]?.args[0].input).toMatchObject({ VoiceId: 'Kajal', LanguageCode: 'hi-IN' });
+  });
+});
