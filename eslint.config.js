@@ -142,7 +142,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: 'runtime/(?!src/(config/(env-keys|metric-names|placeholder-keys|server-limits)|server/routes)\.js$)',
+              regex: 'runtime/(?!src/(config/(env-keys|metric-names|placeholder-keys|server-limits)|server/routes)\\.js$)',
               message:
                 'lib/ and bin/ may import only the shared names in runtime/src/config/{env-keys,metric-names,placeholder-keys,server-limits} and the route list in runtime/src/server/routes.',
             },

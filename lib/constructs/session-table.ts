@@ -6,9 +6,17 @@ import { ENV } from '../../runtime/src/config/env-keys.js';
 
 /**
  * The item-level actions the session store calls (runtime/src/store: GetCommand, PutCommand,
- * UpdateCommand, QueryCommand). No deletes (items expire by TTL), scans, batch or stream reads.
+ * UpdateCommand, QueryCommand, and DeleteCommand for the chunk items a rewritten large conversation
+ * state no longer references: without it every rewrite would leave its old chunks until their TTL).
+ * No scans, batch or stream reads.
  */
-export const SESSION_TABLE_ACTIONS = Object.freeze(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] as const);
+export const SESSION_TABLE_ACTIONS = Object.freeze([
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+  'dynamodb:DeleteItem',
+] as const);
 
 /** Props of {@link SessionTable}. */
 export interface SessionTableProps {

@@ -5,7 +5,7 @@ import { authenticateUpgrade } from '../auth/authenticate-upgrade.js';
 import { createNonceReplayCache } from '../auth/nonce-replay-cache.js';
 import type { KeyStore } from '../auth/ports.js';
 import { createPacedSender } from '../audio/paced-sender.js';
-import { loadVadEngine } from '../audio/vad.js';
+import { loadVadEngine, type VadEngine } from '../audio/vad.js';
 import { loadBots, type BotRegistry } from '../bot/bot-definitions.js';
 import { createCallRecorderFactory } from '../session/stored-call-recorder.js';
 import { composeDataActionKeys, composeKeyStore } from './keys.js';
@@ -20,7 +20,9 @@ import { createWriteBehindQueue, type WriteBehindQueue } from '../store/write-be
 import type { Config } from '../config/schema.js';
 import { DEFAULT_LINGER_MS, LISTENING_MEDIA, TALKING_MEDIA, type SessionOptions } from '../protocol/index.js';
 import { createAudioHookServer, type AudioHookServer } from '../server/http-server.js';
-import { createServerMetrics } from '../server/server-metrics.js';
+import { createServerMetrics, type ServerMetrics } from '../server/server-metrics.js';
+import type { UpgradeGateDeps } from '../server/upgrade.js';
+import type { CallHandlerFactory } from '../session/ports.js';
 import { createMetricsPublisher } from '../server/session-metrics.js';
 import { createTaskProtection } from '../server/task-protection.js';
 import { createVoiceCallFactory } from '../session/voice-call.js';
@@ -71,22 +73,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   await dataActionKeys.start();
   const metrics = createServerMetrics();
   const speech = deps.speech ?? (await composeSpeech(config, clock, logger, metrics));
-  const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, {
-    clock,
-    // Built only when an llm bot exists. Offline speech (no credentials found, or SPEECH_MODE=offline) means no
-    // AWS for Bedrock either; only injected speech leaves it open, and then the credential chain is asked.
-    model: () =>
-      composeLanguageModel(config, {
-        clock,
-        logger,
-        ...(deps.bedrock === undefined ? {} : { client: deps.bedrock }),
-        hasCredentials: () =>
-          speech.mode === 'custom' ? probeCredentials(config, clock) : Promise.resolve(speech.mode === 'aws'),
-      }),
-    onModelUsage: (_connectorId, usage) => metrics.modelTokens(usage.inputTokens, usage.outputTokens),
-  });
-  logger.info({ connectorIds: bots.connectorIds }, 'bots loaded');
-  for (const bot of bots.disabled) logger.warn({ connectorId: bot.connectorId, file: bot.file, reason: bot.reason }, 'bot disabled');
+  const bots = await composeBots(config, deps, speech, metrics);
   const vad = await loadVadEngine();
   // POLLY_ENGINE x voice of every bot that speaks; refuses to start naming each bad pair.
   await speech.validateVoices?.(speakingBotVoices(bots));
@@ -105,20 +92,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     logger: logger.child({ component: 'write-behind' }),
     options: { maxConcurrent: TUNING.writeQueueMaxConcurrent },
   });
-  const participantPolicy = {
-    mode: config.participantDataPolicy,
-    ...(config.participantHashSalt === undefined ? {} : { salt: new TextEncoder().encode(config.participantHashSalt) }),
-  };
-
-  const replayCache = createNonceReplayCache({ clock });
-  // With a real session table, nonces are shared by every task (a replay to another task is refused).
-  const sharedNonces =
-    storage.documentClient === undefined ? undefined : createDynamoDbNonceStore({ client: storage.documentClient, tableName: storage.tableName, clock });
-  const nonceLog = createThrottledLogger(logger.child({ component: 'nonce-store' }), { maxLinesPerWindow: 1, windowMs: 60_000, maxStringChars: 64 }, clock);
-  const onSharedNoncesUnavailable = (): void => {
-    nonceLog.warn({ code: 'ERR_AUTH_NONCE_STORE_UNAVAILABLE' }, 'shared nonce store unavailable: upgrade accepted on the local replay cache');
-  };
-  const signatureOptions = { clockSkewMs: config.signatureClockSkewMs, maxSignatureAgeMs: config.signatureMaxAgeMs };
+  const authenticate = composeAuthentication(config, keys, storage, clock, logger);
   const sessionOptions: SessionOptions = {
     openTimeoutMs: config.openTimeoutMs,
     closeTimeoutMs: config.closeTimeoutMs,
@@ -142,46 +116,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     },
     clock,
     logger,
-    authenticate: (request) =>
-      authenticateUpgrade(request, {
-        keys,
-        replayCache,
-        ...(sharedNonces === undefined ? {} : { sharedNonces, onSharedNoncesUnavailable }),
-        clock,
-        options: signatureOptions,
-      }),
+    authenticate,
     connectors: bots,
     keysReadiness: () => keys.readiness(),
     sessionOptionsFor: (connectorId) => connectorSessionOptions.get(connectorId) ?? sessionOptions,
     createWriter: (sink) =>
       createPacedSender(sink, { packetBytes: config.audioPacketBytes, maxLeadMs: config.audioMaxLeadMs }, clock, logger),
-    createCall: createVoiceCallFactory({
-      bots,
-      ...(speech.recognizer === undefined ? {} : { recognizer: speech.recognizer }),
-      synthesizer: speech.synthesizer,
-      vad,
-      clock,
-      metrics,
-      recorders: createCallRecorderFactory({
-        store: storage.store,
-        writer: createSessionWriter(storage.store, writeQueue),
-        participantPolicy,
-        clock,
-        logger,
-        resumeTimeoutMs: TUNING.conversationResumeTimeoutMs,
-        conversationWriteIntervalMs: config.conversationWriteIntervalMs,
-      }),
-      options: {
-        endOfTurnSilenceMs: config.endOfTurnSilenceMs,
-        finalTranscriptWaitMs: TUNING.finalTranscriptWaitMs,
-        bargeInOnsetMs: config.bargeInOnsetMs,
-        playbackGraceMs: TUNING.playbackGraceMs,
-        fallbackPrompt: config.fallbackPrompt,
-        maxRecognizerFailuresPerMinute: TUNING.maxRecognizerFailuresPerMinute,
-        logCallerData: config.logCallerData,
-        synthesisFirstAudioTimeoutMs: config.synthesisTimeoutMs,
-      },
-    }),
+    createCall: composeVoiceCalls(config, { bots, speech, vad, clock, logger, metrics, storage, writeQueue }),
     dataAction: createDataActionHttpHandler({
       keys: dataActionKeys,
       bots,
@@ -272,5 +213,95 @@ function speakingBotVoices(bots: BotRegistry): { connectorId: string; languages:
     const bot = bots.get(connectorId);
     if (bot === undefined || bot.listenOnly) return [];
     return [{ connectorId, languages: [bot.voice.language, ...Object.keys(bot.voice.voices)], voices: bot.voice.voices }];
+  });
+}
+
+/** The bot files; an llm bot's model client is built only when one exists. */
+async function composeBots(config: Config, deps: AppDeps, speech: SpeechServices, metrics: ServerMetrics): Promise<BotRegistry> {
+  const { clock, logger } = deps;
+  const bots = await loadBots(config.botsDir ?? deps.defaultBotsDir, {
+    clock,
+    // Offline speech (no credentials found, or SPEECH_MODE=offline) means no AWS for Bedrock either;
+    // only injected speech leaves it open, and then the credential chain is asked.
+    model: () =>
+      composeLanguageModel(config, {
+        clock,
+        logger,
+        ...(deps.bedrock === undefined ? {} : { client: deps.bedrock }),
+        hasCredentials: () =>
+          speech.mode === 'custom' ? probeCredentials(config, clock) : Promise.resolve(speech.mode === 'aws'),
+      }),
+    onModelUsage: (_connectorId, usage) => metrics.modelTokens(usage.inputTokens, usage.outputTokens),
+  });
+  logger.info({ connectorIds: bots.connectorIds }, 'bots loaded');
+  for (const bot of bots.disabled) logger.warn({ connectorId: bot.connectorId, file: bot.file, reason: bot.reason }, 'bot disabled');
+  return bots;
+}
+
+/** Upgrade authentication: API key and signature, nonces in this process and, with a real table, in DynamoDB. */
+function composeAuthentication(config: Config, keys: KeyStore, storage: ComposedStore, clock: Clock, logger: Logger): UpgradeGateDeps['authenticate'] {
+  const replayCache = createNonceReplayCache({ clock });
+  // With a real session table, nonces are shared by every task (a replay to another task is refused).
+  const sharedNonces =
+    storage.documentClient === undefined ? undefined : createDynamoDbNonceStore({ client: storage.documentClient, tableName: storage.tableName, clock });
+  const nonceLog = createThrottledLogger(logger.child({ component: 'nonce-store' }), { maxLinesPerWindow: 1, windowMs: 60_000, maxStringChars: 64 }, clock);
+  const onSharedNoncesUnavailable = (): void => {
+    nonceLog.warn({ code: 'ERR_AUTH_NONCE_STORE_UNAVAILABLE' }, 'shared nonce store unavailable: upgrade accepted on the local replay cache');
+  };
+  const options = { clockSkewMs: config.signatureClockSkewMs, maxSignatureAgeMs: config.signatureMaxAgeMs };
+  return (request) =>
+    authenticateUpgrade(request, {
+      keys,
+      replayCache,
+      ...(sharedNonces === undefined ? {} : { sharedNonces, onSharedNoncesUnavailable }),
+      clock,
+      options,
+    });
+}
+
+interface VoiceCallParts {
+  readonly bots: BotRegistry;
+  readonly speech: SpeechServices;
+  readonly vad: VadEngine;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: ServerMetrics;
+  readonly storage: ComposedStore;
+  readonly writeQueue: WriteBehindQueue;
+}
+
+/** The voice call of every session: bot, speech, VAD and the session record's writer. */
+function composeVoiceCalls(config: Config, parts: VoiceCallParts): CallHandlerFactory {
+  const { bots, speech, vad, clock, logger, metrics, storage, writeQueue } = parts;
+  const participantPolicy = {
+    mode: config.participantDataPolicy,
+    ...(config.participantHashSalt === undefined ? {} : { salt: new TextEncoder().encode(config.participantHashSalt) }),
+  };
+  return createVoiceCallFactory({
+    bots,
+    ...(speech.recognizer === undefined ? {} : { recognizer: speech.recognizer }),
+    synthesizer: speech.synthesizer,
+    vad,
+    clock,
+    metrics,
+    recorders: createCallRecorderFactory({
+      store: storage.store,
+      writer: createSessionWriter(storage.store, writeQueue),
+      participantPolicy,
+      clock,
+      logger,
+      resumeTimeoutMs: TUNING.conversationResumeTimeoutMs,
+      conversationWriteIntervalMs: config.conversationWriteIntervalMs,
+    }),
+    options: {
+      endOfTurnSilenceMs: config.endOfTurnSilenceMs,
+      finalTranscriptWaitMs: TUNING.finalTranscriptWaitMs,
+      bargeInOnsetMs: config.bargeInOnsetMs,
+      playbackGraceMs: TUNING.playbackGraceMs,
+      fallbackPrompt: config.fallbackPrompt,
+      maxRecognizerFailuresPerMinute: TUNING.maxRecognizerFailuresPerMinute,
+      logCallerData: config.logCallerData,
+      synthesisFirstAudioTimeoutMs: config.synthesisTimeoutMs,
+    },
   });
 }

@@ -11,5 +11,5 @@ export type {
   SynthesisRequest,
   TranscriptEvent,
 } from './ports.js';
-export { splitSentences, type SplitOptions } from './sentence-splitter.js';
+export { splitSentences, type SplitOptions } from '../shared/sentence-splitter.js';
 export { SPEECH_ERROR_CODES } from './aws-error-mapping.js';

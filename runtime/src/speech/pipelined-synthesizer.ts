@@ -1,6 +1,6 @@
 import { AsyncQueue } from './async-queue.js';
 import type { SpeechSynthesizer, SynthesisRequest } from './ports.js';
-import { splitSentences } from './sentence-splitter.js';
+import { splitSentences } from '../shared/sentence-splitter.js';
 
 /** Options of {@link PipelinedSynthesizer}. */
 export interface PipelineOptions {

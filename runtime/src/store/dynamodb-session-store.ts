@@ -99,6 +99,26 @@ async function deleteChunks(client: DynamoDBDocumentClient, TableName: string, p
   await Promise.all(keys.map((Key) => client.send(new DeleteCommand({ TableName, Key })).catch(() => undefined)));
 }
 
+/** The update of a session item: mutable fields (and the TTL) replaced, the others only filled in if the create was lost. */
+function sessionUpdate(item: Record<string, unknown>): {
+  UpdateExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  let index = 0;
+  for (const [field, value] of Object.entries(item)) {
+    if (field === 'pk' || field === 'sk' || value === undefined) continue;
+    index += 1;
+    names[`#f${index}`] = field;
+    values[`:v${index}`] = value;
+    sets.push(MUTABLE_OR_TTL.has(field) ? `#f${index} = :v${index}` : `#f${index} = if_not_exists(#f${index}, :v${index})`);
+  }
+  return { UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
+
 export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions): SessionStore {
   const { client, tableName: TableName, clock } = options;
   const retention: RetentionOptions = checkRetention(options);
@@ -186,29 +206,9 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
     async updateSession(record) {
       assertWritableSession(record);
       const item = toSessionItem(record, expiresAtSeconds(clock.epochMs(), retention));
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      const sets: string[] = [];
-      let index = 0;
-      for (const [field, value] of Object.entries(item)) {
-        if (field === 'pk' || field === 'sk' || value === undefined) continue;
-        index += 1;
-        names[`#f${index}`] = field;
-        values[`:v${index}`] = value;
-        // Mutable fields (and the TTL) are replaced; the others are only filled in if the create was lost.
-        sets.push(
-          MUTABLE_OR_TTL.has(field) ? `#f${index} = :v${index}` : `#f${index} = if_not_exists(#f${index}, :v${index})`,
-        );
-      }
       try {
         await client.send(
-          new UpdateCommand({
-            TableName,
-            Key: sessionKey(record.conversationId, record.sessionId),
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
+          new UpdateCommand({ TableName, Key: sessionKey(record.conversationId, record.sessionId), ...sessionUpdate(item) }),
         );
       } catch (error) {
         throw toStoreError('UpdateItem', error);

@@ -1,4 +1,4 @@
-import { splitSentences } from '../../speech/sentence-splitter.js';
+import { splitSentences } from '../../shared/sentence-splitter.js';
 
 /**
  * Turns streamed text deltas into sentence-complete chunks, so speech can start on the first

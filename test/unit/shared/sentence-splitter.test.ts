@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitSentences } from '../../../runtime/src/speech/sentence-splitter.js';
+import { splitSentences } from '../../../runtime/src/shared/sentence-splitter.js';
 
 describe('splitSentences (plain text)', () => {
   it('splits at periods, question marks and exclamation marks followed by a space', () => {

@@ -2,10 +2,10 @@
  * What recording nonces in the session table adds to an upgrade: two servers in this process, one
  * with the embedded table (local replay cache only) and one with a configured table on dynalite
  * (local cache + conditional write), upgraded alternately so machine noise hits both alike.
- * `npx tsx scripts/measure-nonce-cost.ts [rounds]`; prints one JSON line. Not a test.
+ * `npx tsx test/measure/nonce-cost.ts [rounds]`; prints one JSON line. Not a test.
  */
-import { startDynalite } from '../test/support/dynalite.js';
-import { startTestServer } from '../test/support/test-server.js';
+import { startDynalite } from '../support/dynalite.js';
+import { startTestServer } from '../support/test-server.js';
 
 const rounds = Number(process.argv[2] ?? 300);
 const dynalite = await startDynalite();
