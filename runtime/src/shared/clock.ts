@@ -67,7 +67,8 @@ export function withTimeout<T, F = never>(clock: Clock, ms: number, work: Promis
         reject(error);
       }
     });
-    work.then(
+    // Promise.resolve: SDK test doubles may hand back a plain value where a promise is typed.
+    Promise.resolve(work).then(
       (value) => {
         if (settled) return;
         settled = true;

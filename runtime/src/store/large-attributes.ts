@@ -38,6 +38,12 @@ export interface SplitItem {
 
 const referenceName = (attribute: string): string => `${attribute}Chunks`;
 
+/**
+ * JSON replacer: values arrive as safe documents (objects turned into Maps, store/safe-document.ts),
+ * which JSON.stringify would write as `{}`. fromEntries defines own properties, so any key is data.
+ */
+const mapsAsObjects = (_key: string, value: unknown): unknown => (value instanceof Map ? Object.fromEntries(value) : value);
+
 /** Sort-key prefix of one write's chunks of an attribute. */
 export function chunkPrefix(attribute: string, writeId: string): string {
   return `${CHUNK_SORT_PREFIX}${attribute}#${writeId}#`;
@@ -53,7 +59,7 @@ export function splitLargeAttributes(item: Record<string, unknown>, attributes: 
   const chunks: Record<string, unknown>[] = [];
   for (const attribute of attributes) {
     if (out[attribute] === undefined) continue;
-    const bytes = new TextEncoder().encode(JSON.stringify(out[attribute]));
+    const bytes = new TextEncoder().encode(JSON.stringify(out[attribute], mapsAsObjects));
     if (bytes.byteLength <= INLINE_LIMIT_BYTES) continue;
     const writeId = randomUUID();
     const count = Math.ceil(bytes.byteLength / CHUNK_BYTES);

@@ -59,7 +59,12 @@ describe('Secrets Manager faults (API keys)', () => {
     const s = server;
     expect(await health(s)).toEqual({
       status: 503,
-      body: { status: 'unavailable', reason: expect.stringContaining('InternalServiceError') as unknown, activeSessions: 0 },
+      body: {
+        status: 'unavailable',
+        reason: expect.stringContaining('InternalServiceError') as unknown,
+        activeSessions: 0,
+        connections: expect.objectContaining({ atCap: false }) as unknown,
+      },
     });
     // A valid key and an unknown key get the same 503: nothing is revealed while keys are missing.
     for (const attempt of [s.connect(), s.connect({ apiKey: 'nobody' })]) {

@@ -5,6 +5,8 @@ import { silentLogger } from '../../../runtime/src/shared/logger.js';
 import { FakeClock } from '../../support/fake-clock.js';
 
 const SECRET = 'c2VjcmV0LWEtdmFsdWU=';
+/** Production refuses unsalted participant hashes; these tests are about keys. */
+const SALT = 'a-salt-of-sufficient-length-0123456789';
 const compose = (env: Record<string, string>, developmentKeys: 'allowed' | 'refused' = 'allowed') =>
   composeKeyStore(loadConfig(env), { clock: new FakeClock(), logger: silentLogger, developmentKeys });
 
@@ -16,7 +18,7 @@ describe('composeKeyStore with AUDIOHOOK_API_KEYS', () => {
   });
 
   it('refuses to start in production with the public development key', () => {
-    const env = { NODE_ENV: 'production', AUDIOHOOK_API_KEYS: JSON.stringify({ 'dev-api-key': SECRET }) };
+    const env = { NODE_ENV: 'production', PARTICIPANT_HASH_SALT: SALT, AUDIOHOOK_API_KEYS: JSON.stringify({ 'dev-api-key': SECRET }) };
     expect(() => compose(env)).toThrow(/"dev-api-key".*in production/);
   });
 
@@ -27,7 +29,7 @@ describe('composeKeyStore with AUDIOHOOK_API_KEYS', () => {
   it('accepts the development key in local development and real keys anywhere', async () => {
     const local = compose({ AUDIOHOOK_API_KEYS: JSON.stringify({ 'dev-api-key': SECRET }) });
     await expect(local.lookup('dev-api-key')).resolves.toMatchObject({ status: 'found' });
-    const production = compose({ NODE_ENV: 'production', AUDIOHOOK_API_KEYS: JSON.stringify({ 'k-7f3a': SECRET }) });
+    const production = compose({ NODE_ENV: 'production', PARTICIPANT_HASH_SALT: SALT, AUDIOHOOK_API_KEYS: JSON.stringify({ 'k-7f3a': SECRET }) });
     await expect(production.lookup('k-7f3a')).resolves.toMatchObject({ status: 'found' });
   });
 });

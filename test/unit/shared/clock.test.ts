@@ -64,4 +64,12 @@ describe('withTimeout', () => {
     await expect(raced).rejects.toThrow('no answer in time');
     expect(abort.signal.aborted).toBe(true);
   });
+
+  it('settles with a work that is a plain value at run time (SDK doubles return one where a promise is typed)', async () => {
+    const clock = new FakeClock();
+    const plain = { SecretString: '{}' } as unknown as PromiseLike<{ SecretString: string }>;
+
+    await expect(withTimeout(clock, 1_000, plain, () => 'late')).resolves.toEqual({ SecretString: '{}' });
+    expect(clock.pendingTimers).toBe(0);
+  });
 });

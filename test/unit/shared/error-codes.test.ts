@@ -13,12 +13,12 @@ describe('error-code registry', () => {
     for (const code of Object.keys(ERROR_CODES)) expect(code).toMatch(/^ERR_[A-Z]+_[A-Z0-9_]+$/);
   });
 
-  it('maps every authentication failure except key unavailability and org mismatch to HTTP 401', () => {
+  it('maps every authentication failure to HTTP 401 except key unavailability (503), org mismatch (disconnect) and log-only codes', () => {
     const auth = Object.entries(ERROR_CODES).filter(([code]) => code.startsWith('ERR_AUTH_'));
     for (const [code, spec] of auth) {
       if (code === 'ERR_AUTH_KEYS_UNAVAILABLE') expect(spec.wire).toEqual({ kind: 'http', status: 503 });
       else if (code === 'ERR_AUTH_ORGANIZATION_MISMATCH') expect(spec.wire).toMatchObject({ kind: 'disconnect', reason: 'unauthorized' });
-      else if (code === 'ERR_AUTH_KEY_MAP_INVALID') expect(spec.wire.kind).toBe('none');
+      else if (code === 'ERR_AUTH_KEY_MAP_INVALID' || code === 'ERR_AUTH_NONCE_STORE_UNAVAILABLE') expect(spec.wire.kind).toBe('none');
       else expect(spec.wire).toEqual({ kind: 'http', status: 401 });
     }
   });
