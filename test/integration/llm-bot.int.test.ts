@@ -170,8 +170,8 @@ describe('llm bot calls end to end (Bedrock mocked at the SDK boundary)', () => 
     expect(toolRequests).toContain('/slow');
   });
 
-  it('hands back with botOutcome=fallback and failedDependency=bedrock when the model stays throttled', async () => {
-    expect(await call('assistant', 'throttle')).toEqual({ botOutcome: 'fallback', fallbackReason: 'error', failedDependency: 'bedrock' });
+  it('hands back with botOutcome=fallback, fallbackReason=capacity and failedDependency=bedrock when the model stays throttled', async () => {
+    expect(await call('assistant', 'throttle')).toEqual({ botOutcome: 'fallback', fallbackReason: 'capacity', failedDependency: 'bedrock' });
     expect(requestsOf('throttle').length).toBeGreaterThan(1);
   });
 

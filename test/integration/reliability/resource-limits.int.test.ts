@@ -32,11 +32,14 @@ describe.concurrent('per-connection limits', () => {
     return client;
   }
 
-  it('accepts an audio frame of exactly the transport limit and closes with 1009 one byte above it', async () => {
+  it('takes an audio frame of exactly the transport limit to the audio-rate check and closes with 1009 one byte above it', async () => {
+    // 256 KiB of PCMU is 32 s of audio in one frame: past the transport, the session's audio-speed
+    // limit (5 s burst) ends it with a protocol disconnect, not a transport close.
     const atLimit = await openedFuzzClient();
     atLimit.sendBinary(new Uint8Array(MAX_PAYLOAD_BYTES).fill(0xff));
-    atLimit.sendMessage('ping', 2, {});
-    expect(await atLimit.waitForText('pong', 2_000)).toBe(true);
+    expect(await atLimit.waitForText('disconnect', 2_000)).toBe(true);
+    expect(atLimit.events.find((e) => e.kind === 'text' && e.type === 'disconnect')).toMatchObject({ parameters: { reason: 'error' } });
+    expect(atLimit.violations).toEqual([]);
     atLimit.terminate();
 
     const above = await openedFuzzClient();
