@@ -189,9 +189,20 @@ class TranscribeStreamSession {
   private armIdle(): void {
     this.cancelIdle?.();
     const { idleTimeoutMs } = this.deps.controls.settings;
-    this.cancelIdle = this.after(idleTimeoutMs, () =>
-      this.fail(badRequest(`Your request timed out because no new audio was received for ${Math.round(idleTimeoutMs / 1000)} seconds.`)),
-    );
+    this.cancelIdle = this.after(idleTimeoutMs, () => {
+      // Results of the audio heard so far go out before the exception, as the service sends them.
+      this.flushResults();
+      this.fail(badRequest(`Your request timed out because no new audio was received for ${Math.round(idleTimeoutMs / 1000)} seconds.`));
+    });
+  }
+
+  /** Writes every queued result now, whatever its due time. */
+  private flushResults(): void {
+    for (const { frame } of this.outbox.splice(0)) {
+      if (frame === 'end' || this.stream.destroyed) continue;
+      this.respond();
+      this.stream.write(frame);
+    }
   }
 
   /** Ends the stream with an exception event (after the 200, as the service does mid-stream). */
