@@ -127,7 +127,10 @@ export class ServerTask {
         resources: ['*'],
       }),
     );
-    role.addToPrincipalPolicy(new PolicyStatement({ sid: 'PollySynthesize', actions: ['polly:SynthesizeSpeech'], resources: ['*'] }));
+    // DescribeVoices: the start-up check of every bot's voice against the engine (speech/polly/validate-bot-voices.ts).
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ sid: 'PollySynthesize', actions: ['polly:SynthesizeSpeech', 'polly:DescribeVoices'], resources: ['*'] }),
+    );
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

@@ -219,7 +219,7 @@ describe('VoiceBotStack (example context)', () => {
         Effect: 'Allow',
         Resource: '*',
       },
-      { Sid: 'PollySynthesize', Action: 'polly:SynthesizeSpeech', Effect: 'Allow', Resource: '*' },
+      { Sid: 'PollySynthesize', Action: ['polly:DescribeVoices', 'polly:SynthesizeSpeech'], Effect: 'Allow', Resource: '*' },
       {
         Sid: 'OwnTaskScaleInProtection',
         Action: ['ecs:GetTaskProtection', 'ecs:UpdateTaskProtection'],
