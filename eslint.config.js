@@ -121,9 +121,7 @@ export default tseslint.config(
   {
     files: [
       `${SRC}/session/audiohook-session.ts`, // createAudioHookSession
-      `${SRC}/server/http-server.ts`, // createAudioHookServer
       `${SRC}/store/write-behind-queue.ts`, // createWriteBehindQueue
-      `${SRC}/auth/secrets-manager-key-store.ts`, // createSecretsManagerKeyStore
     ],
     rules: { 'max-lines-per-function': 'off' },
   },

@@ -59,6 +59,44 @@ export interface TaskProtection {
   release(): Promise<void>;
 }
 
+/** What one PUT to the ECS agent needs. */
+interface ProtectionRequest {
+  readonly fetchFn: typeof globalThis.fetch;
+  readonly url: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly requestTimeoutMs: number;
+  readonly expiresInMinutes: number;
+}
+
+/** Sends one protection state to the agent; true when it was accepted. Never rejects. */
+async function putProtection(request: ProtectionRequest, enable: boolean): Promise<boolean> {
+  const { fetchFn, url, clock, logger, requestTimeoutMs, expiresInMinutes } = request;
+  const controller = new AbortController();
+  const cancelTimeout = clock.setTimer(requestTimeoutMs, () => controller.abort(new Error('request timed out')));
+  try {
+    const body = enable ? { ProtectionEnabled: true, ExpiresInMinutes: expiresInMinutes } : { ProtectionEnabled: false };
+    const response = await fetchFn(url, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: controller.signal,
+    });
+    const text = await response.text();
+    // The agent reports refusals (e.g. a missing IAM permission) as a `failure` or `error` member.
+    if (!response.ok || /"(failure|error)"\s*:\s*\{/.test(text)) {
+      logger.warn({ status: response.status, protectionEnabled: enable }, 'task protection request refused');
+      return false;
+    }
+    return true;
+  } catch (error) {
+    logger.warn({ err: toError(error).message, protectionEnabled: enable }, 'task protection request failed');
+    return false;
+  } finally {
+    cancelTimeout();
+  }
+}
+
 /**
  * Creates the task-protection controller. Requests are serialized: at most one PUT is in flight,
  * and state changes that arrive meanwhile are folded into the next request, so a burst of call
@@ -94,31 +132,7 @@ export function createTaskProtection(options: TaskProtectionOptions): TaskProtec
 
   const needsRequest = (): boolean => wanted !== confirmed || (wanted && renewalDue);
 
-  async function put(enable: boolean): Promise<boolean> {
-    const controller = new AbortController();
-    const cancelTimeout = clock.setTimer(requestTimeoutMs, () => controller.abort(new Error('request timed out')));
-    try {
-      const body = enable ? { ProtectionEnabled: true, ExpiresInMinutes: expiresInMinutes } : { ProtectionEnabled: false };
-      const response = await fetchFn(url, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: controller.signal,
-      });
-      const text = await response.text();
-      // The agent reports refusals (e.g. a missing IAM permission) as a `failure` or `error` member.
-      if (!response.ok || /"(failure|error)"\s*:\s*\{/.test(text)) {
-        logger.warn({ status: response.status, protectionEnabled: enable }, 'task protection request refused');
-        return false;
-      }
-      return true;
-    } catch (error) {
-      logger.warn({ err: toError(error).message, protectionEnabled: enable }, 'task protection request failed');
-      return false;
-    } finally {
-      cancelTimeout();
-    }
-  }
+  const put = (enable: boolean): Promise<boolean> => putProtection({ fetchFn, url, clock, logger, requestTimeoutMs, expiresInMinutes }, enable);
 
   function scheduleRetry(): void {
     if (released) return;

@@ -99,6 +99,35 @@ async function deleteChunks(client: DynamoDBDocumentClient, TableName: string, p
   await Promise.all(keys.map((Key) => client.send(new DeleteCommand({ TableName, Key })).catch(() => undefined)));
 }
 
+/** Writes a state's chunk items before the item that points to them; on failure none is left behind. */
+async function writeChunks(
+  client: DynamoDBDocumentClient,
+  TableName: string,
+  pk: string,
+  item: Record<string, unknown>,
+  chunks: readonly Record<string, unknown>[],
+): Promise<void> {
+  try {
+    await Promise.all(chunks.map((chunk) => client.send(new PutCommand({ TableName, Item: chunk }))));
+  } catch (error) {
+    await deleteChunks(client, TableName, pk, item);
+    throw toStoreError('PutItem', error);
+  }
+}
+
+/** The put of conversation `version`: it lands only on version − 1 (version 1 may replace an expired leftover, which reads as absent). */
+function conditionalConversationPut(TableName: string, item: Record<string, unknown>, version: number, nowSeconds: number): PutCommand {
+  const first = version === 1;
+  return new PutCommand({
+    TableName,
+    Item: item,
+    ReturnValues: 'ALL_OLD',
+    ConditionExpression: first ? 'attribute_not_exists(pk) OR #exp < :now' : '#version = :previous AND #exp >= :now',
+    ExpressionAttributeNames: first ? { '#exp': TTL_ATTRIBUTE } : { '#exp': TTL_ATTRIBUTE, '#version': 'version' },
+    ExpressionAttributeValues: first ? { ':now': nowSeconds } : { ':now': nowSeconds, ':previous': version - 1 },
+  });
+}
+
 /** The update of a session item: mutable fields (and the TTL) replaced, the others only filled in if the create was lost. */
 function sessionUpdate(item: Record<string, unknown>): {
   UpdateExpression: string;
@@ -151,25 +180,9 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
       // A state too large for one item goes into chunk items first; the item then points to them.
       const { item, chunks } = splitLargeAttributes(toConversationItem(next, expiresAtSeconds(clock.epochMs(), retention)), CHUNKED_ATTRIBUTES, TTL_ATTRIBUTE);
       const pk = conversationPartition(next.conversationId);
+      await writeChunks(client, TableName, pk, item, chunks);
       try {
-        await Promise.all(chunks.map((chunk) => client.send(new PutCommand({ TableName, Item: chunk }))));
-      } catch (error) {
-        await deleteChunks(client, TableName, pk, item);
-        throw toStoreError('PutItem', error);
-      }
-      // Version 1 may replace an expired leftover: expired items read as absent.
-      const first = next.version === 1;
-      try {
-        const output = await client.send(
-          new PutCommand({
-            TableName,
-            Item: item,
-            ReturnValues: 'ALL_OLD',
-            ConditionExpression: first ? 'attribute_not_exists(pk) OR #exp < :now' : '#version = :previous AND #exp >= :now',
-            ExpressionAttributeNames: first ? { '#exp': TTL_ATTRIBUTE } : { '#exp': TTL_ATTRIBUTE, '#version': 'version' },
-            ExpressionAttributeValues: first ? { ':now': nowSeconds() } : { ':now': nowSeconds(), ':previous': next.version - 1 },
-          }),
-        );
+        const output = await client.send(conditionalConversationPut(TableName, item, next.version, nowSeconds()));
         // The replaced state's chunks are no longer referenced.
         await deleteChunks(client, TableName, pk, output.Attributes);
       } catch (error) {
