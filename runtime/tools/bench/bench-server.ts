@@ -76,6 +76,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: settings.logLevel,
     AUDIOHOOK_API_KEYS: JSON.stringify({ [BENCH_KEY.apiKey]: BENCH_KEY.clientSecret }),
     MAX_SESSIONS: String(settings.maxSessions),
+    // Production refuses participant hashes without a salt (the stack injects one from its secret).
+    PARTICIPANT_HASH_SALT: 'benchmark-salt-not-a-secret',
     BOTS_DIR: BENCH_BOTS_DIR,
     // The real DynamoDB adapter, against the generator's stub endpoint (AWS_ENDPOINT_URL_DYNAMODB).
     SESSION_TABLE_NAME: 'bench-sessions',

@@ -6,7 +6,7 @@ import { assertServerStillWorks, startTestServer, type TestServer } from '../../
 /**
  * A hostile but authenticated peer sending as fast as its socket takes it. The outcome is checked
  * (disconnect error, socket gone, bounded log lines, other calls fine); how fast it happens is
- * measured by `npm run bench -- --scenario=hostile`, not asserted here.
+ * measured by `npx tsx test/measure/hostile-peer.ts`, not asserted here.
  */
 const LONG_TYPE = 'x'.repeat(65_000);
 
