@@ -41,6 +41,24 @@ describe('start-up configuration checks', () => {
     expect(stderr).not.toMatch(/^\s+at /m);
   });
 
+  it('refuses to start in production with hashed participant data and no salt (an unsalted phone-number hash is reversed in seconds)', async () => {
+    const production = {
+      NODE_ENV: 'production',
+      PORT: '0',
+      AUDIOHOOK_API_KEYS: JSON.stringify({ 'startup-test-key-0123456789': Buffer.from('startup-test-secret-0123456789abcdef').toString('base64') }),
+    };
+
+    const unsalted = await start(production);
+    expect(unsalted.code).toBe(1);
+    expect(unsalted.stderr).toMatch(/^ {2}PARTICIPANT_HASH_SALT: production with PARTICIPANT_DATA_POLICY=hash needs a salt/m);
+    expect(unsalted.stderr).not.toMatch(/^\s+at /m);
+
+    // Dropping participant data needs no salt: the same environment gets past the configuration check.
+    const dropped = await start({ ...production, PARTICIPANT_DATA_POLICY: 'drop', PORT: 'not-a-port' });
+    expect(dropped.stderr).not.toContain('PARTICIPANT_HASH_SALT');
+    expect(dropped.stderr).toMatch(/^ {2}PORT: /m);
+  });
+
   it('starts with a valid setup through npm start, and a SIGTERM to npm reaches the server, which drains and exits', async () => {
     // detached: the test can clean up the whole group if the signal does not get through.
     const dataDir = await mkdtemp(join(tmpdir(), 'data-'));
