@@ -3,8 +3,9 @@
  * test/integration/security/inbound-limits.int.test.ts). The production bundle runs in its own
  * process pinned to core 0, at log level debug (the worst case for log volume). On core 1, this
  * process keeps `--victims` listen-only calls streaming real-time audio and pinging, while an
- * attacker in a child process (also core 1, so its sending does not stall the victims' timers)
- * floods one authenticated session at full speed: DTMF, an unknown type with a 65 KB name, then
+ * attacker in a child process (also core 1, so its sending does not stall the victims' timers;
+ * at nice 19, so its Node start-up and sending stand for a peer on another host rather than
+ * measuring this machine's two cores) floods one authenticated session at full speed: DTMF, an unknown type with a 65 KB name, then
  * audio at 50× real time. For each attack it prints one JSON line: time to the server's
  * `disconnect` and to the socket close, the attacker session's log lines, and the victims' ping
  * RTT p50/p99/max during the attack next to the server's event-loop delay.
@@ -86,7 +87,8 @@ async function attack(url: string, kind: AttackKind): Promise<void> {
 
 function runAttacker(url: string, kind: AttackKind): Promise<AttackReport> {
   const script = fileURLToPath(import.meta.url);
-  const command = [...(hasTaskset() ? ['taskset', '-c', String(GENERATOR_CORE)] : []), process.execPath, '--import', 'tsx', script, 'attack', url, kind];
+  const pin = hasTaskset() ? ['taskset', '-c', String(GENERATOR_CORE)] : [];
+  const command = ['nice', '-n', '19', ...pin, process.execPath, '--import', 'tsx', script, 'attack', url, kind];
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
