@@ -117,14 +117,6 @@ export default tseslint.config(
     files: [`${SRC}/**/*.ts`],
     rules: { 'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }] },
   },
-  // Being split in their own issues; remove each line when its function is under the limit.
-  {
-    files: [
-      `${SRC}/session/audiohook-session.ts`, // createAudioHookSession
-      `${SRC}/store/write-behind-queue.ts`, // createWriteBehindQueue
-    ],
-    rules: { 'max-lines-per-function': 'off' },
-  },
   // Folder boundaries on resolved paths (eslint/boundaries.js), at any depth.
   {
     files: ['**/*.ts'],

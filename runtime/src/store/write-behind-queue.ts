@@ -1,6 +1,9 @@
-import type { Cancel, Clock } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
 import { AppError, isRetryable, toError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { createDrainWaiters } from './drain-waiters.js';
+import { createWriteLanes, type Lane } from './write-lanes.js';
+import { createRetryScheduler, type RetryPolicy } from './write-retry.js';
 
 /** Limits and back-off of a {@link WriteBehindQueue}. Durations in ms. */
 export interface WriteBehindOptions {
@@ -66,108 +69,94 @@ export interface WriteBehindQueue {
   close(): void;
 }
 
-interface Lane {
-  readonly jobs: WriteJob[];
-  running: boolean;
-  failures: number;
-  cancelRetry: Cancel | undefined;
-}
-
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number`);
   return value;
 }
 
-/** Creates a {@link WriteBehindQueue}. */
-export function createWriteBehindQueue(deps: { clock: Clock; logger: Logger; options?: WriteBehindOptions }): WriteBehindQueue {
-  const { clock, logger } = deps;
-  const options = deps.options ?? {};
+/** Defaults merged in, then every limit checked. */
+function resolveOptions(options: WriteBehindOptions): { maxQueued: number; maxConcurrent: number; policy: RetryPolicy } {
   const maxQueued = positive('maxQueued', options.maxQueued ?? 1_000);
   const maxConcurrent = positive('maxConcurrent', options.maxConcurrent ?? 8);
   const retryBaseMs = positive('retryBaseMs', options.retryBaseMs ?? 200);
   const retryMaxMs = Math.max(retryBaseMs, positive('retryMaxMs', options.retryMaxMs ?? 30_000));
-  const random = options.random ?? Math.random;
+  return { maxQueued, maxConcurrent, policy: { retryBaseMs, retryMaxMs, random: options.random ?? Math.random } };
+}
 
-  const lanes = new Map<string, Lane>();
-  const ready: string[] = [];
-  const drainWaiters = new Set<() => void>();
+/** Creates a {@link WriteBehindQueue}. */
+export function createWriteBehindQueue(deps: { clock: Clock; logger: Logger; options?: WriteBehindOptions }): WriteBehindQueue {
+  const { clock, logger } = deps;
+  const { maxQueued, maxConcurrent, policy } = resolveOptions(deps.options ?? {});
+  const scheduleRetry = createRetryScheduler({ clock, logger, policy });
+
+  const lanes = createWriteLanes();
   const counts = { queued: 0, written: 0, retried: 0, dropped: 0, failed: 0, coalesced: 0 };
   let pending = 0;
   let inFlight = 0;
   let closed = false;
   /** Drops since the queue last had room, so a long outage logs twice, not once per write. */
   let droppedInEpisode = 0;
+  const drain = createDrainWaiters({ clock, logger, pending: () => pending });
 
   function pump(): void {
-    while (inFlight < maxConcurrent && ready.length > 0) {
-      const key = ready.shift()!;
-      const lane = lanes.get(key);
-      const job = lane?.jobs[0];
-      if (lane === undefined || job === undefined || lane.running) continue;
-      lane.running = true;
+    while (inFlight < maxConcurrent) {
+      const next = lanes.startNext();
+      if (next === undefined) return;
+      const { lane, job } = next;
       inFlight += 1;
       // Settled in both branches below; an exception inside them is a bug and must not go unseen.
       void job
         .write()
         .then(
-          () => onSuccess(key, lane),
-          (error: unknown) => onFailure(key, lane, job, error),
+          () => onSuccess(lane),
+          (error: unknown) => onFailure(lane, job, error),
         )
-        .catch((error: unknown) => logger.error({ err: toError(error), key }, 'write-behind queue bug'));
+        .catch((error: unknown) => logger.error({ err: toError(error), key: lane.key }, 'write-behind queue bug'));
     }
   }
 
-  function finishHead(key: string, lane: Lane): void {
-    lane.running = false;
+  function finishHead(lane: Lane): void {
     inFlight -= 1;
-    lane.jobs.shift();
     pending -= 1;
-    lane.failures = 0;
-    if (lane.jobs.length > 0) ready.push(key);
-    else lanes.delete(key);
+    lanes.finishHead(lane);
     if (droppedInEpisode > 0 && pending < maxQueued / 2) {
       logger.warn({ dropped: droppedInEpisode, pending }, 'write-behind queue has room again');
       droppedInEpisode = 0;
     }
     pump();
-    if (pending === 0) for (const resolve of [...drainWaiters]) resolve();
+    if (pending === 0) drain.drained();
   }
 
-  function onSuccess(key: string, lane: Lane): void {
+  function onSuccess(lane: Lane): void {
     counts.written += 1;
-    finishHead(key, lane);
+    finishHead(lane);
   }
 
-  function onFailure(key: string, lane: Lane, job: WriteJob, error: unknown): void {
+  function onFailure(lane: Lane, job: WriteJob, error: unknown): void {
+    const { key } = lane;
     const category = error instanceof AppError ? error.category : 'internal';
     const code = error instanceof AppError ? error.code : toError(error).name;
     if (closed) {
       // Nobody will retry after shutdown: the write is abandoned like the ones that never started.
       counts.dropped += 1;
       logger.warn({ key, label: job.label, code }, 'write-behind write abandoned at close');
-      finishHead(key, lane);
+      finishHead(lane);
       return;
     }
     if (!isRetryable(category)) {
       counts.failed += 1;
       logger.error({ key, label: job.label, code, category }, 'write-behind write failed for good');
-      finishHead(key, lane);
+      finishHead(lane);
       return;
     }
-    lane.running = false;
     inFlight -= 1;
-    lane.failures += 1;
     counts.retried += 1;
-    const delayMs = Math.min(retryMaxMs, retryBaseMs * 2 ** (lane.failures - 1)) * (0.5 + 0.5 * random());
-    // One line per record's first failure; later attempts of the same outage only at debug.
-    const fields = { key, label: job.label, code, attempt: lane.failures, delayMs: Math.round(delayMs) };
-    if (lane.failures === 1) logger.warn(fields, 'write-behind write failed: retrying');
-    else logger.debug(fields, 'write-behind write failed: retrying');
-    lane.cancelRetry = clock.setTimer(delayMs, () => {
-      lane.cancelRetry = undefined;
-      ready.push(key);
-      pump();
-    });
+    lanes.holdHead(lane, (failures) =>
+      scheduleRetry({ key, label: job.label, code, attempt: failures }, () => {
+        lanes.retryDue(lane);
+        pump();
+      }),
+    );
     pump();
   }
 
@@ -182,61 +171,26 @@ export function createWriteBehindQueue(deps: { clock: Clock; logger: Logger; opt
   return {
     enqueue(job) {
       if (closed) return drop(job);
-      const lane = lanes.get(job.key);
-      if (job.coalesce === true && lane !== undefined) {
-        const last = lane.jobs.length - 1;
-        const replaceable = last > 0 || (last === 0 && !lane.running);
-        if (replaceable && lane.jobs[last]?.coalesce === true) {
-          lane.jobs[last] = job;
-          counts.coalesced += 1;
-          return true;
-        }
+      if (lanes.coalesce(job)) {
+        counts.coalesced += 1;
+        return true;
       }
       if (pending >= maxQueued) return drop(job);
       pending += 1;
       counts.queued += 1;
-      if (lane === undefined) {
-        lanes.set(job.key, { jobs: [job], running: false, failures: 0, cancelRetry: undefined });
-        ready.push(job.key);
-        pump();
-      } else {
-        lane.jobs.push(job);
-      }
+      // A new lane is ready at once; behind a lane's earlier writes, the job waits its turn.
+      if (lanes.add(job)) pump();
       return true;
     },
 
-    flush(timeoutMs) {
-      if (pending === 0) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const done = (drained: boolean): void => {
-          cancel();
-          drainWaiters.delete(onDrained);
-          resolve(drained);
-        };
-        const onDrained = (): void => done(true);
-        const cancel = clock.setTimer(timeoutMs, () => {
-          logger.warn({ pending }, 'write-behind flush timed out');
-          done(false);
-        });
-        drainWaiters.add(onDrained);
-      });
-    },
+    flush: (timeoutMs) => (pending === 0 ? Promise.resolve(true) : drain.wait(timeoutMs)),
 
     stats: () => ({ ...counts, pending }),
 
     close() {
       if (closed) return;
       closed = true;
-      let abandoned = 0;
-      for (const [key, lane] of lanes) {
-        lane.cancelRetry?.();
-        // A write in flight finishes on its own; everything behind it is abandoned.
-        const keep = lane.running ? 1 : 0;
-        abandoned += lane.jobs.length - keep;
-        lane.jobs.splice(keep);
-        if (keep === 0) lanes.delete(key);
-      }
-      ready.length = 0;
+      const abandoned = lanes.abandon();
       pending -= abandoned;
       counts.dropped += abandoned;
       if (abandoned > 0) logger.warn({ abandoned }, 'write-behind queue closed with writes held');

@@ -69,7 +69,7 @@ describe.concurrent('per-connection limits', () => {
     client.closeSocket();
   });
 
-  // A client 429's retryAfter is honoured for at most 3 s (audiohook-session.ts), so `closed` still
+  // A client 429's retryAfter is honoured for at most 3 s (session-outbound.ts), so `closed` still
   // meets Genesys's 10 s close deadline (and our 5 s linger) whatever retryAfter says.
   it('answers close with closed in time after a client 429 with an absurd retryAfter', async () => {
     const client = await server.connect({ simulatePlayback: false });

@@ -1,0 +1,105 @@
+import { canSendAudio, type SessionCommand, type SessionEvent, type SessionState } from '../protocol/index.js';
+import { withTimeout, type Clock } from '../shared/clock.js';
+import { toError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { OutboundWriter } from './outbound-writer.js';
+import type { CallControls, CallHandler } from './ports.js';
+
+/** The protocol event that opens a session. */
+export type OpenedEvent = Extract<SessionEvent, { type: 'opened' }>;
+
+export interface HostedCallDeps {
+  /** Creates the call for an opened, non-probe session; undefined = listen and stay silent. */
+  readonly createCall: ((opened: OpenedEvent) => CallHandler) | undefined;
+  /** Longest time the call's final work may delay `closed`. */
+  readonly closingBudgetMs: number;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly command: (c: SessionCommand) => void;
+}
+
+/** A session's call (the bot conversation on top of the protocol), as the session drives it. */
+export interface HostedCall {
+  /** `opened` creates the call; every later event reaches it; `closing` then lets it finish its work. */
+  onEvent(event: SessionEvent, audio: Uint8Array | undefined): void;
+}
+
+/** Hosts the call of one session. A call's exception ends the call with disconnect(error); it never escapes into socket handlers. */
+export function createHostedCall(deps: HostedCallDeps): HostedCall {
+  const { logger, command } = deps;
+  let call: CallHandler | undefined;
+
+  function failCall(error: unknown): void {
+    logger.error({ err: toError(error) }, 'call failed');
+    command({ type: 'fail' });
+  }
+
+  function guard<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (error) {
+      failCall(error);
+      return undefined;
+    }
+  }
+
+  return {
+    onEvent(event, audio) {
+      if (event.type === 'opened') {
+        const { createCall } = deps;
+        if (!event.probe && createCall !== undefined) call = guard(() => createCall(event));
+        return;
+      }
+      if (call !== undefined) {
+        // guard()'s rule, without a closure per audio frame.
+        try {
+          call.onEvent(event, audio);
+        } catch (error) {
+          failCall(error);
+        }
+      }
+      if (event.type === 'closing') void finishClose(call, deps, () => command({ type: 'finishClose' }));
+    },
+  };
+}
+
+/** Lets the call finish its work (bounded by the closing budget), then completes the close transaction. */
+async function finishClose(call: CallHandler | undefined, deps: HostedCallDeps, done: () => void): Promise<void> {
+  if (call?.onClosing !== undefined) {
+    try {
+      await withTimeout(deps.clock, deps.closingBudgetMs, call.onClosing(), () => undefined);
+    } catch (error) {
+      deps.logger.error({ err: toError(error) }, 'call failed while closing');
+    }
+  }
+  done();
+}
+
+/** What the call may do to its session: send and cancel audio, events, pause/resume, disconnect. */
+export function createCallControls(
+  writer: OutboundWriter,
+  command: (c: SessionCommand) => void,
+  currentState: () => SessionState,
+): CallControls {
+  return {
+    sendAudio: (pcmu) => {
+      if (canSendAudio(currentState())) writer.enqueueAudio(pcmu);
+    },
+    endOfPrompt: () => writer.endOfPrompt(),
+    cancelAudio: () => writer.cancelAudio().droppedBytes,
+    onAudioDrained: (listener) => writer.onAudioDrained(listener),
+    get audioAheadMs() {
+      return writer.audioAheadMs;
+    },
+    sendEvent: (entities) => command({ type: 'event', entities }),
+    disconnect: (reason, outputVariables, info) =>
+      command({
+        type: 'disconnect',
+        reason,
+        ...(outputVariables === undefined ? {} : { outputVariables }),
+        ...(info === undefined ? {} : { info }),
+      }),
+    pause: () => command({ type: 'pause' }),
+    resume: () => command({ type: 'resume' }),
+  };
+}

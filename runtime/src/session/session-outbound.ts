@@ -1,0 +1,64 @@
+import { WS_CLOSE, type ServerMessage } from '../protocol/index.js';
+import type { Logger } from '../shared/logger.js';
+import type { OutboundWriter, OutboundWriterFactory } from './outbound-writer.js';
+import type { SessionSocket } from './ports.js';
+import { reportProblem, type SessionCounters } from './session-summary.js';
+
+/** Text messages allowed to wait for rate tokens; at 4/s this is 16 s of backlog. */
+const MAX_QUEUED_TEXTS = 64;
+/** Back-off on a 429 without retryAfter, and the most any retryAfter is honoured for. */
+const DEFAULT_BACKOFF_MS = 1_000;
+const MAX_BACKOFF_MS = 3_000;
+
+export interface SessionOutboundDeps {
+  readonly socket: SessionSocket;
+  readonly createWriter: OutboundWriterFactory;
+  /** Whether bot audio may reach Genesys now (the session's phase allows it). */
+  readonly canSendAudio: () => boolean;
+  readonly counters: SessionCounters;
+  readonly logger: Logger;
+}
+
+/** What a session sends, all through its one paced writer. */
+export interface SessionOutbound {
+  readonly writer: OutboundWriter;
+  /** Sends a message of the state machine, unless too many texts wait already: then the socket is closed. */
+  send(message: ServerMessage): void;
+  /** Genesys reported error 429: slow down for its `retryAfter`, bounded. */
+  rateLimited(retryAfterMs: number | undefined): void;
+}
+
+export function createSessionOutbound(deps: SessionOutboundDeps): SessionOutbound {
+  const { socket, counters, logger } = deps;
+  // Bot audio may only reach Genesys while the session is active: never after our disconnect or the
+  // client's close (§5.4), even if it was queued before.
+  const writer = deps.createWriter({
+    sendText: (text) => socket.sendText(text),
+    sendBinary: (bytes) => {
+      if (deps.canSendAudio()) socket.sendBinary(bytes);
+    },
+    get bufferedBytes() {
+      return socket.bufferedBytes;
+    },
+  });
+  return {
+    writer,
+    send(message) {
+      // A client that makes us answer faster than Genesys's text budget (a ping flood) would grow
+      // this queue without bound and push `closed` past the close deadline: it is cut off instead.
+      if (writer.queuedTexts >= MAX_QUEUED_TEXTS) {
+        reportProblem(counters, logger, { code: 'ERR_SESSION_OUTBOUND_OVERFLOW', detail: `${writer.queuedTexts} texts queued` });
+        socket.close(WS_CLOSE.policyViolation, 'outbound queue overflow');
+        return;
+      }
+      counters.textOut += 1;
+      logger.debug({ type: message.type, seq: message.seq }, 'message sent');
+      writer.sendText(JSON.stringify(message), message.type === 'pause' || message.type === 'resume' ? message.type : 'text');
+    },
+    rateLimited(retryAfterMs) {
+      counters.rateLimited += 1;
+      // Honoured, but bounded: an absurd retryAfter must not hold `closed` past Genesys's close deadline.
+      writer.backOff(Math.min(retryAfterMs ?? DEFAULT_BACKOFF_MS, MAX_BACKOFF_MS));
+    },
+  };
+}
