@@ -22,6 +22,7 @@ function recordingWriter(): SessionWriter & { readonly writes: Write[]; conversa
     updateSession: (record) => writes.push({ op: 'updateSession', record }),
     finishSession: (record) => writes.push({ op: 'updateSession', record }),
     putConversation: (state) => writes.push({ op: 'putConversation', state }),
+    appendTranscript: () => undefined,
   };
 }
 
