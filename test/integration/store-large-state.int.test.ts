@@ -9,7 +9,8 @@ import { conversation } from '../unit/store/store-builders.js';
 
 /**
  * A synthetic two-hour listen-only transcript: an utterance every 5 s from caller and agent in
- * turn, in Japanese (3 bytes per character in UTF-8), as the listen bot keeps it in its state.
+ * turn, in Japanese (3 bytes per character in UTF-8), as listen bots kept it in their state before
+ * transcripts became items of their own: a large bot state must still be stored whole.
  */
 function twoHourTranscript(): { utterances: { speaker: string; text: string; atMs: number }[] } {
   const phrases = ['お電話ありがとうございます。ご用件をお伺いします。', '請求書の金額について確認したいのですが。', '少々お待ちください。お調べいたします。'];
