@@ -202,6 +202,8 @@ export class Observability extends Construct {
         server(SERVER_METRICS.transcribeLimitExceeded, 'Sum', 'Transcribe LimitExceeded'),
         server(SERVER_METRICS.pollyThrottled, 'Sum', 'Polly throttled'),
       ]),
+      // Never expected: a listen-only call past its transcript safety bound (docs/bots.md).
+      graph('Transcript utterances dropped (listen-only bound)', [server(SERVER_METRICS.transcriptUtterancesDropped, 'Sum', 'Dropped utterances')]),
     );
     this.dashboard.addWidgets(
       graph(

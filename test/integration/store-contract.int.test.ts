@@ -4,7 +4,7 @@ import { AppError } from '../../runtime/src/shared/errors.js';
 import { nextConversationState, updateConversation } from '../../runtime/src/store/conversation-update.js';
 import { createDynamoDbSessionStore, toDocumentClient } from '../../runtime/src/store/dynamodb-session-store.js';
 import { createMemorySessionStore } from '../../runtime/src/store/memory-session-store.js';
-import type { SessionStore } from '../../runtime/src/store/ports.js';
+import { MAX_TRANSCRIPT_TEXT_BYTES, type SessionStore, type TranscriptEntry } from '../../runtime/src/store/ports.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { startDynalite, type TestDynalite } from '../support/dynalite.js';
 import { conversation, deferred, session } from '../unit/store/store-builders.js';
@@ -172,6 +172,43 @@ describe.each(factories)('SessionStore contract: %s', (_name, create) => {
       sessions: 1,
     });
   });
+
+  const line = (seq: number, text = `line ${seq}`): TranscriptEntry => ({ seq, text, atEpochMs: 1_000 + seq, speaker: seq % 2 === 0 ? 'caller' : 'agent' });
+
+  it('reads an unknown conversation\'s transcript as empty', async () => {
+    expect(await store.readTranscript('nobody')).toEqual([]);
+  });
+
+  it('reads appended transcript lines back in seq order, across appends', async () => {
+    await store.appendTranscript('conv-1', [line(0), line(1)]);
+    await store.appendTranscript('conv-1', [line(3), line(2)]);
+    await store.appendTranscript('conv-2', [line(0, 'other call')]);
+    expect(await store.readTranscript('conv-1')).toEqual([line(0), line(1), line(2), line(3)]);
+  });
+
+  it('stores a retried append once (idempotent per seq)', async () => {
+    await store.appendTranscript('conv-1', [line(0), line(1)]);
+    await store.appendTranscript('conv-1', [line(0), line(1)]);
+    expect(await store.readTranscript('conv-1')).toEqual([line(0), line(1)]);
+  });
+
+  it('cuts a line too large for one item at a character boundary and marks it cut', async () => {
+    // 4-byte emoji, so the cut falls inside a character unless it is done at a boundary.
+    const huge = '😀'.repeat(MAX_TRANSCRIPT_TEXT_BYTES / 4 + 1_000) + 'x';
+    await store.appendTranscript('conv-1', [line(0, huge), line(1)]);
+    const [first, second] = await store.readTranscript('conv-1');
+    expect(new TextEncoder().encode(first?.text).byteLength).toBe(MAX_TRANSCRIPT_TEXT_BYTES);
+    expect(first).toMatchObject({ seq: 0, cut: true });
+    expect(huge.startsWith(first?.text ?? '?')).toBe(true);
+    expect(second).toEqual(line(1));
+  });
+
+  it('reads transcript lines past their retention as gone', async () => {
+    await store.appendTranscript('conv-1', [line(0)]);
+    clock.advance((RETENTION_DAYS + 1) * DAY_MS);
+    await store.appendTranscript('conv-1', [line(1)]);
+    expect(await store.readTranscript('conv-1')).toEqual([line(1)]);
+  });
 });
 
 describe('DynamoDbSessionStore items', () => {
@@ -206,6 +243,29 @@ describe('DynamoDbSessionStore items', () => {
       outcome: 'completed',
       expiresAt: Date.UTC(2026, 0, 2) / 1_000 + 7 * 86_400,
     });
+  });
+
+  it('stores a transcript line under CONV#<id>/TRANSCRIPT#<10-digit seq> with the session items\' expiresAt', async () => {
+    await store.appendTranscript('conv-1', [{ seq: 42, text: 'こんにちは', atEpochMs: 5, speaker: 'caller' }]);
+    const item = await rawItem('CONV#conv-1', 'TRANSCRIPT#0000000042');
+    expect(item).toEqual({
+      pk: 'CONV#conv-1',
+      sk: 'TRANSCRIPT#0000000042',
+      entity: 'transcript',
+      seq: 42,
+      text: 'こんにちは',
+      atEpochMs: 5,
+      speaker: 'caller',
+      expiresAt: Date.UTC(2026, 0, 1) / 1_000 + 7 * 86_400,
+    });
+  });
+
+  it('keeps transcript items out of the conversation state and the session list', async () => {
+    await store.putConversation(conversation());
+    await store.createSession(session());
+    await store.appendTranscript('conv-1', [{ seq: 0, text: 'hello', atEpochMs: 5 }]);
+    expect(await store.getConversation('conv-1')).toEqual(conversation());
+    expect(await store.listSessions('conv-1')).toEqual([session()]);
   });
 
   it('rejects with an unavailable AppError when DynamoDB cannot be reached', async () => {

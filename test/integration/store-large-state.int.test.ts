@@ -4,11 +4,13 @@ import { createDynamoDbSessionStore } from '../../runtime/src/store/dynamodb-ses
 import type { SessionStore } from '../../runtime/src/store/ports.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { startDynalite, type TestDynalite } from '../support/dynalite.js';
+import { DYNAMODB_ITEM_LIMIT_BYTES, dynamoItemBytes, utf8Bytes } from '../support/item-size.js';
 import { conversation } from '../unit/store/store-builders.js';
 
 /**
  * A synthetic two-hour listen-only transcript: an utterance every 5 s from caller and agent in
- * turn, in Japanese (3 bytes per character in UTF-8), as the listen bot keeps it in its state.
+ * turn, in Japanese (3 bytes per character in UTF-8), as listen bots kept it in their state before
+ * transcripts became items of their own: a large bot state must still be stored whole.
  */
 function twoHourTranscript(): { utterances: { speaker: string; text: string; atMs: number }[] } {
   const phrases = ['お電話ありがとうございます。ご用件をお伺いします。', '請求書の金額について確認したいのですが。', '少々お待ちください。お調べいたします。'];
@@ -20,25 +22,6 @@ function twoHourTranscript(): { utterances: { speaker: string; text: string; atM
   return { utterances };
 }
 
-const utf8Bytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).byteLength;
-
-/**
- * An item's size as DynamoDB counts it against the 400 KB limit: attribute names and string values
- * in UTF-8 bytes, binary values in bytes, numbers up to 21 bytes, 3 bytes per map or list. (dynalite
- * counts strings in UTF-16 code units, so on its own it accepts multibyte items DynamoDB refuses.)
- */
-function dynamoItemBytes(value: unknown): number {
-  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
-  if (value instanceof Uint8Array) return value.byteLength;
-  if (typeof value === 'number') return 21;
-  if (typeof value === 'boolean' || value === null) return 1;
-  if (Array.isArray(value)) return 3 + value.reduce((sum: number, element) => sum + 1 + dynamoItemBytes(element), 0);
-  if (typeof value === 'object') {
-    return 3 + Object.entries(value).reduce((sum, [name, element]) => sum + Buffer.byteLength(name, 'utf8') + dynamoItemBytes(element), 0);
-  }
-  return 0;
-}
-const DYNAMODB_ITEM_LIMIT_BYTES = 400 * 1024;
 
 let dynalite: TestDynalite;
 beforeAll(async () => {

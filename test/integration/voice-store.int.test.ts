@@ -4,6 +4,7 @@ import { NULL_UUID } from '../../runtime/src/protocol/index.js';
 import { systemClock } from '../../runtime/src/shared/clock.js';
 import { FakeSpeechRecognizer } from '../../runtime/src/speech/fake/fake-speech-recognizer.js';
 import { FakeSpeechSynthesizer } from '../../runtime/src/speech/fake/fake-speech-synthesizer.js';
+import { readConversationTranscript } from '../../runtime/src/store/conversation-transcript.js';
 import { silence, speechLike } from '../../runtime/tools/support/audio-gen.js';
 import { CallerAudioPlayer } from '../support/caller-audio-player.js';
 import { DATA_ACTION_KEY, eventually, startTestServer, type TestServer } from '../support/test-server.js';
@@ -146,10 +147,13 @@ describe('conversation checkpoints during a voice call', () => {
     await eventually(() => server.app.writeQueue.stats().pending === 0);
     const conversation = await store.getConversation(conversationId);
     expect(conversation).toMatchObject({ version: 1, turnCount: 4 });
-    expect((conversation?.botState as { utterances: { text: string }[] }).utterances.map((u) => u.text)).toEqual([
-      'utterance 1',
-      'utterance 2',
-      'utterance 3',
+    // The transcript is stored as items of its own; the state only counts them.
+    expect(conversation?.botState).toMatchObject({ version: 2, lines: 3 });
+    expect(conversation?.botState).not.toHaveProperty('utterances');
+    expect((await readConversationTranscript(store, conversationId)).map((u) => [u.seq, u.text])).toEqual([
+      [0, 'utterance 1'],
+      [1, 'utterance 2'],
+      [2, 'utterance 3'],
     ]);
     const [session] = await store.listSessions(conversationId);
     expect(session).toMatchObject({ outcome: 'callerHungUp', turnCount: 4 });

@@ -12,6 +12,8 @@ export type {
   BotState,
   BotTurn,
   BotVoiceSettings,
+  TranscriptAppend,
+  TranscriptLine,
 } from './ports.js';
 export { BOT_OUTCOMES, OUTPUT_VARIABLES, isBotOutcome, withBotOutcome, type BotOutcome } from './bot-outcome.js';
 export { BOT_ERROR_CODES, type BotErrorCode } from './bot-error-codes.js';

@@ -34,9 +34,29 @@ export type BotAction =
   /** The conversation is over: after the last prompt has played, hand the call back to Architect. */
   | { readonly type: 'end'; readonly outputVariables?: Readonly<Record<string, string>> };
 
+/** One line of a conversation's transcript, numbered by the bot (0, 1, 2 … across the whole conversation). */
+export interface TranscriptLine {
+  readonly seq: number;
+  readonly text: string;
+  readonly atEpochMs: number;
+  readonly speaker?: 'caller' | 'agent';
+  /** The text was cut (a limit reached inside it). */
+  readonly cut?: boolean;
+}
+
+/** What a turn adds to the conversation's append-only transcript (listen-only bots). */
+export interface TranscriptAppend {
+  /** New lines, in order; stored once each, never rewritten by later turns. */
+  readonly lines: readonly TranscriptLine[];
+  /** Utterances this turn heard but did not store because the bot's safety bound was reached. */
+  readonly dropped: number;
+}
+
 /** A bot's reply to one input. */
 export interface BotTurn {
   readonly actions: readonly BotAction[];
+  /** Transcript lines to append (kept outside the bot state, so the state stays small). */
+  readonly transcript?: TranscriptAppend;
 }
 
 /** Facts about the conversation a bot may use (e.g. to template prompts). */

@@ -30,4 +30,6 @@ export const METRIC_NAMES = Object.freeze({
   transcribeLimitExceeded: 'TranscribeLimitExceeded',
   /** Count: Polly throttling (ThrottlingException, or this task's request limiter full). */
   pollyThrottled: 'PollyThrottled',
+  /** Count: utterances a listen-only bot did not store because its transcript safety bound was reached. */
+  transcriptUtterancesDropped: 'TranscriptUtterancesDropped',
 } as const);

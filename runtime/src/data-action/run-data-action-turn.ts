@@ -1,5 +1,5 @@
 import { DEFAULT_CONNECTOR_ID } from '../bot/bot-definitions.js';
-import type { Bot, BotAction, BotInput } from '../bot/index.js';
+import type { Bot, BotAction, BotInput, TranscriptLine } from '../bot/index.js';
 import { AppError, isRetryable, toError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { err, ok, type Result } from '../shared/result.js';
@@ -26,6 +26,7 @@ type TurnResult = Result<DataActionReply, DataActionProblem>;
 interface ComputedTurn {
   readonly actions: readonly BotAction[];
   readonly botState: ConversationState['botState'];
+  readonly transcript: readonly TranscriptLine[];
 }
 
 /**
@@ -41,7 +42,8 @@ interface ComputedTurn {
  *   twice (their remote or data tools already took the message, and a model call costs): their
  *   first answer is applied to the new state.
  * - Nothing is written unless the whole turn succeeded, so a failing bot or store leaves the
- *   conversation as it was and the same request can simply be retried.
+ *   conversation as it was and the same request can simply be retried. Transcript lines a listen-only
+ *   bot adds are appended just before the state is written (idempotent per line number).
  */
 export async function runDataActionTurn(
   request: DataActionRequest,
@@ -78,13 +80,15 @@ export async function runDataActionTurn(
         );
         try {
           const turn = await conversation.turn(input, signal);
-          computed = { actions: turn.actions, botState: conversation.state() };
+          computed = { actions: turn.actions, botState: conversation.state(), transcript: turn.transcript?.lines ?? [] };
         } catch (error) {
           logBotFailure(logger, connectorId, error);
           return { value: err(dataActionProblem('ERR_DATA_ACTION_BOT_FAILED', describe(error))) };
         }
       }
-      const { actions, botState } = computed;
+      const { actions, botState, transcript } = computed;
+      // Lines before the state that counts them, as on the voice route (a failure fails the turn).
+      if (transcript.length > 0) await store.appendTranscript(request.sender, transcript);
       const next = nextConversationState(
         current,
         { conversationId: request.sender, connectorId, organizationId, language, inputVariables },

@@ -32,6 +32,7 @@ export function createServerMetrics(): ServerMetrics {
     bargeIn: () => void (counts.bargeIns += 1),
     recognizerFailure: () => void (counts.recognizerFailures += 1),
     synthesizerFailure: () => void (counts.synthesizerFailures += 1),
+    transcriptDropped: (count) => void (counts.transcriptDropped += count),
     rateLimited: () => void (counts.rateLimited += 1),
     modelTokens(inputTokens, outputTokens) {
       counts.modelInputTokens += inputTokens;
@@ -61,6 +62,7 @@ export function createServerMetrics(): ServerMetrics {
         [METRIC_NAMES.connectionsRefused]: { value: c.connectionsRefused, unit: 'Count' },
         [METRIC_NAMES.transcribeLimitExceeded]: { value: c.transcribeLimited, unit: 'Count' },
         [METRIC_NAMES.pollyThrottled]: { value: c.pollyThrottled, unit: 'Count' },
+        [METRIC_NAMES.transcriptUtterancesDropped]: { value: c.transcriptDropped, unit: 'Count' },
       };
       // One value per record: the interval's mean keeps the line small; the log summary has the detail.
       if (c.latencies.length > 0) {
@@ -85,6 +87,7 @@ function fresh(): {
   connectionsRefused: number;
   transcribeLimited: number;
   pollyThrottled: number;
+  transcriptDropped: number;
 } {
   return {
     turns: 0,
@@ -99,5 +102,6 @@ function fresh(): {
     connectionsRefused: 0,
     transcribeLimited: 0,
     pollyThrottled: 0,
+    transcriptDropped: 0,
   };
 }

@@ -5,6 +5,8 @@ export interface CallMetrics {
   bargeIn(): void;
   recognizerFailure(): void;
   synthesizerFailure(): void;
+  /** Utterances a listen-only bot heard but did not store: its transcript safety bound was reached. */
+  transcriptDropped(count: number): void;
 }
 
 /** Metrics that go nowhere (tests, tools). */
@@ -13,4 +15,5 @@ export const noCallMetrics: CallMetrics = {
   bargeIn: () => undefined,
   recognizerFailure: () => undefined,
   synthesizerFailure: () => undefined,
+  transcriptDropped: () => undefined,
 };

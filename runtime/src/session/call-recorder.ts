@@ -1,3 +1,5 @@
+import type { TranscriptLine } from '../bot/ports.js';
+
 /**
  * What a voice call persists, as the call sees it: the conversation state it may resume (shared with
  * the Data Action route) and what happened. Implemented by the composition root over the session
@@ -12,6 +14,8 @@ export interface CallRecorder {
     readonly outputVariables: Readonly<Record<string, string>>;
     readonly ended: boolean;
     readonly language: string;
+    /** Transcript lines the turn added (listen-only bots): appended once each, before the state that counts them. */
+    readonly transcript?: readonly TranscriptLine[];
   }): void;
   /** Once, when the call is over. */
   ended(result: {

@@ -4,7 +4,7 @@ import type { Logger } from '../shared/logger.js';
 import type { CallRecorder, CallRecorderFactory } from './call-recorder.js';
 import { nextConversationState, type ConversationTurn } from '../store/conversation-update.js';
 import { toStoredParticipant, type ParticipantPolicy } from '../store/participant-policy.js';
-import type { ConversationState, SessionRecord, SessionStore } from '../store/ports.js';
+import type { ConversationState, SessionRecord, SessionStore, TranscriptEntry } from '../store/ports.js';
 import type { SessionWriter } from '../store/session-writer.js';
 
 export interface CallRecorderDeps {
@@ -39,7 +39,8 @@ function fold(earlier: ConversationTurn | undefined, turn: Parameters<CallRecord
  * configured policy), the shared conversation state as checkpoints during the call, the outcome at
  * the end. Each DynamoDB write costs CPU and allocations, and a listen-only bot takes a turn per
  * utterance, so turns are folded into at most one write per `conversationWriteIntervalMs`, counted
- * from the open. Writes go through the write-behind queue; the one read (resume) gives up after
+ * from the open. Transcript lines are appended at each checkpoint as items of their own (only the
+ * lines since the previous one), so what a checkpoint writes does not grow with the call. Writes go through the write-behind queue; the one read (resume) gives up after
  * `resumeTimeoutMs`, so a slow or absent DynamoDB never holds a call.
  */
 export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderFactory {
@@ -75,6 +76,8 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
     // which already costs a session create and a resume read: a call shorter than the interval
     // writes its conversation once, at the end.
     let pending: ConversationTurn | undefined;
+    // Transcript lines since the last checkpoint: appended as their own items, never inside the state.
+    let pendingLines: TranscriptEntry[] = [];
     let lastWriteAt = clock.now();
     let cancelCheckpoint: Cancel | undefined;
     let callOver = false;
@@ -86,6 +89,9 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
       current = nextConversationState(current, seed, pending, clock.epochMs());
       pending = undefined;
       lastWriteAt = clock.now();
+      // Same queue lane as the state, ahead of it: the state never counts lines that are not stored.
+      if (pendingLines.length > 0) writer.appendTranscript(call.conversationId, pendingLines);
+      pendingLines = [];
       writer.putConversation(current);
     }
 
@@ -111,6 +117,7 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
       },
       turnTaken(turn) {
         pending = fold(pending, turn);
+        if (turn.transcript !== undefined) pendingLines.push(...turn.transcript);
         const dueAt = lastWriteAt + intervalMs;
         // An ended conversation is written at once (the Data Action route must see the end), and so
         // is a turn that finishes after the call: no timer may outlive the call.

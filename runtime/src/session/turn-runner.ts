@@ -50,6 +50,14 @@ export interface TurnRunner {
 export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   const { clock, logger, speaker, playback } = deps;
 
+  let droppedLines = 0;
+  /** Utterances past the bot's transcript bound: metered each time, logged on the first (never silent, never per line). */
+  function transcriptDropped(count: number): void {
+    deps.metrics.transcriptDropped(count);
+    if (droppedLines === 0) logger.warn({ dropped: count }, 'transcript bound reached: later utterances are counted, not stored');
+    droppedLines += count;
+  }
+
   async function runTurn(input: BotInput, receivedAt: number): Promise<void> {
     const conversation = await deps.conversation;
     const turn = await conversation.turn(input, deps.callSignal);
@@ -80,7 +88,15 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       }
     }
     const call = deps.call();
-    deps.recorder?.turnTaken({ botState: conversation.state(), outputVariables: { ...call.outputVariables }, ended: call.ending, language: call.language });
+    const transcript = turn.transcript;
+    if (transcript !== undefined && transcript.dropped > 0) transcriptDropped(transcript.dropped);
+    deps.recorder?.turnTaken({
+      botState: conversation.state(),
+      outputVariables: { ...call.outputVariables },
+      ended: call.ending,
+      language: call.language,
+      ...(transcript === undefined || transcript.lines.length === 0 ? {} : { transcript: transcript.lines }),
+    });
     const replied = input.type === 'text' || input.type === 'digits';
     deps.metrics.turn(replied && firstAudioAt !== undefined ? firstAudioAt - receivedAt : undefined);
     await playback.done();

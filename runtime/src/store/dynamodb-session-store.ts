@@ -1,8 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '../shared/errors.js';
 import type { Clock } from '../shared/clock.js';
 import { chunkKeys, chunkReferences, joinLargeAttributes, splitLargeAttributes } from './large-attributes.js';
-import type { ConversationState, SessionRecord, SessionStore } from './ports.js';
+import type { ConversationState, SessionRecord, SessionStore, TranscriptEntry } from './ports.js';
 import {
   SESSION_SORT_PREFIX,
   TTL_ATTRIBUTE,
@@ -15,7 +16,7 @@ import {
   toSessionItem,
   type ItemKey,
 } from './session-items.js';
-import { storeConflict, toStoreError } from './store-errors.js';
+import { STORE_ERROR_CODES, storeConflict, toStoreError } from './store-errors.js';
 import {
   assertWritableConversation,
   assertWritableSession,
@@ -26,6 +27,7 @@ import {
   sameRecord,
   type RetentionOptions,
 } from './store-records.js';
+import { TRANSCRIPT_SORT_PREFIX, assertWritableTranscript, fromTranscriptItem, toTranscriptItem } from './transcript-items.js';
 
 /** Options of {@link createDynamoDbSessionStore}. */
 export interface DynamoDbSessionStoreOptions {
@@ -69,8 +71,8 @@ async function getItem(
   }
 }
 
-/** Chunk items of one write, in order (see large-attributes.ts). */
-async function readChunks(client: DynamoDBDocumentClient, TableName: string, pk: string, sortKeyPrefix: string): Promise<Record<string, unknown>[]> {
+/** Every item of a partition whose sort key starts with `sortKeyPrefix`, in sort-key order, page by page. */
+async function queryPrefix(client: DynamoDBDocumentClient, TableName: string, pk: string, sortKeyPrefix: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   try {
@@ -162,7 +164,7 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
       if (stored === undefined) return undefined;
       let item: Record<string, unknown>;
       try {
-        item = await joinLargeAttributes(stored, CHUNKED_ATTRIBUTES, (prefix) => readChunks(client, TableName, pk, prefix));
+        item = await joinLargeAttributes(stored, CHUNKED_ATTRIBUTES, (prefix) => queryPrefix(client, TableName, pk, prefix));
       } catch (error) {
         if (attempt < 3) continue;
         throw toStoreError('Query', error);
@@ -237,30 +239,61 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
 
     async listSessions(conversationId) {
       const records: SessionRecord[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      try {
-        do {
-          const output = await client.send(
-            new QueryCommand({
-              TableName,
-              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-              ExpressionAttributeValues: { ':pk': conversationPartition(conversationId), ':prefix': SESSION_SORT_PREFIX },
-              ConsistentRead: true,
-              ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-            }),
-          );
-          for (const item of output.Items ?? []) {
-            const { record, expiresAt } = fromSessionItem(item);
-            if (!isExpired(expiresAt, clock.epochMs())) records.push(record);
-          }
-          startKey = output.LastEvaluatedKey;
-        } while (startKey !== undefined);
-      } catch (error) {
-        throw toStoreError('Query', error);
+      for (const item of await queryPrefix(client, TableName, conversationPartition(conversationId), SESSION_SORT_PREFIX)) {
+        const { record, expiresAt } = fromSessionItem(item);
+        if (!isExpired(expiresAt, clock.epochMs())) records.push(record);
       }
       return records.sort((a, b) => a.startedAtMs - b.startedAtMs || a.sessionId.localeCompare(b.sessionId));
     },
+
+    appendTranscript: (conversationId, entries) =>
+      appendTranscriptItems(client, TableName, conversationId, entries, expiresAtSeconds(clock.epochMs(), retention)),
+
+    async readTranscript(conversationId) {
+      const items = await queryPrefix(client, TableName, conversationPartition(conversationId), TRANSCRIPT_SORT_PREFIX);
+      return items
+        .map((item) => fromTranscriptItem(item))
+        .filter(({ expiresAt }) => !isExpired(expiresAt, clock.epochMs()))
+        .map(({ entry }) => entry);
+    },
   };
+}
+
+/** Items per BatchWriteItem request (the API's maximum). */
+const BATCH_WRITE_ITEMS = 25;
+/** Rounds of resending unprocessed items before the append counts as throttled (the queue backs off then). */
+const BATCH_WRITE_ROUNDS = 3;
+
+/**
+ * Writes transcript items in batches of 25. Items DynamoDB leaves unprocessed (throttling) are sent
+ * again at once, a few rounds; then the append rejects as throttled and the write-behind queue
+ * retries the whole append later, which rewrites the same items (idempotent per `seq`).
+ */
+async function appendTranscriptItems(
+  client: DynamoDBDocumentClient,
+  TableName: string,
+  conversationId: string,
+  entries: readonly TranscriptEntry[],
+  expiresAt: number,
+): Promise<void> {
+  assertWritableTranscript(conversationId, entries);
+  const items = entries.map((entry) => toTranscriptItem(conversationId, entry, expiresAt));
+  for (let start = 0; start < items.length; start += BATCH_WRITE_ITEMS) {
+    let requests = items.slice(start, start + BATCH_WRITE_ITEMS).map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 1; requests.length > 0; round += 1) {
+      if (round > BATCH_WRITE_ROUNDS) {
+        throw new AppError(STORE_ERROR_CODES.throttled, `DynamoDB BatchWriteItem left ${requests.length} items unprocessed`, { category: 'throttled' });
+      }
+      try {
+        const output = await client.send(new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
+        requests = (output.UnprocessedItems?.[TableName] ?? []).flatMap((request) =>
+          request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }],
+        );
+      } catch (error) {
+        throw toStoreError('BatchWriteItem', error);
+      }
+    }
+  }
 }
 
 const MUTABLE_OR_TTL: ReadonlySet<string> = new Set([...MUTABLE_SESSION_FIELDS, TTL_ATTRIBUTE]);

@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import type { ConversationState, SessionRecord, SessionStore } from './ports.js';
+import type { ConversationState, SessionRecord, SessionStore, TranscriptEntry } from './ports.js';
 import { storeConflict } from './store-errors.js';
 import {
   assertWritableConversation,
@@ -12,6 +12,7 @@ import {
   toPlainJson,
   type RetentionOptions,
 } from './store-records.js';
+import { assertWritableTranscript, fitTranscriptEntry } from './transcript-items.js';
 
 /** Options of {@link createMemorySessionStore}. */
 export interface MemorySessionStoreOptions {
@@ -37,6 +38,8 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Se
   const conversations = new Map<string, Entry<ConversationState>>();
   /** conversationId → sessionId → entry, mirroring the DynamoDB partition. */
   const sessions = new Map<string, Map<string, Entry<SessionRecord>>>();
+  /** conversationId → seq → entry: the transcript items, fitted to an item as the DynamoDB adapter stores them. */
+  const transcripts = new Map<string, Map<number, Entry<TranscriptEntry>>>();
 
   const live = <T>(entry: Entry<T> | undefined): T | undefined =>
     entry === undefined || isExpired(entry.expiresAt, clock.epochMs()) ? undefined : toPlainJson(entry.value);
@@ -89,6 +92,25 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Se
         .filter((record): record is SessionRecord => record !== undefined)
         .sort((a, b) => a.startedAtMs - b.startedAtMs || a.sessionId.localeCompare(b.sessionId));
       return Promise.resolve(records);
+    },
+
+    appendTranscript(conversationId, entries) {
+      assertWritableTranscript(conversationId, entries);
+      let bySeq = transcripts.get(conversationId);
+      if (bySeq === undefined) {
+        bySeq = new Map();
+        transcripts.set(conversationId, bySeq);
+      }
+      for (const line of entries) bySeq.set(line.seq, entry(fitTranscriptEntry(line)));
+      return Promise.resolve();
+    },
+
+    readTranscript(conversationId) {
+      const lines = [...(transcripts.get(conversationId)?.values() ?? [])]
+        .map((candidate) => live(candidate))
+        .filter((line): line is TranscriptEntry => line !== undefined)
+        .sort((a, b) => a.seq - b.seq);
+      return Promise.resolve(lines);
     },
   };
 }

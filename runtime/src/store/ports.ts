@@ -55,6 +55,21 @@ export interface SessionRecord {
   readonly endedAtMs?: number;
 }
 
+/**
+ * One line of a conversation's transcript (a listen-only call's final transcripts), stored append-only
+ * as its own item: a long call never rewrites what it already stored. `seq` orders the lines (0, 1, 2 …)
+ * and names the item, so writing the same line again (a retried write) replaces it with itself.
+ */
+export interface TranscriptEntry {
+  readonly seq: number;
+  readonly text: string;
+  /** Wall-clock time the line arrived. */
+  readonly atEpochMs: number;
+  readonly speaker?: 'caller' | 'agent';
+  /** The text was cut: by the bot's character limit, or by the store to fit one item. */
+  readonly cut?: boolean;
+}
+
 /** Thrown (as an AppError with code ERR_STORE_CONFLICT) when a conditional write lost a race. */
 export const STORE_CONFLICT = 'ERR_STORE_CONFLICT';
 
@@ -86,4 +101,18 @@ export interface SessionStore {
    * what the voice route did and vice versa. (Added with the DynamoDB adapter.)
    */
   listSessions(conversationId: string): Promise<readonly SessionRecord[]>;
+  /**
+   * Stores transcript lines, one item each, with the session items' retention. Idempotent per
+   * `seq`: a retried append rewrites the same items. A text too large for one item is cut to
+   * {@link MAX_TRANSCRIPT_TEXT_BYTES} and stored with `cut: true`.
+   */
+  appendTranscript(conversationId: string, entries: readonly TranscriptEntry[]): Promise<void>;
+  /** Every unexpired transcript line of a conversation, in `seq` order (read page by page). */
+  readTranscript(conversationId: string): Promise<readonly TranscriptEntry[]>;
 }
+
+/**
+ * Longest transcript text one item holds, in UTF-8 bytes: far below DynamoDB's 400 KB item limit
+ * (the key, time and speaker take well under 1 KB), and far above any real utterance.
+ */
+export const MAX_TRANSCRIPT_TEXT_BYTES = 64 * 1024;

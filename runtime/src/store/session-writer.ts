@@ -1,4 +1,4 @@
-import type { ConversationState, SessionRecord, SessionStore } from './ports.js';
+import type { ConversationState, SessionRecord, SessionStore, TranscriptEntry } from './ports.js';
 import { isStoreConflict, storeConflict } from './store-errors.js';
 import type { WriteBehindQueue } from './write-behind-queue.js';
 
@@ -19,6 +19,12 @@ export interface SessionWriter {
    * variables merged over the stored ones), so a checkpoint never fails for good on a conflict.
    */
   putConversation(next: ConversationState): void;
+  /**
+   * Queues transcript lines in the conversation's lane, so the lines of a checkpoint land before the
+   * state written after them. Never coalesced (each append holds other lines); retried like every
+   * write, and idempotent per line, so a retry after a lost answer stores nothing twice.
+   */
+  appendTranscript(conversationId: string, entries: readonly TranscriptEntry[]): void;
   /**
    * The session's last update, queued behind the conversation's pending writes: once a reader sees
    * the session over, the conversation already holds the call's final state.
@@ -56,6 +62,11 @@ export function createSessionWriter(store: SessionStore, queue: WriteBehindQueue
         label: 'putConversation',
         write: () => putOwned(store, next),
       });
+    },
+    appendTranscript(conversationId, entries) {
+      if (entries.length === 0) return;
+      const lines = [...entries];
+      queue.enqueue({ key: conversationWriteKey(conversationId), label: 'appendTranscript', write: () => store.appendTranscript(conversationId, lines) });
     },
     finishSession(record) {
       queue.enqueue({

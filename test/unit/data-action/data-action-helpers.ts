@@ -47,6 +47,8 @@ export function switchableStore(store: SessionStore): SessionStore & { down: boo
     updateSession: (record: Parameters<SessionStore['updateSession']>[0]) => (wrapper.down ? fail() : store.updateSession(record)),
     getSession: (c: string, s: string) => (wrapper.down ? fail() : store.getSession(c, s)),
     listSessions: (c: string) => (wrapper.down ? fail() : store.listSessions(c)),
+    appendTranscript: (c: string, entries: Parameters<SessionStore['appendTranscript']>[1]) => (wrapper.down ? fail() : store.appendTranscript(c, entries)),
+    readTranscript: (c: string) => (wrapper.down ? fail() : store.readTranscript(c)),
   };
   return wrapper;
 }

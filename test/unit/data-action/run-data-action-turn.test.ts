@@ -54,6 +54,16 @@ describe('runDataActionTurn', () => {
     return result.value;
   };
 
+  it('appends what a listen-only bot hears on this route to the transcript items, not to its state', async () => {
+    await reply(ask('first words', { connectorId: 'listen' }));
+    await reply(ask('second words', { connectorId: 'listen' }));
+    expect((await store.readTranscript('conv-1')).map((l) => [l.seq, l.text])).toEqual([
+      [0, 'first words'],
+      [1, 'second words'],
+    ]);
+    expect((await store.getConversation('conv-1'))?.botState).toMatchObject({ version: 2, lines: 2 });
+  });
+
   it('answers the first message directly, as Rasa\'s REST channel does', async () => {
     const r = await reply(ask('I want to pay my bill'));
     expect({ text: r.text, ended: r.ended, botOutcome: r.botOutcome, intent: r.intent, transferTo: r.transferTo, turnCount: r.turnCount }).toEqual({

@@ -3,14 +3,15 @@ import { createCallRecorderFactory } from '../../../runtime/src/session/stored-c
 import type { CallRecorder } from '../../../runtime/src/session/call-recorder.js';
 import { silentLogger } from '../../../runtime/src/shared/logger.js';
 import { createMemorySessionStore } from '../../../runtime/src/store/memory-session-store.js';
-import type { ConversationState, SessionRecord, SessionStore } from '../../../runtime/src/store/ports.js';
+import type { ConversationState, SessionRecord, SessionStore, TranscriptEntry } from '../../../runtime/src/store/ports.js';
 import type { SessionWriter } from '../../../runtime/src/store/session-writer.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { conversation } from '../store/store-builders.js';
 
 type Write =
   | { readonly op: 'createSession' | 'updateSession'; readonly record: SessionRecord }
-  | { readonly op: 'putConversation'; readonly state: ConversationState };
+  | { readonly op: 'putConversation'; readonly state: ConversationState }
+  | { readonly op: 'appendTranscript'; readonly conversationId: string; readonly entries: readonly TranscriptEntry[] };
 
 /** A writer that records what the recorder queues, in order. */
 function recordingWriter(): SessionWriter & { readonly writes: Write[]; conversations(): ConversationState[] } {
@@ -22,6 +23,7 @@ function recordingWriter(): SessionWriter & { readonly writes: Write[]; conversa
     updateSession: (record) => writes.push({ op: 'updateSession', record }),
     finishSession: (record) => writes.push({ op: 'updateSession', record }),
     putConversation: (state) => writes.push({ op: 'putConversation', state }),
+    appendTranscript: (conversationId, entries) => writes.push({ op: 'appendTranscript', conversationId, entries }),
   };
 }
 
@@ -63,6 +65,27 @@ function turn(n: number, ended = false): Parameters<CallRecorder['turnTaken']>[0
 }
 
 describe('call recorder conversation checkpoints', () => {
+  it('appends the transcript lines of a checkpoint as their own write, ahead of the state that counts them', () => {
+    const { writer, recorder, clock } = startCall();
+    const line = (seq: number): TranscriptEntry => ({ seq, text: `line ${seq}`, atEpochMs: clock.epochMs(), speaker: 'caller' });
+    recorder.turnTaken({ ...turn(1), transcript: [line(0)] });
+    recorder.turnTaken({ ...turn(2), transcript: [line(1)] });
+    clock.advance(INTERVAL_MS);
+    recorder.turnTaken({ ...turn(3), transcript: [line(2)] });
+    clock.advance(INTERVAL_MS);
+    expect(writer.writes.map((w) => w.op)).toEqual(['createSession', 'appendTranscript', 'putConversation', 'appendTranscript', 'putConversation']);
+    const appends = writer.writes.flatMap((w) => (w.op === 'appendTranscript' ? [w.entries.map((e) => e.seq)] : []));
+    // Each checkpoint writes only the lines since the previous one.
+    expect(appends).toEqual([[0, 1], [2]]);
+  });
+
+  it('appends no transcript when the turns added no lines', () => {
+    const { writer, recorder, clock } = startCall();
+    recorder.turnTaken({ ...turn(1), transcript: [] });
+    clock.advance(INTERVAL_MS);
+    expect(writer.writes.map((w) => w.op)).toEqual(['createSession', 'putConversation']);
+  });
+
   it('writes the first turn one interval after the call opened, not at once', () => {
     const { writer, recorder, clock } = startCall();
     clock.advance(1_000);

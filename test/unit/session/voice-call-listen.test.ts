@@ -3,7 +3,9 @@ import { pcm16ToMulaw } from '../../../runtime/src/audio/codec.js';
 import { loadVadEngine } from '../../../runtime/src/audio/vad.js';
 import { createBot } from '../../../runtime/src/bot/create-bot.js';
 import { parseBotDefinition } from '../../../runtime/src/bot/definition-schema.js';
-import type { Bot, BotConversation } from '../../../runtime/src/bot/ports.js';
+import type { Bot, BotConversation, TranscriptLine } from '../../../runtime/src/bot/ports.js';
+import { noCallMetrics } from '../../../runtime/src/session/call-metrics.js';
+import type { CallRecorder } from '../../../runtime/src/session/call-recorder.js';
 import type { MediaFormat } from '../../../runtime/src/protocol/index.js';
 import type { CallContext } from '../../../runtime/src/session/ports.js';
 import { createVoiceCallFactory } from '../../../runtime/src/session/voice-call.js';
@@ -14,16 +16,24 @@ import { FakeClock } from '../../support/fake-clock.js';
 
 const STEREO: MediaFormat = { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 };
 
-/** A listen-only call on a stereo Monitor stream, with the conversation exposed for inspection. */
-async function listenCall(media: MediaFormat): Promise<{
+/**
+ * A listen-only call on a stereo Monitor stream, with the conversation exposed for inspection, the
+ * transcript lines its recorder was given, and the utterances metered as dropped.
+ */
+async function listenCall(
+  media: MediaFormat,
+  definition: Record<string, unknown> = {},
+): Promise<{
   recognizer: ScriptedRecognizer;
   conversation: () => BotConversation;
+  recorded: TranscriptLine[];
+  dropped: number[];
   controls: RecordingControls;
   audio: (frame: Uint8Array) => void;
   vadDetectors: () => number;
 }> {
   const clock = new FakeClock();
-  const parsed = parseBotDefinition({ type: 'listen' });
+  const parsed = parseBotDefinition({ type: 'listen', ...definition });
   if (!parsed.ok) throw new Error('listen definition rejected');
   const real = createBot('listen', parsed.value, { clock, fetch });
   let conversation: BotConversation | undefined;
@@ -35,7 +45,16 @@ async function listenCall(media: MediaFormat): Promise<{
   const controls = new RecordingControls(clock);
   const engine = await loadVadEngine();
   let vadDetectors = 0;
+  const recorded: TranscriptLine[] = [];
+  const dropped: number[] = [];
+  const recorder: CallRecorder = {
+    resume: () => Promise.resolve(undefined),
+    turnTaken: (turn) => void recorded.push(...(turn.transcript ?? [])),
+    ended: () => undefined,
+  };
   const factory = createVoiceCallFactory({
+    recorders: () => recorder,
+    metrics: { ...noCallMetrics, transcriptDropped: (count) => void dropped.push(count) },
     bots: { get: () => bot },
     recognizer,
     synthesizer: new FakeSpeechSynthesizer({ clock }),
@@ -57,6 +76,8 @@ async function listenCall(media: MediaFormat): Promise<{
   return {
     recognizer,
     controls,
+    recorded,
+    dropped,
     conversation: () => conversation!,
     audio: (frame) => handler.onEvent({ type: 'audio', samples: frame.length / 2, positionMs: 0 }, frame),
     vadDetectors: () => vadDetectors,
@@ -64,17 +85,17 @@ async function listenCall(media: MediaFormat): Promise<{
 }
 
 describe('listen-only calls on a stereo stream', () => {
-  it('transcribes the caller and the agent on separate streams and keeps both, labelled, in the bot state', async () => {
+  it('transcribes the caller and the agent on separate streams and records both, labelled, as transcript lines', async () => {
     const call = await listenCall(STEREO);
     expect(call.recognizer.streams).toHaveLength(2);
     call.recognizer.streams[0]!.results.push(transcriptEvent('final', 'c1', 'my card was charged twice'));
     call.recognizer.streams[1]!.results.push(transcriptEvent('final', 'a1', 'let me look into that'));
     await settle(20);
-    const state = call.conversation().state() as { utterances: { text: string; speaker: string }[] };
-    expect(state.utterances.map((u) => [u.speaker, u.text])).toEqual([
-      ['caller', 'my card was charged twice'],
-      ['agent', 'let me look into that'],
+    expect(call.recorded.map((u) => [u.seq, u.speaker, u.text])).toEqual([
+      [0, 'caller', 'my card was charged twice'],
+      [1, 'agent', 'let me look into that'],
     ]);
+    expect(call.conversation().state()).toMatchObject({ lines: 2 });
     expect(call.controls.calls.some((c) => c.type === 'sendAudio')).toBe(false);
   });
 
@@ -93,8 +114,18 @@ describe('listen-only calls on a stereo stream', () => {
     call.recognizer.streams[0]!.results.push(transcriptEvent('final', 'c1', 'i want to cancel'));
     call.audio(loud);
     await settle(20);
-    const state = call.conversation().state() as { utterances: { text: string }[] };
-    expect(state.utterances.map((u) => u.text)).toEqual(['i want to cancel']);
+    expect(call.recorded.map((u) => u.text)).toEqual(['i want to cancel']);
+  });
+
+  it('meters the utterances past the transcript bound as dropped, and records none of them', async () => {
+    const call = await listenCall({ ...STEREO, channels: ['external'] }, { maxUtterances: 1 });
+    for (const [id, text] of [['c1', 'kept'], ['c2', 'over the bound'], ['c3', 'also over']] as const) {
+      call.recognizer.streams[0]!.results.push(transcriptEvent('final', id, text));
+      await settle(20);
+    }
+    expect(call.recorded.map((u) => u.text)).toEqual(['kept']);
+    expect(call.dropped).toEqual([1, 1]);
+    expect(call.conversation().state()).toMatchObject({ lines: 1, droppedUtterances: 2, truncated: true });
   });
 
   it('opens a single stream on a mono stream', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadVadEngine } from '../../../runtime/src/audio/vad.js';
 import { createBot } from '../../../runtime/src/bot/create-bot.js';
 import { parseBotDefinition } from '../../../runtime/src/bot/definition-schema.js';
-import type { Bot, BotConversation } from '../../../runtime/src/bot/ports.js';
+import type { Bot, TranscriptLine } from '../../../runtime/src/bot/ports.js';
 import type { CallContext } from '../../../runtime/src/session/ports.js';
 import { createVoiceCallFactory } from '../../../runtime/src/session/voice-call.js';
 import { silentLogger } from '../../../runtime/src/shared/logger.js';
@@ -53,8 +53,22 @@ async function listenCall(definition: Record<string, unknown> = {}) {
   const parsed = parseBotDefinition({ type: 'listen', ...definition });
   if (!parsed.ok) throw new Error('listen definition rejected');
   const real = createBot('listen', parsed.value, { clock, fetch });
-  let conversation: BotConversation | undefined;
-  const bot: Bot = { ...real, startConversation: (context, state) => (conversation = real.startConversation(context, state)) };
+  // The transcript lines the bot's turns append, as the call's recorder would store them.
+  const recorded: TranscriptLine[] = [];
+  const bot: Bot = {
+    ...real,
+    startConversation: (context, state) => {
+      const conversation = real.startConversation(context, state);
+      return {
+        state: () => conversation.state(),
+        turn: async (input, signal) => {
+          const turn = await conversation.turn(input, signal);
+          recorded.push(...(turn.transcript?.lines ?? []));
+          return turn;
+        },
+      };
+    },
+  };
   const recognizer = new ServiceLikeRecognizer();
   const controls = new RecordingControls(clock);
   const factory = createVoiceCallFactory({
@@ -77,7 +91,7 @@ async function listenCall(definition: Record<string, unknown> = {}) {
       await settle();
     }
   };
-  const utterances = (): unknown => (conversation!.state() as { utterances?: unknown }).utterances;
+  const utterances = (): unknown => recorded;
   return { clock, recognizer, controls, handler, run, utterances };
 }
 

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../runtime/src/shared/errors.js';
 import { silentLogger } from '../../../runtime/src/shared/logger.js';
 import { createMemorySessionStore } from '../../../runtime/src/store/memory-session-store.js';
 import { createSessionWriter } from '../../../runtime/src/store/session-writer.js';
 import { createWriteBehindQueue } from '../../../runtime/src/store/write-behind-queue.js';
 import { FakeClock } from '../../support/fake-clock.js';
+import type { SessionStore } from '../../../runtime/src/store/ports.js';
 import { conversation, session } from './store-builders.js';
 
 describe('createSessionWriter', () => {
@@ -23,5 +25,39 @@ describe('createSessionWriter', () => {
       version: (await store.getConversation('conv-1'))?.version,
       failed: queue.stats().failed,
     }).toEqual({ session: session({ turnCount: 2, outcome: 'completed' }), version: 2, failed: 0 });
+  });
+
+  it('lands transcript lines ahead of the state queued after them, retrying a throttled append', async () => {
+    const clock = new FakeClock();
+    const memory = createMemorySessionStore({ clock });
+    const order: string[] = [];
+    let throttles = 1;
+    const store: SessionStore = {
+      ...memory,
+      appendTranscript(conversationId, entries) {
+        if (throttles-- > 0) return Promise.reject(new AppError('ERR_STORE_THROTTLED', 'slow down', { category: 'throttled' }));
+        order.push(`lines ${entries.map((e) => e.seq).join(',')}`);
+        return memory.appendTranscript(conversationId, entries);
+      },
+      putConversation(next) {
+        order.push(`state v${next.version}`);
+        return memory.putConversation(next);
+      },
+    };
+    const queue = createWriteBehindQueue({ clock, logger: silentLogger, options: { random: () => 0 } });
+    const writer = createSessionWriter(store, queue);
+    writer.appendTranscript('conv-1', []);
+    writer.appendTranscript('conv-1', [
+      { seq: 0, text: 'one', atEpochMs: 1 },
+      { seq: 1, text: 'two', atEpochMs: 2 },
+    ]);
+    writer.putConversation(conversation({ version: 1 }));
+    // Let the failed attempt settle and schedule its retry, then run the retry.
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    clock.advance(1_000);
+    expect(await queue.flush(1_000)).toBe(true);
+    expect(order).toEqual(['lines 0,1', 'state v1']);
+    expect(queue.stats()).toMatchObject({ queued: 2, retried: 1, failed: 0, dropped: 0 });
+    expect((await memory.readTranscript('conv-1')).map((l) => l.text)).toEqual(['one', 'two']);
   });
 });

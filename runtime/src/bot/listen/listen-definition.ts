@@ -10,6 +10,18 @@ import { commonDefinitionFields } from '../definition-common.js';
  */
 export const LISTEN_MAX_CALL_DURATION_MS = 8 * 60 * 60 * 1000;
 
+/**
+ * Default bound on transcript lines: 50,000. Eight hours of a stereo Monitor stream with both
+ * parties talking without a pause, one final result per second between them, is 28,800 lines.
+ */
+export const LISTEN_MAX_UTTERANCES = 50_000;
+
+/**
+ * Default bound on transcript characters: 2,000,000. Continuous speech on both channels for eight
+ * hours, at about 15 characters a second each, is about 864,000.
+ */
+export const LISTEN_MAX_TRANSCRIPT_CHARS = 2_000_000;
+
 /** The definition of a listen-only bot (`"type": "listen"`): it never speaks, it records. */
 export const listenDefinitionSchema = z.strictObject({
   type: z.literal('listen'),
@@ -18,10 +30,14 @@ export const listenDefinitionSchema = z.strictObject({
   maxCallDurationMs: z.number().int().min(10_000).max(24 * 60 * 60 * 1000).default(LISTEN_MAX_CALL_DURATION_MS),
   /** Documents the behaviour in the file; a listen bot is always listen-only. */
   listenOnly: z.literal(true).default(true),
-  /** Utterances kept in the conversation state; later ones are counted, not stored. */
-  maxUtterances: z.number().int().min(1).max(10_000).default(500),
-  /** Characters kept across all utterances; the session record must stay small (DynamoDB items ≤ 400 KB). */
-  maxTranscriptChars: z.number().int().min(100).max(200_000).default(50_000),
+  /**
+   * Safety bound on the transcript lines of one conversation; later utterances are counted (logged
+   * and metered as dropped), not stored. Lines are stored append-only, one item each, so the bound
+   * is about a runaway stream, not item size: see {@link LISTEN_MAX_UTTERANCES}.
+   */
+  maxUtterances: z.number().int().min(1).max(1_000_000).default(LISTEN_MAX_UTTERANCES),
+  /** Safety bound on the characters of all lines together; see {@link LISTEN_MAX_TRANSCRIPT_CHARS}. */
+  maxTranscriptChars: z.number().int().min(100).max(50_000_000).default(LISTEN_MAX_TRANSCRIPT_CHARS),
 });
 
 /** A parsed, defaulted listen-only bot definition. */

@@ -6,10 +6,17 @@ import { DEFAULT_POLLY_VOICES, pickVoice } from './default-voices.js';
  * Amazon Polly "Available voices" table. A voice missing here is not judged by this table (the
  * DescribeVoices check at start covers it when credentials exist). Keep it next to the defaults:
  * a default voice added there needs its row here (a unit test checks that).
+ *
+ * Checked against the Amazon Polly developer guide (December 2026):
+ * https://docs.aws.amazon.com/polly/latest/dg/available-voices.html (engine columns per voice),
+ * https://docs.aws.amazon.com/polly/latest/dg/standard-voices.html (the standard engine's en-US
+ * voices are Ivy, Joanna, Kendra, Kimberly, Salli, Joey and Kevin: Matthew has no standard variant),
+ * https://docs.aws.amazon.com/polly/latest/dg/generative-voices.html and long-form-voices.html.
  */
 export const VOICE_ENGINES: Readonly<Record<string, readonly Engine[]>> = {
   Joanna: ['standard', 'neural', 'generative'],
-  Matthew: ['standard', 'neural', 'generative'],
+  // Not standard: the standard-voices page lists no Matthew (SynthesizeSpeech with Engine standard fails).
+  Matthew: ['neural', 'generative'],
   Danielle: ['neural', 'long-form', 'generative'],
   Ruth: ['neural', 'long-form', 'generative'],
   Gregory: ['neural', 'long-form'],

@@ -17,6 +17,12 @@ describe('POLLY_ENGINE x voice check at start', () => {
     for (const voice of Object.values(DEFAULT_POLLY_VOICES)) expect(VOICE_ENGINES, voice).toHaveProperty(voice);
   });
 
+  it('has no standard variant for Matthew (Polly standard-voices page: en-US standard is Ivy, Joanna, Kendra, Kimberly, Salli, Joey, Kevin)', async () => {
+    expect(VOICE_ENGINES.Matthew).not.toContain('standard');
+    const check = validateBotVoices([{ connectorId: 'default', languages: ['en-US'], voices: { 'en-US': 'Matthew' } }], 'standard', undefined, silentLogger);
+    await expect(check).rejects.toMatchObject({ problems: [{ connectorId: 'default', language: 'en-US', voice: 'Matthew', engine: 'standard' }] });
+  });
+
   it('refuses long-form with the default en-US voice, naming the bot, language and voice', async () => {
     const check = validateBotVoices([defaultBot, { connectorId: 'billing', languages: ['en-US', 'de-DE'], voices: { 'de-DE': 'Hannah' } }], 'long-form', undefined, silentLogger);
     await expect(check).rejects.toBeInstanceOf(VoiceEngineError);
