@@ -9,7 +9,7 @@ import type { Clock } from '../../runtime/src/shared/clock.js';
 import { silentLogger } from '../../runtime/src/shared/logger.js';
 import { FakeSpeechRecognizer } from '../../runtime/src/speech/fake/fake-speech-recognizer.js';
 import { FakeSpeechSynthesizer, type FakeSynthesizerOptions } from '../../runtime/src/speech/fake/fake-speech-synthesizer.js';
-import { AsyncQueue } from '../../runtime/src/speech/async-queue.js';
+import { AsyncQueue } from '../../runtime/src/shared/async-queue.js';
 import type {
   RecognizerOptions,
   RecognizerStream,
