@@ -11,7 +11,10 @@ export type {
   BotInput,
   BotState,
   BotTurn,
+  BotTurnEvent,
   BotVoiceSettings,
+  StreamingTurns,
 } from './ports.js';
+export { streamingTurns } from './ports.js';
 export { BOT_OUTCOMES, OUTPUT_VARIABLES, isBotOutcome, withBotOutcome, type BotOutcome } from './bot-outcome.js';
 export { BOT_ERROR_CODES, type BotErrorCode } from './bot-error-codes.js';
