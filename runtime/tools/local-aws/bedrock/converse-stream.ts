@@ -29,7 +29,8 @@ export async function serveConverseStream(stream: ServerHttp2Stream, modelId: st
     if (error instanceof AwsServiceError) return respondWithError(stream, error);
     throw error;
   }
-  controls.requests.push({ modelId, messages: messages.length });
+  const request = { modelId, messages: messages.length, state: 'streaming' as 'streaming' | 'completed' | 'abandoned' };
+  controls.requests.push(request);
   const fault = controls.takeFault();
   if (fault?.kind === 'throttling') return respondWithError(stream, new AwsServiceError('ThrottlingException', 429, 'Too many requests, please wait before trying again.'));
   const started = clock.now();
@@ -38,9 +39,10 @@ export async function serveConverseStream(stream: ServerHttp2Stream, modelId: st
   const events = replyEvents(reply, JSON.stringify(messages).length, () => Math.round(clock.now() - started));
   let deltas = 0;
   for (const [eventType, payload] of events) {
-    if (stream.destroyed) return;
+    if (stream.destroyed) break;
     if (eventType === 'contentBlockDelta') {
       if (fault?.kind === 'midStream' && deltas === fault.afterDeltas) {
+        request.state = 'completed';
         stream.end(encodeException(fault.exception, { message: `Injected ${fault.exception}` }));
         return;
       }
@@ -49,6 +51,7 @@ export async function serveConverseStream(stream: ServerHttp2Stream, modelId: st
     }
     if (!stream.destroyed) stream.write(encodeJsonEvent(eventType, typeof payload === 'function' ? (payload as () => unknown)() : payload));
   }
+  request.state = stream.destroyed ? 'abandoned' : 'completed';
   if (!stream.destroyed) stream.end();
 }
 
