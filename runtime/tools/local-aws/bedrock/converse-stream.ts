@@ -46,7 +46,9 @@ export async function serveConverseStream(stream: ServerHttp2Stream, modelId: st
         stream.end(encodeException(fault.exception, { message: `Injected ${fault.exception}` }));
         return;
       }
-      await delay(clock, deltas === 0 ? controls.settings.timeToFirstTokenMs : controls.settings.interDeltaMs);
+      // A zero delay costs no timer tick (about 1 ms each): an instant model writes its deltas at once.
+      const waitMs = deltas === 0 ? controls.settings.timeToFirstTokenMs : controls.settings.interDeltaMs;
+      if (waitMs > 0) await delay(clock, waitMs);
       deltas++;
     }
     if (!stream.destroyed) stream.write(encodeJsonEvent(eventType, typeof payload === 'function' ? (payload as () => unknown)() : payload));
