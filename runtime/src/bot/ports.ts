@@ -67,7 +67,10 @@ export type BotTurnEvent =
  * heard when they interrupt. A conversation has both methods or neither ({@link streamingTurns}).
  */
 export interface StreamingTurns {
-  /** Runs one turn as {@link BotTurn} would, yielding prompts as they complete and one final `done`. */
+  /**
+   * Runs one turn as `turn()` would, yielding prompts as they complete and one final `done`. Aborting
+   * `signal` (barge-in, hang-up) must end the stream promptly: the call waits for it before the next turn.
+   */
   streamTurn(input: BotInput, signal: AbortSignal): AsyncIterable<BotTurnEvent>;
   /** The caller barged in after hearing `heardText` of the last answer: the bot keeps only that. */
   interrupted(heardText: string): void;

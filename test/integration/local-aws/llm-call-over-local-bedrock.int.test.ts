@@ -150,6 +150,8 @@ describe('llm bot calls over the local Bedrock endpoint', () => {
     const disconnect = await genesys.waitFor('disconnect', 15_000);
     caller.stop();
     await genesys.closed;
+    // The endpoint notices the reset at its next delta.
+    await eventually(() => answerRequest.state !== 'streaming', 5_000);
 
     expect(bargeIn.parameters).toEqual({ entities: [{ type: 'barge_in', data: {} }] });
     const bargeInAt = genesys.receivedTimes[genesys.received.indexOf(bargeIn)]!;
