@@ -4,7 +4,7 @@ import type { CallMetrics } from '../../../runtime/src/session/call-metrics.js';
 import { AppError } from '../../../runtime/src/shared/errors.js';
 import { AsyncQueue } from '../../../runtime/src/shared/async-queue.js';
 import { FakeSpeechSynthesizer } from '../../../runtime/src/speech/fake/fake-speech-synthesizer.js';
-import { createCallHarness, end, type CallHarness, type CallHarnessOptions } from '../../support/call-harness.js';
+import { createCallHarness, end, FailingSynthesizer, type CallHarness, type CallHarnessOptions } from '../../support/call-harness.js';
 import { FakeClock } from '../../support/fake-clock.js';
 
 /**
@@ -179,6 +179,31 @@ describe('voice call: a streaming bot', () => {
     expect(call.bot.interruptions).toEqual([S1]);
     expect(call.controls.disconnects[0]!.outputVariables).toEqual({ botOutcome: 'transfer', transferTo: 'Billing' });
     expect(call.controls.calls.slice(bargeInIndex(call)).filter((c) => c.type === 'sendAudio')).toEqual([]);
+  });
+
+  it('aborts the stream when the caller hangs up mid-answer', async () => {
+    const { call, answer } = await askedCall();
+    answer.say(S1);
+    await call.untilNextPromptQueued();
+
+    await call.closing();
+    const sent = call.controls.audio.length;
+    answer.say(S2);
+    await call.run(3_000, 50);
+
+    expect(answer.signal.aborted).toBe(true);
+    expect(call.controls.audio.length).toBe(sent);
+    expect(call.synthesisRequests.map((r) => r.text)).toEqual([S1]);
+  });
+
+  it('aborts the stream and hands back with failedDependency=synthesizer when a sentence cannot be synthesized', async () => {
+    const { call, answer } = await askedCall({ synthesizer: new FailingSynthesizer() });
+
+    answer.say(S1);
+    await call.runUntil(() => call.controls.disconnects.length > 0, 10_000);
+
+    expect(answer.signal.aborted).toBe(true);
+    expect(call.controls.disconnects[0]!.outputVariables).toMatchObject({ botOutcome: 'fallback', failedDependency: 'synthesizer' });
   });
 
   it('says the fallback after the sentences already written when the bot fails mid-answer', async () => {
