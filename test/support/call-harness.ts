@@ -1,15 +1,16 @@
 import { pcm16ToMulaw } from '../../runtime/src/audio/codec.js';
 import { loadVadEngine } from '../../runtime/src/audio/vad.js';
-import type { Bot, BotAction, BotConversation, BotContext, BotInput, BotTurn, BotVoiceSettings } from '../../runtime/src/bot/ports.js';
+import type { Bot, BotAction, BotConversation, BotContext, BotInput, BotTurn, BotTurnEvent, BotVoiceSettings } from '../../runtime/src/bot/ports.js';
 import type { EventEntity, MediaFormat } from '../../runtime/src/protocol/index.js';
 import type { SessionEvent } from '../../runtime/src/protocol/session-types.js';
+import type { CallMetrics } from '../../runtime/src/session/call-metrics.js';
 import type { CallContext, CallControls, CallHandler } from '../../runtime/src/session/ports.js';
 import { createVoiceCallFactory, type VoiceCallOptions } from '../../runtime/src/session/voice-call.js';
 import type { Clock } from '../../runtime/src/shared/clock.js';
 import { silentLogger } from '../../runtime/src/shared/logger.js';
 import { FakeSpeechRecognizer } from '../../runtime/src/speech/fake/fake-speech-recognizer.js';
 import { FakeSpeechSynthesizer, type FakeSynthesizerOptions } from '../../runtime/src/speech/fake/fake-speech-synthesizer.js';
-import { AsyncQueue } from '../../runtime/src/speech/async-queue.js';
+import { AsyncQueue } from '../../runtime/src/shared/async-queue.js';
 import type {
   RecognizerOptions,
   RecognizerStream,
@@ -188,6 +189,11 @@ export interface BotScript {
   readonly digits?: Readonly<Record<string, Reply>>;
   readonly text?: Readonly<Record<string, Reply>>;
   readonly noInput?: Reply;
+  /**
+   * Makes the bot a streaming one (as an LLM is): every turn is this stream of events instead of the
+   * replies above, and the conversation records what the call says the caller heard (`interruptions`).
+   */
+  readonly streamed?: (input: BotInput, signal: AbortSignal) => AsyncIterable<BotTurnEvent>;
 }
 
 /** One turn the bot was asked for. */
@@ -204,6 +210,8 @@ export class ScriptedBot implements Bot {
   readonly voice: BotVoiceSettings;
   readonly turns: RecordedTurn[] = [];
   readonly contexts: BotContext[] = [];
+  /** What a streaming bot was told the caller heard of each interrupted answer, in order. */
+  readonly interruptions: string[] = [];
 
   constructor(
     private readonly script: BotScript,
@@ -221,6 +229,20 @@ export class ScriptedBot implements Bot {
 
   startConversation(context: BotContext): BotConversation {
     this.contexts.push(context);
+    const streamed = this.script.streamed;
+    if (streamed !== undefined) {
+      return {
+        turn: () => Promise.reject(new Error('a streaming bot is asked with streamTurn')),
+        streamTurn: (input, signal) => {
+          this.turns.push({ input, signal, atMs: this.clock.now() });
+          return streamed(input, signal);
+        },
+        interrupted: (heardText) => {
+          this.interruptions.push(heardText);
+        },
+        state: () => ({ turns: this.turns.length, interruptions: [...this.interruptions] }),
+      };
+    }
     return {
       turn: async (input, signal) => {
         this.turns.push({ input, signal, atMs: this.clock.now() });
@@ -373,6 +395,8 @@ export interface CallHarnessOptions {
   readonly controls?: RecordingControlsOptions;
   readonly media?: MediaFormat | null;
   readonly language?: string;
+  /** Where the call reports turns and barge-ins. @default none */
+  readonly metrics?: CallMetrics;
 }
 
 export interface CallHarness {
@@ -433,6 +457,7 @@ export async function createCallHarness(harnessOptions: CallHarnessOptions): Pro
     vad,
     clock,
     options: { ...DEFAULT_CALL_OPTIONS, ...harnessOptions.options },
+    ...(harnessOptions.metrics === undefined ? {} : { metrics: harnessOptions.metrics }),
   });
   const context: CallContext = {
     sessionId: '30b0e395-84d3-4570-ac13-9a62d8f514c0',

@@ -11,9 +11,12 @@ export type {
   BotInput,
   BotState,
   BotTurn,
+  BotTurnEvent,
   BotVoiceSettings,
+  StreamingTurns,
   TranscriptAppend,
   TranscriptLine,
 } from './ports.js';
+export { streamingTurns } from './ports.js';
 export { BOT_OUTCOMES, OUTPUT_VARIABLES, isBotOutcome, withBotOutcome, type BotOutcome } from './bot-outcome.js';
 export { BOT_ERROR_CODES, type BotErrorCode } from './bot-error-codes.js';

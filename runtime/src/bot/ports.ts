@@ -74,12 +74,44 @@ export interface BotContext {
 /** JSON-serialisable conversation state, persisted so a conversation can continue across routes. */
 export type BotState = Readonly<Record<string, unknown>>;
 
+/** What a streamed turn yields: each prompt as soon as it is complete, then the turn's other actions. */
+export type BotTurnEvent =
+  /** A sentence-complete piece of the answer, ready for synthesis (interruptible). */
+  | { readonly type: 'say'; readonly text: string }
+  /** The turn is over: `actions` holds what follows the speech (`end`, `setOutputVariables`, …), maybe nothing. */
+  | { readonly type: 'done'; readonly actions: readonly BotAction[] };
+
+/**
+ * The optional capability of a bot that writes its answer as it goes (an LLM): the voice call speaks
+ * each prompt as it arrives instead of waiting for the whole turn, and tells the bot what the caller
+ * heard when they interrupt. A conversation has both methods or neither ({@link streamingTurns}).
+ */
+export interface StreamingTurns {
+  /**
+   * Runs one turn as `turn()` would, yielding prompts as they complete and one final `done`. Aborting
+   * `signal` (barge-in, hang-up) must end the stream promptly: the call waits for it before the next turn.
+   */
+  streamTurn(input: BotInput, signal: AbortSignal): AsyncIterable<BotTurnEvent>;
+  /** The caller barged in after hearing `heardText` of the last answer: the bot keeps only that. */
+  interrupted(heardText: string): void;
+}
+
 /** One conversation with a bot. */
-export interface BotConversation {
+export interface BotConversation extends Partial<StreamingTurns> {
   /** Runs one turn; aborting `signal` (hang-up, barge-in) abandons it. Rejects with AppError on dependency failure. */
   turn(input: BotInput, signal: AbortSignal): Promise<BotTurn>;
   /** The state to persist after a turn. */
   state(): BotState;
+}
+
+/** The conversation's streaming capability, when it has one. */
+export function streamingTurns(conversation: BotConversation): StreamingTurns | undefined {
+  const { streamTurn, interrupted } = conversation;
+  if (streamTurn === undefined || interrupted === undefined) return undefined;
+  return {
+    streamTurn: (input, signal) => streamTurn.call(conversation, input, signal),
+    interrupted: (heardText) => interrupted.call(conversation, heardText),
+  };
 }
 
 /** Speech settings a bot definition carries for its calls. */

@@ -52,6 +52,8 @@ export function createEffectRunner(parts: CallParts): (effect: CallEffect) => vo
       case 'cancelNoInput':
         return stopNoInput();
       case 'bargeIn':
+        // The turn first: it notes what the caller heard, and a streaming bot's next sentence is never spoken.
+        turns.stopTurn();
         return stopper.bargeIn(effect.cause);
       case 'collectDigit':
         if (parts.logCallerData) logger.debug({ digit: effect.digit }, 'caller keyed');
@@ -59,6 +61,7 @@ export function createEffectRunner(parts: CallParts): (effect: CallEffect) => vo
       case 'inputDropped':
         return logger.warn({ input: effect.input, pendingTurns: effect.pending }, 'bot is behind: dropping caller input');
       case 'silence':
+        turns.stopTurn();
         return stopper.silence();
       case 'degraded':
         logger.error({ dependency: effect.dependency, err: toError(effect.error).message }, 'call degraded: handing back to Architect');

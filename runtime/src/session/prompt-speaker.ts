@@ -22,6 +22,8 @@ export interface SpeakOptions {
   readonly firstAudioWithinMs: number;
   /** Called once, when the first audio of the prompt is handed to the sender. */
   readonly onFirstAudio?: () => void;
+  /** Called with the size in bytes of each audio chunk handed to the sender. */
+  readonly onAudio?: (bytes: number) => void;
 }
 
 /**
@@ -101,6 +103,7 @@ export function createPromptSpeaker(deps: PromptSpeakerDeps): PromptSpeaker {
           if (stopped.signal.aborted) return false;
           playback.audioQueued(prompt.interruptible !== false);
           controls.sendAudio(next.value);
+          options.onAudio?.(next.value.length);
           if (firstAudio) options.onFirstAudio?.();
           firstAudio = false;
         }

@@ -1,13 +1,15 @@
-import type { BotConversation, BotInput } from '../bot/ports.js';
-import type { Clock } from '../shared/clock.js';
+import { streamingTurns, type BotAction, type BotConversation, type BotInput, type StreamingTurns, type TranscriptAppend } from '../bot/ports.js';
+import { AsyncQueue } from '../shared/async-queue.js';
+import { delay, type Clock } from '../shared/clock.js';
 import { toError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { CallMetrics } from './call-metrics.js';
 import type { CallRecorder } from './call-recorder.js';
 import type { CallInput } from './call-types.js';
 import type { DigitCollector } from './digit-collector.js';
+import { createHeardText, type HeardText } from './heard-text.js';
 import type { PromptPlayback } from './prompt-playback.js';
-import { SynthesisFailed, type PromptSpeaker } from './prompt-speaker.js';
+import { SynthesisFailed, type Prompt, type PromptSpeaker } from './prompt-speaker.js';
 
 /** What a turn reads of the call as the state machine has it now. */
 export interface CallView {
@@ -41,55 +43,48 @@ export interface TurnRunnerDeps {
  * (`playFallback`), and reports back how each went. A turn: the bot's reply, its prompts spoken in
  * order until the caller interrupts one, its output variables and end reported, the checkpoint
  * recorded, and the last prompt heard.
+ *
+ * A bot that streams its turns ({@link StreamingTurns}, an LLM) is read ahead while its prompts are
+ * spoken: each sentence is synthesized as soon as it is complete (while the one before it plays), so
+ * the first audio follows the first sentence, not the whole answer. When the call stops the turn
+ * (barge-in, or the call ending), the bot's stream is aborted, nothing more is spoken, and the bot is
+ * told which sentences the caller heard (see heard-text.ts); the turn's `done` actions are reported
+ * only if the bot had finished its turn by then (an ending tool already called stands).
  */
 export interface TurnRunner {
   takeTurn(input: BotInput, receivedAt: number): void;
   playFallback(firstAudioWithinMs: number): void;
+  /** The call stopped the bot's prompt (barge-in, or the call ending): the running turn says nothing more. */
+  stopTurn(): void;
 }
 
-export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
-  const { clock, logger, speaker, playback } = deps;
+/** The turn being run. */
+interface RunningTurn {
+  /** Aborted when the call stops the turn or the caller hangs up: the bot's work and stream stop. */
+  readonly signal: AbortSignal;
+  readonly abort: AbortController;
+  readonly heard: HeardText;
+  /** What the caller had heard when the turn was stopped; undefined while it runs on. */
+  heardWhenStopped: string | undefined;
+  /** When the turn's first audio was handed to the sender. */
+  firstAudioAt: number | undefined;
+  /** What the turn adds to the stored transcript (listen-only bots, which answer whole turns). */
+  transcript: TranscriptAppend | undefined;
+}
 
+/**
+ * Records a finished turn's checkpoint (bot state, output variables, transcript lines). Utterances
+ * past the bot's transcript bound are metered each time and logged once (never silent, never per line).
+ */
+function createTurnRecording(deps: TurnRunnerDeps): (conversation: BotConversation, transcript: TranscriptAppend | undefined) => void {
   let droppedLines = 0;
-  /** Utterances past the bot's transcript bound: metered each time, logged on the first (never silent, never per line). */
-  function transcriptDropped(count: number): void {
-    deps.metrics.transcriptDropped(count);
-    if (droppedLines === 0) logger.warn({ dropped: count }, 'transcript bound reached: later utterances are counted, not stored');
-    droppedLines += count;
-  }
-
-  async function runTurn(input: BotInput, receivedAt: number): Promise<void> {
-    const conversation = await deps.conversation;
-    const turn = await conversation.turn(input, deps.callSignal);
-    logger.debug({ input: input.type, actions: turn.actions.map((a) => a.type) }, 'bot turn');
-    let interrupted = false;
-    // Server-added latency of a reply: end of the caller's turn to the first bot audio handed to the sender.
-    let firstAudioAt: number | undefined;
-    // Digit collection starts with the turn, not after the prompt that asks for it: callers key ahead.
-    for (const action of turn.actions) if (action.type === 'collectDigits') deps.digits.collect(action);
-    for (const action of turn.actions) {
-      switch (action.type) {
-        case 'say':
-          if (interrupted || deps.listenOnly) break;
-          interrupted = !(await speaker.speak(action, {
-            language: deps.call().language,
-            firstAudioWithinMs: deps.synthesisFirstAudioTimeoutMs,
-            onFirstAudio: () => (firstAudioAt ??= clock.now()),
-          }));
-          break;
-        case 'setOutputVariables':
-          deps.report({ kind: 'outputsSet', variables: action.variables });
-          break;
-        case 'end':
-          deps.report({ kind: 'botEnded', outputVariables: action.outputVariables ?? {} });
-          break;
-        case 'collectDigits':
-          break;
-      }
+  return (conversation, transcript) => {
+    if (transcript !== undefined && transcript.dropped > 0) {
+      deps.metrics.transcriptDropped(transcript.dropped);
+      if (droppedLines === 0) deps.logger.warn({ dropped: transcript.dropped }, 'transcript bound reached: later utterances are counted, not stored');
+      droppedLines += transcript.dropped;
     }
     const call = deps.call();
-    const transcript = turn.transcript;
-    if (transcript !== undefined && transcript.dropped > 0) transcriptDropped(transcript.dropped);
     deps.recorder?.turnTaken({
       botState: conversation.state(),
       outputVariables: { ...call.outputVariables },
@@ -97,8 +92,119 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       language: call.language,
       ...(transcript === undefined || transcript.lines.length === 0 ? {} : { transcript: transcript.lines }),
     });
+  };
+}
+
+export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
+  const { clock, logger, speaker, playback } = deps;
+  const recordTurn = createTurnRecording(deps);
+  let running: RunningTurn | undefined;
+
+  const stop = (turn: RunningTurn): void => {
+    if (turn.heardWhenStopped !== undefined) return;
+    turn.heardWhenStopped = turn.heard.heardNow();
+    turn.abort.abort();
+  };
+  const stopped = (turn: RunningTurn): boolean => turn.heardWhenStopped !== undefined || turn.signal.aborted;
+
+  /** Speaks one prompt of the turn, unless the turn was stopped; a prompt cut short stops the turn. */
+  async function say(turn: RunningTurn, prompt: Prompt, onAudio?: (bytes: number) => void): Promise<void> {
+    if (stopped(turn) || deps.listenOnly) return;
+    const spoken = await speaker.speak(prompt, {
+      language: deps.call().language,
+      firstAudioWithinMs: deps.synthesisFirstAudioTimeoutMs,
+      // Server-added latency of a reply: end of the caller's turn to the first bot audio handed to the sender.
+      onFirstAudio: () => (turn.firstAudioAt ??= clock.now()),
+      ...(onAudio === undefined ? {} : { onAudio }),
+    });
+    if (!spoken) stop(turn);
+  }
+
+  /** Digit collection starts with the turn, not after the prompt that asks for it: callers key ahead. */
+  function collectDigits(actions: readonly BotAction[]): void {
+    for (const action of actions) if (action.type === 'collectDigits') deps.digits.collect(action);
+  }
+
+  /** Tells the state machine what the bot decided besides speech. */
+  function report(action: BotAction): void {
+    if (action.type === 'setOutputVariables') deps.report({ kind: 'outputsSet', variables: action.variables });
+    else if (action.type === 'end') deps.report({ kind: 'botEnded', outputVariables: action.outputVariables ?? {} });
+  }
+
+  async function speakWholeTurn(conversation: BotConversation, input: BotInput, turn: RunningTurn): Promise<void> {
+    const reply = await conversation.turn(input, turn.signal);
+    turn.transcript = reply.transcript;
+    logger.debug({ input: input.type, actions: reply.actions.map((a) => a.type) }, 'bot turn');
+    collectDigits(reply.actions);
+    for (const action of reply.actions) {
+      if (action.type === 'say') await say(turn, action);
+      else report(action);
+    }
+  }
+
+  async function speakStreamedTurn(streaming: StreamingTurns, input: BotInput, turn: RunningTurn): Promise<void> {
+    const prompts = new AsyncQueue<string>();
+    let done: readonly BotAction[] | undefined;
+    // Read ahead of the speech, so the model writes on while a sentence is synthesized and played.
+    const reading = (async () => {
+      try {
+        for await (const event of streaming.streamTurn(input, turn.signal)) {
+          if (event.type === 'say') prompts.push(event.text);
+          else done = event.actions;
+        }
+        prompts.close();
+      } catch (error) {
+        prompts.fail(error);
+      }
+    })();
+    let spoken = 0;
+    let failure: { readonly error: unknown } | undefined;
+    try {
+      for await (const text of prompts) {
+        // One sentence ahead of the caller: synthesize the next once the last one starts playing, so a
+        // barge-in wastes at most one synthesis (and speech quota) on words nobody hears.
+        const aheadMs = turn.heard.msUntilLastPlays();
+        if (aheadMs > 0) await delay(clock, aheadMs, turn.signal).catch(() => undefined);
+        if (stopped(turn)) break;
+        spoken++;
+        await say(turn, { text }, turn.heard.sentence(text).audio);
+      }
+    } catch (error) {
+      failure = { error };
+    }
+    // A failed synthesis ends the turn too: the bot's stream must not run on unheard.
+    if (failure !== undefined || stopped(turn)) turn.abort.abort();
+    await reading;
+    if (turn.heardWhenStopped !== undefined) streaming.interrupted(turn.heardWhenStopped);
+    logger.debug({ input: input.type, prompts: spoken, actions: done?.map((a) => a.type), interrupted: turn.heardWhenStopped !== undefined }, 'bot turn');
+    // A stopped turn's model failure (its abort) is no failure; a real one degrades the call.
+    if (failure !== undefined && turn.heardWhenStopped === undefined && !deps.callSignal.aborted) throw failure.error;
+    collectDigits(done ?? []);
+    for (const action of done ?? []) report(action);
+  }
+
+  async function runTurn(input: BotInput, receivedAt: number): Promise<void> {
+    const conversation = await deps.conversation;
+    const abort = new AbortController();
+    const turn: RunningTurn = {
+      signal: AbortSignal.any([deps.callSignal, abort.signal]),
+      abort,
+      heard: createHeardText(clock),
+      heardWhenStopped: undefined,
+      firstAudioAt: undefined,
+      transcript: undefined,
+    };
+    running = turn;
+    try {
+      const streaming = streamingTurns(conversation);
+      if (streaming === undefined) await speakWholeTurn(conversation, input, turn);
+      else await speakStreamedTurn(streaming, input, turn);
+    } finally {
+      if (running === turn) running = undefined;
+    }
+    recordTurn(conversation, turn.transcript);
     const replied = input.type === 'text' || input.type === 'digits';
-    deps.metrics.turn(replied && firstAudioAt !== undefined ? firstAudioAt - receivedAt : undefined);
+    deps.metrics.turn(replied && turn.firstAudioAt !== undefined ? turn.firstAudioAt - receivedAt : undefined);
     await playback.done();
   }
 
@@ -120,6 +226,9 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     },
     playFallback(firstAudioWithinMs) {
       void runFallback(firstAudioWithinMs).then(() => deps.report({ kind: 'fallbackDone' }));
+    },
+    stopTurn() {
+      if (running !== undefined) stop(running);
     },
   };
 }

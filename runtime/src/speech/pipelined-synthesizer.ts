@@ -1,4 +1,4 @@
-import { AsyncQueue } from './async-queue.js';
+import { AsyncQueue } from '../shared/async-queue.js';
 import type { SpeechSynthesizer, SynthesisRequest } from './ports.js';
 import { splitSentences } from '../shared/sentence-splitter.js';
 

@@ -49,7 +49,7 @@ describe('local Bedrock Runtime ConverseStream endpoint', () => {
     expect(events.at(-2)!.messageStop).toEqual({ stopReason: 'tool_use' });
     expect(events.at(-1)!.metadata!.usage).toEqual({ inputTokens: 42, outputTokens: 17, totalTokens: 59 });
     expect(events.at(-1)!.metadata!.metrics!.latencyMs).toBeGreaterThanOrEqual(0);
-    expect(aws.bedrock.requests.at(-1)).toEqual({ modelId: 'anthropic.claude-3-haiku-20240307-v1:0', messages: 1 });
+    expect(aws.bedrock.requests.at(-1)).toEqual({ modelId: 'anthropic.claude-3-haiku-20240307-v1:0', messages: 1, state: 'completed' });
   });
 
   it('ends a text reply with end_turn, estimates token counts, and says a marked placeholder when nothing is scripted', async () => {

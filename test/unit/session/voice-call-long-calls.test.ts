@@ -6,7 +6,7 @@ import type { Bot, TranscriptLine } from '../../../runtime/src/bot/ports.js';
 import type { CallContext } from '../../../runtime/src/session/ports.js';
 import { createVoiceCallFactory } from '../../../runtime/src/session/voice-call.js';
 import { silentLogger } from '../../../runtime/src/shared/logger.js';
-import { AsyncQueue } from '../../../runtime/src/speech/async-queue.js';
+import { AsyncQueue } from '../../../runtime/src/shared/async-queue.js';
 import { FakeSpeechSynthesizer } from '../../../runtime/src/speech/fake/fake-speech-synthesizer.js';
 import type { RecognizerOptions, RecognizerStream, SpeechRecognizer, TranscriptEvent } from '../../../runtime/src/speech/ports.js';
 import { DEFAULT_CALL_OPTIONS, PCMU_MONO, RecordingControls, settle, transcriptEvent } from '../../support/call-harness.js';

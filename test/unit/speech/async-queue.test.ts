@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ABORTED, raceAbort } from '../../../runtime/src/speech/abort-race.js';
-import { AsyncQueue } from '../../../runtime/src/speech/async-queue.js';
+import { AsyncQueue } from '../../../runtime/src/shared/async-queue.js';
 import { collect } from './speech-test-helpers.js';
 
 describe('AsyncQueue', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AsyncQueue } from '../../../runtime/src/speech/async-queue.js';
+import { AsyncQueue } from '../../../runtime/src/shared/async-queue.js';
 import type { RecognizerOptions, RecognizerStream, SpeechRecognizer, TranscriptEvent } from '../../../runtime/src/speech/ports.js';
 import { RenewingRecognizer } from '../../../runtime/src/speech/renewing-recognizer.js';
 import { settle, transcriptEvent } from '../../support/call-harness.js';

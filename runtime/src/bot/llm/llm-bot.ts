@@ -30,7 +30,7 @@ export interface LlmConversation extends BotConversation {
    * to what was played.
    */
   streamTurn(input: BotInput, signal: AbortSignal): AsyncGenerator<LlmTurnEvent>;
-  /** The caller barged in after hearing `heardText` of the last answer: the history keeps only that. */
+  /** The caller barged in after hearing `heardText` of the latest turn's answer: the history keeps only that. */
   interrupted(heardText: string): void;
   /** Tokens used so far by this conversation (across routes). */
   usage(): LlmUsage;

@@ -120,22 +120,41 @@ export function boundHistory(state: LlmState, budgetTokens: number): LlmState {
 export const INTERRUPTED_MARK = '[interrupted by the caller]';
 
 /**
- * Cuts the last assistant answer down to what the caller heard before barging in (`heardText`, the
- * text of the sentences played so far). Tool calls of that answer stay (they did happen); text the
- * caller never heard goes, so the model does not believe it said it. Text that is not a prefix of
- * the answer (after whitespace) is kept as given: the player knows best what it played.
+ * Cuts the answer of the latest caller turn down to what the caller heard before barging in
+ * (`heardText`, the text of the sentences played so far, in order). The answer may span several
+ * assistant messages (text, a data tool, more text): messages heard in full stay, the first one not
+ * heard in full keeps the heard rest plus {@link INTERRUPTED_MARK}, and later ones lose their text.
+ * Tool calls stay (they did happen); text the caller never heard goes, so the model does not believe
+ * it said it. Text that is not a prefix of the answer (after whitespace) is kept as given: the
+ * player knows best what it played. Earlier turns are never touched.
  */
 export function truncateToHeard(messages: readonly ModelMessage[], heardText: string): ModelMessage[] {
-  const index = findLastIndex(messages, (message) => message.role === 'assistant' && message.content.some((c) => c.type === 'text'));
-  if (index < 0) return [...messages];
-  const message = messages[index]!;
-  const spoken = message.content.filter((c) => c.type === 'text').map((c) => c.text).join(' ');
-  const heard = heardText.replace(/\s+/g, ' ').trim();
-  if (heard === spoken.replace(/\s+/g, ' ').trim()) return [...messages];
-  const text = heard === '' ? INTERRUPTED_MARK : `${heard} ${INTERRUPTED_MARK}`;
-  const others = message.content.filter((c) => c.type !== 'text');
-  const truncated: ModelMessage = { role: 'assistant', content: [{ type: 'text', text }, ...others] };
-  return [...messages.slice(0, index), truncated, ...messages.slice(index + 1)];
+  const turnStart = findLastIndex(messages, opensTurn) + 1;
+  const result = messages.slice(0, turnStart);
+  let heard = normalizeSpaces(heardText);
+  let cut = false;
+  for (const message of messages.slice(turnStart)) {
+    const text = normalizeSpaces(message.content.flatMap((c) => (c.type === 'text' ? [c.text] : [])).join(' '));
+    if (message.role !== 'assistant' || text === '') {
+      result.push(message);
+      continue;
+    }
+    const others = message.content.filter((c) => c.type !== 'text');
+    if (!cut && (heard === text || heard.startsWith(`${text} `))) {
+      result.push(message);
+      heard = heard.slice(text.length).trim();
+    } else if (!cut) {
+      cut = true;
+      result.push({ role: 'assistant', content: [{ type: 'text', text: heard === '' ? INTERRUPTED_MARK : `${heard} ${INTERRUPTED_MARK}` }, ...others] });
+    } else if (others.length > 0) {
+      result.push({ role: 'assistant', content: others });
+    }
+  }
+  return result;
+}
+
+function normalizeSpaces(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** Placeholder opening a conversation whose first message is the bot's (the API wants a user first). */

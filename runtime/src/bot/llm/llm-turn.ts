@@ -1,17 +1,13 @@
 import type { LanguageModel, ModelContent, ModelMessage, ModelRequest, ModelUsage } from '../../model/ports.js';
 import { abortReason } from '../abort-reason.js';
-import type { BotAction, BotContext } from '../ports.js';
+import type { BotContext, BotTurnEvent } from '../ports.js';
 import type { LlmDefinition } from './llm-definition.js';
 import { addUsage, boundHistory, type LlmState, toRequestMessages } from './llm-state.js';
 import type { LlmToolbox, ToolCall, ToolEnding } from './llm-tools.js';
 import { createSentenceChunker } from './sentence-chunker.js';
 
 /** What a streamed turn yields: sentences to speak as they complete, then the turn's other actions. */
-export type LlmTurnEvent =
-  /** A sentence-complete piece of the answer, ready for synthesis. */
-  | { readonly type: 'say'; readonly text: string }
-  /** The turn is over: `actions` holds what follows the speech (`end`, `setOutputVariables`), maybe nothing. */
-  | { readonly type: 'done'; readonly actions: readonly BotAction[] };
+export type LlmTurnEvent = BotTurnEvent;
 
 /** Why the bot hands the call back on its own (`fallbackReason`). */
 export type LlmGiveUpReason = 'maxTurns' | 'maxCallDuration' | 'toolLoop';

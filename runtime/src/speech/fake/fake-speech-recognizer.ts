@@ -1,5 +1,5 @@
 import type { Cancel, Clock } from '../../shared/clock.js';
-import { AsyncQueue } from '../async-queue.js';
+import { AsyncQueue } from '../../shared/async-queue.js';
 import type { RecognizerOptions, RecognizerStream, SpeechRecognizer, TranscriptEvent } from '../ports.js';
 
 /** Options of {@link FakeSpeechRecognizer}; durations in ms. */

@@ -41,8 +41,12 @@ export class BedrockControls {
   readonly settings: BedrockEndpointSettings;
   private readonly replies: ScriptedReply[] = [];
   private readonly faults: BedrockFault[] = [];
-  /** Every request's model id and message count, in order of arrival. */
-  readonly requests: { readonly modelId: string; readonly messages: number }[] = [];
+  /**
+   * Every request's model id and message count, in order of arrival, and how its reply stream went:
+   * `streaming` until the last event was written, `completed` then, `abandoned` if the client reset
+   * the stream first (an SDK call aborted mid-answer).
+   */
+  readonly requests: { readonly modelId: string; readonly messages: number; state: 'streaming' | 'completed' | 'abandoned' }[] = [];
 
   constructor(settings: Partial<BedrockEndpointSettings> = {}) {
     this.settings = { ...DEFAULT_BEDROCK_SETTINGS, ...settings };

@@ -29,7 +29,8 @@ export async function serveConverseStream(stream: ServerHttp2Stream, modelId: st
     if (error instanceof AwsServiceError) return respondWithError(stream, error);
     throw error;
   }
-  controls.requests.push({ modelId, messages: messages.length });
+  const request = { modelId, messages: messages.length, state: 'streaming' as 'streaming' | 'completed' | 'abandoned' };
+  controls.requests.push(request);
   const fault = controls.takeFault();
   if (fault?.kind === 'throttling') return respondWithError(stream, new AwsServiceError('ThrottlingException', 429, 'Too many requests, please wait before trying again.'));
   const started = clock.now();
@@ -38,17 +39,21 @@ export async function serveConverseStream(stream: ServerHttp2Stream, modelId: st
   const events = replyEvents(reply, JSON.stringify(messages).length, () => Math.round(clock.now() - started));
   let deltas = 0;
   for (const [eventType, payload] of events) {
-    if (stream.destroyed) return;
+    if (stream.destroyed) break;
     if (eventType === 'contentBlockDelta') {
       if (fault?.kind === 'midStream' && deltas === fault.afterDeltas) {
+        request.state = 'completed';
         stream.end(encodeException(fault.exception, { message: `Injected ${fault.exception}` }));
         return;
       }
-      await delay(clock, deltas === 0 ? controls.settings.timeToFirstTokenMs : controls.settings.interDeltaMs);
+      // A zero delay costs no timer tick (about 1 ms each): an instant model writes its deltas at once.
+      const waitMs = deltas === 0 ? controls.settings.timeToFirstTokenMs : controls.settings.interDeltaMs;
+      if (waitMs > 0) await delay(clock, waitMs);
       deltas++;
     }
     if (!stream.destroyed) stream.write(encodeJsonEvent(eventType, typeof payload === 'function' ? (payload as () => unknown)() : payload));
   }
+  request.state = stream.destroyed ? 'abandoned' : 'completed';
   if (!stream.destroyed) stream.end();
 }
 

@@ -39,6 +39,31 @@ describe('llm history', () => {
     expect(truncateToHeard(messages, 'One.  Two. Three.')).toEqual(messages);
   });
 
+  it('cuts an answer spread over a data tool round at what was heard, and leaves earlier turns alone', () => {
+    const lookup = { type: 'toolUse' as const, toolUseId: 't', name: 'lookup', input: {} };
+    const result = { role: 'user' as const, content: [{ type: 'toolResult' as const, toolUseId: 't', status: 'success' as const, json: {} }] };
+    const earlier = [user('hi'), assistant('Hello there.')];
+    const messages: ModelMessage[] = [
+      ...earlier,
+      user('where is my order'),
+      { role: 'assistant', content: [{ type: 'text', text: 'Let me look.' }, lookup] },
+      result,
+      assistant('It shipped. It arrives Monday.'),
+    ];
+    expect(truncateToHeard(messages, 'Let me look. It shipped.')).toEqual([
+      ...messages.slice(0, 5),
+      assistant(`It shipped. ${INTERRUPTED_MARK}`),
+    ]);
+    expect(truncateToHeard(messages, 'Let me')).toEqual([
+      ...earlier,
+      user('where is my order'),
+      { role: 'assistant', content: [{ type: 'text', text: `Let me ${INTERRUPTED_MARK}` }, lookup] },
+      result,
+    ]);
+    // Nothing of this turn's answer written yet: the earlier answer is not the one interrupted.
+    expect(truncateToHeard([...earlier, user('and then?')], '')).toEqual([...earlier, user('and then?')]);
+  });
+
   it('shapes the history for the model: user first, roles alternating, no unanswered tool use', () => {
     const messages: ModelMessage[] = [
       assistant('Hello.'),

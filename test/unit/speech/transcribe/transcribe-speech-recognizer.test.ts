@@ -14,7 +14,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../runtime/src/shared/errors.js';
-import { AsyncQueue } from '../../../../runtime/src/speech/async-queue.js';
+import { AsyncQueue } from '../../../../runtime/src/shared/async-queue.js';
 import type { TranscriptEvent } from '../../../../runtime/src/speech/ports.js';
 import {
   TranscribeSpeechRecognizer,

@@ -1,6 +1,7 @@
 /**
  * A single-consumer async queue: producers push without blocking, one consumer iterates with
- * `for await`. Used to turn callbacks and timers into the `AsyncIterable` results of the speech ports.
+ * `for await`. Turns callbacks and timers into the `AsyncIterable` results of the speech ports, and
+ * buffers a streamed bot turn ahead of the prompt being spoken.
  */
 export class AsyncQueue<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
