@@ -7,11 +7,27 @@ import { DEFAULT_POLLY_VOICES, pickVoice } from './default-voices.js';
  * DescribeVoices check at start covers it when credentials exist). Keep it next to the defaults:
  * a default voice added there needs its row here (a unit test checks that).
  *
- * Checked against the Amazon Polly developer guide (December 2026):
- * https://docs.aws.amazon.com/polly/latest/dg/available-voices.html (engine columns per voice),
- * https://docs.aws.amazon.com/polly/latest/dg/standard-voices.html (the standard engine's en-US
- * voices are Ivy, Joanna, Kendra, Kimberly, Salli, Joey and Kevin: Matthew has no standard variant),
- * https://docs.aws.amazon.com/polly/latest/dg/generative-voices.html and long-form-voices.html.
+ * Every row re-checked 5 December 2026 against the Amazon Polly developer guide:
+ * - https://docs.aws.amazon.com/polly/latest/dg/available-voices.html, read through its Chinese
+ *   translation https://docs.amazonaws.cn/zh_cn/polly/latest/dg/available-voices.html (all four
+ *   engine columns; the copy we could read covers the rows up to en-NZ, and it already shows the
+ *   March 2026 generative additions, e.g. Brian and Aria);
+ * - https://docs.aws.amazon.com/polly/latest/dg/standard-voices.html (English page; its en-US standard
+ *   voices are Ivy, Joanna, Kendra, Kimberly, Salli, Joey and Kevin: Matthew has no standard variant);
+ * - https://docs.aws.amazon.com/polly/latest/dg/generative-voices.html (43 generative voices) and the
+ *   guide's document history https://docs.aws.amazon.com/polly/latest/dg/doc-history.html, whose
+ *   generative additions are: Amy, Matthew, Ruth (2024-03-28); Olivia, Danielle, Joanna, Stephen
+ *   (2024-10-10); Ayanda, Lea, Lucia, Mia, Lupe, Vicki (2024-11-06); Pedro, Andres, Sergio, Daniel,
+ *   Kajal, Remi, Bianca (2024-11-21); Brian, Aria, Jasmine, Tiffany, Ambre, Florian, Sabrina, Lennart,
+ *   Beatrice, Lorenzo (2026-03-19); long-form added Patrick, Alba, Raul (2024-11-14) to Danielle,
+ *   Gregory and Ruth (https://aws.amazon.com/polly/features/: long-form and neural variants).
+ *   long-form-voices.html and neural-voices.html could not be read in full here.
+ * Columns those pages leave open (the neural and generative columns of Gabrielle, Camila, Ines, Hannah,
+ * Ola, Elin, Ida, Suvi, Takumi, Seoyeon) follow a DescribeVoices catalogue dated 2025-09-21 (GitHub
+ * speechmarkdown/speechmarkdown-js, docs/platforms/data/amazon-polly-voices.md); where it and the
+ * guide differ, the newer guide wins.
+ * Engines are only ever added to a voice, so an engine that catalogue lists is kept; one it lacks may
+ * have been added since (the guide counts 43 generative voices, 3 of which we could not name).
  */
 export const VOICE_ENGINES: Readonly<Record<string, readonly Engine[]>> = {
   Joanna: ['standard', 'neural', 'generative'],
@@ -34,13 +50,16 @@ export const VOICE_ENGINES: Readonly<Record<string, readonly Engine[]>> = {
   Vicki: ['standard', 'neural', 'generative'],
   Hannah: ['neural'],
   Bianca: ['standard', 'neural', 'generative'],
-  Camila: ['standard', 'neural', 'generative'],
-  Ines: ['standard', 'neural', 'generative'],
+  // No generative variant: in no generative addition of the document history, not in the 2025-09-21
+  // DescribeVoices catalogue (the table had listed generative for both).
+  Camila: ['standard', 'neural'],
+  Ines: ['standard', 'neural'],
   Takumi: ['standard', 'neural'],
   Seoyeon: ['standard', 'neural'],
   Zhiyu: ['standard', 'neural'],
   Laura: ['neural', 'generative'],
-  Ola: ['neural'],
+  // Generative per the 2025-09-21 DescribeVoices catalogue (the table had neural only).
+  Ola: ['neural', 'generative'],
   Elin: ['neural'],
   Sofie: ['neural'],
   Ida: ['neural'],

@@ -23,6 +23,24 @@ describe('POLLY_ENGINE x voice check at start', () => {
     await expect(check).rejects.toMatchObject({ problems: [{ connectorId: 'default', language: 'en-US', voice: 'Matthew', engine: 'standard' }] });
   });
 
+  it('has a generative variant for Ola (2025-09-21 DescribeVoices catalogue: Ola is generative and neural)', async () => {
+    expect(VOICE_ENGINES.Ola).toEqual(['neural', 'generative']);
+    const bot = { connectorId: 'warsaw', languages: ['pl-PL'], voices: {} };
+    await expect(validateBotVoices([bot], 'generative', undefined, silentLogger)).resolves.toBeUndefined();
+  });
+
+  it('has no generative variant for Camila or Ines (no generative addition of the Polly document history names them)', async () => {
+    expect(VOICE_ENGINES.Camila).toEqual(['standard', 'neural']);
+    expect(VOICE_ENGINES.Ines).toEqual(['standard', 'neural']);
+    const check = validateBotVoices([{ connectorId: 'lusophone', languages: ['pt-BR', 'pt-PT'], voices: {} }], 'generative', undefined, silentLogger);
+    await expect(check).rejects.toMatchObject({
+      problems: [
+        { connectorId: 'lusophone', language: 'pt-BR', voice: 'Camila', engine: 'generative' },
+        { connectorId: 'lusophone', language: 'pt-PT', voice: 'Ines', engine: 'generative' },
+      ],
+    });
+  });
+
   it('refuses long-form with the default en-US voice, naming the bot, language and voice', async () => {
     const check = validateBotVoices([defaultBot, { connectorId: 'billing', languages: ['en-US', 'de-DE'], voices: { 'de-DE': 'Hannah' } }], 'long-form', undefined, silentLogger);
     await expect(check).rejects.toBeInstanceOf(VoiceEngineError);
