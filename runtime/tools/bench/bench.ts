@@ -55,7 +55,7 @@ async function main(): Promise<number> {
   const audio = buildCallerAudio(vad, options.speech);
   const mainFile = await bundleBenchServer(mkdtempSync(join(tmpdir(), 'bench-server-')));
   progress(`server bundled as production bundles it: ${mainFile}`);
-  if (!audio.finalStartsEveryTurn) progress('warning: the VAD may end some turns after the final transcript; turn latency then includes VAD wait');
+  if (options.speech === 'doubles' && !audio.finalStartsEveryTurn) progress('warning: the VAD may end some turns after the final transcript; turn latency then includes VAD wait');
 
   const modes: Partial<Record<BenchMode, ModeResult>> = {};
   let serverCore: number | undefined;

@@ -21,7 +21,11 @@ export interface UtteranceClip {
   /** Where the speech starts within frame 0, in ms. */
   readonly speechOffsetMs: number;
   readonly speechMs: number;
-  /** Index of the frame whose arrival closes the utterance in the fake recognizer (the last frame). */
+  /**
+   * Index of the last frame: the one whose arrival ends the caller's turn at the server (the fake
+   * recognizer closing the utterance on the doubles path; the server's VAD committing the partial
+   * transcript on the local-endpoints path).
+   */
   readonly closeFrame: number;
   /** Index of the frame that completes the server's barge-in onset (VAD + onset smoothing). */
   readonly vadOnsetFrame: number | undefined;
@@ -39,6 +43,24 @@ export interface CallerAudio {
    * server work alone.
    */
   readonly finalStartsEveryTurn: boolean;
+  /** When the server can start the bot's turn, and what its reply then waits for (see {@link ReplyTiming}). */
+  readonly reply: ReplyTiming;
+}
+
+/**
+ * What the server's reply waits for after the clip's last frame arrives: the recognizer's final, then
+ * the synthesizer's first audio. Turn latency is the reply's first audio minus both.
+ *
+ * - doubles: the fake recognizer gives finals only, `recognizerLatencyMs` after it closes the
+ *   utterance, and every synthesis waits `synthesizerLatencyMs` (in front of the prompt cache).
+ * - local-endpoints: the endpoint streams partials, so the server's VAD commits the turn on its own
+ *   (turn-detector.ts) when the clip's last frame arrives, and the production prompt cache answers
+ *   repeated prompts without Polly: the reference waits for nothing, and a cache miss's synthesis
+ *   (the local Polly's first-byte delay) is part of the measured turn, as on a real task.
+ */
+export interface ReplyTiming {
+  readonly recognizerMs: number;
+  readonly synthesizerMs: number;
 }
 
 const SPEECH_MS = 1400;
@@ -60,8 +82,8 @@ export function buildCallerAudio(vad: VadEngine, speechPath: BenchSpeechPath = '
     for (let offsetMs = 0; offsetMs < FRAME_MS; offsetMs += 20) {
       const pcm = concat(pinkNoise(offsetMs, { dbfs: NOISE_DBFS, seed: seed + offsetMs }), speech, pinkNoise(3000, { dbfs: NOISE_DBFS, seed: 3 }));
       const frames = toFrames(pcm16ToMulaw(pcm));
-      const closeFrame = speechPath === 'doubles' ? recognizerCloseFrame(frames) : segmenterCloseFrame(vad, noise, frames);
       const { onsetFrame, endFrame } = vadFrames(vad, noise, frames);
+      const closeFrame = speechPath === 'doubles' ? recognizerCloseFrame(frames) : vadCommitFrame(vad, noise, frames, endFrame);
       clips.push({
         frames: frames.slice(0, closeFrame + 1),
         speechOffsetMs: offsetMs,
@@ -74,8 +96,10 @@ export function buildCallerAudio(vad: VadEngine, speechPath: BenchSpeechPath = '
   }
   // The final comes recognizerLatencyMs after the close frame arrives; the VAD decides at a frame arrival.
   const latencyFrames = BENCH_SPEECH.recognizerLatencyMs / FRAME_MS;
-  const finalStartsEveryTurn = clips.every((clip) => clip.vadEndFrame !== undefined && clip.vadEndFrame <= clip.closeFrame + latencyFrames);
-  return { noise, clips, finalStartsEveryTurn };
+  const finalStartsEveryTurn = speechPath === 'doubles' && clips.every((clip) => clip.vadEndFrame !== undefined && clip.vadEndFrame <= clip.closeFrame + latencyFrames);
+  const reply: ReplyTiming =
+    speechPath === 'doubles' ? { recognizerMs: BENCH_SPEECH.recognizerLatencyMs, synthesizerMs: BENCH_SPEECH.synthesizerLatencyMs } : { recognizerMs: 0, synthesizerMs: 0 };
+  return { noise, clips, finalStartsEveryTurn, reply };
 }
 
 /** Splits PCMU into whole 200 ms frames (a partial tail is dropped). */
@@ -109,22 +133,31 @@ function recognizerCloseFrame(frames: readonly Uint8Array[]): number {
   return closedAt;
 }
 
-/** Feeds frames (after a second of line noise) to the local Transcribe endpoint's segmenter until it ends the segment. */
-function segmenterCloseFrame(engine: VadEngine, noise: readonly Uint8Array[], frames: readonly Uint8Array[]): number {
+/**
+ * The frame at which the server commits the turn on the local-endpoints path: its VAD's end of speech,
+ * provided the local Transcribe segmenter has sent a partial by then (it has from its first 400 ms of
+ * speech on) and has not closed the segment earlier with a final.
+ */
+function vadCommitFrame(engine: VadEngine, noise: readonly Uint8Array[], frames: readonly Uint8Array[], vadEndFrame: number | undefined): number {
+  if (vadEndFrame === undefined) throw new Error("the server's VAD never ended the benchmark utterance");
   const segmenter = new UtteranceSegmenter(engine, { sampleRateHz: 8000, hangoverMs: BENCH_SPEECH.recognizerHangoverMs });
+  let partialAt: number | undefined;
+  let endedAt: number | undefined;
   try {
     for (const frame of noise.slice(0, 5)) segmenter.write(mulawToPcm16(frame), () => undefined);
-    for (let index = 0; index < frames.length; index++) {
-      let ended = false;
+    for (let index = 0; index <= vadEndFrame && endedAt === undefined; index++) {
       segmenter.write(mulawToPcm16(frames[index]!), (event) => {
-        if (event.type === 'end') ended = true;
+        if (event.type === 'progress') partialAt ??= index;
+        else endedAt ??= index;
       });
-      if (ended) return index;
     }
   } finally {
     segmenter.close();
   }
-  throw new Error('the local Transcribe segmenter never closed the benchmark utterance');
+  if (partialAt === undefined || partialAt >= vadEndFrame) throw new Error('the local Transcribe endpoint sent no partial before the VAD ended the benchmark utterance');
+  // A final at or before the VAD's end commits the turn first: the reply then also waits for the final's latency.
+  if (endedAt !== undefined && endedAt < vadEndFrame) throw new Error('the local Transcribe segmenter closed the benchmark utterance before the VAD ended it');
+  return vadEndFrame;
 }
 
 /** Runs the server's VAD and onset smoothing (after a second of line noise) over the clip frames. */

@@ -1,5 +1,5 @@
 import type { ServerMessage } from '../../src/protocol/index.js';
-import { BENCH_SENDER, BENCH_SPEECH, FRAME_MS, PING_EVERY_MS } from './bench-constants.js';
+import { BENCH_SENDER, FRAME_MS, PING_EVERY_MS } from './bench-constants.js';
 import type { BenchMode } from './bench-options.js';
 import type { BenchConnection, ConnectionListener } from './bench-connection.js';
 import type { CallerAudio, UtteranceClip } from './caller-audio.js';
@@ -99,7 +99,7 @@ export class SimulatedCaller implements ConnectionListener {
     this.promptStartedAt = atMs;
     this.heardBot = true;
     const phase = this.phase;
-    if (phase.kind === 'awaitReply' && atMs > phase.referenceMs - BENCH_SPEECH.synthesizerLatencyMs) {
+    if (phase.kind === 'awaitReply' && atMs > phase.referenceMs - this.audio.reply.synthesizerMs) {
       (phase.dtmf ? samples.dtmfTurn : samples.turn).push(atMs - phase.referenceMs);
       this.replies += 1;
       this.bargeNext = this.replies % 3 === 0;
@@ -161,7 +161,7 @@ export class SimulatedCaller implements ConnectionListener {
       connection.dtmf('1');
       this.recorder.current.count('dtmfSent');
       this.lateness.expectNewPrompt();
-      this.phase = { kind: 'awaitReply', referenceMs: nowMs + BENCH_SPEECH.synthesizerLatencyMs, dtmf: true, since: nowMs };
+      this.phase = { kind: 'awaitReply', referenceMs: nowMs + this.audio.reply.synthesizerMs, dtmf: true, since: nowMs };
     } else {
       this.speak(nowMs, false);
     }
@@ -195,8 +195,8 @@ export class SimulatedCaller implements ConnectionListener {
       this.phase = { kind: 'quiet', until: nowMs + this.gapMs() };
       return;
     }
-    // The last clip frame closes the utterance at the recognizer on arrival; its final comes after the latency.
-    const referenceMs = nowMs + BENCH_SPEECH.recognizerLatencyMs + BENCH_SPEECH.synthesizerLatencyMs;
+    // The last clip frame ends the caller's turn at the server on arrival (caller-audio.ts ReplyTiming).
+    const referenceMs = nowMs + this.audio.reply.recognizerMs + this.audio.reply.synthesizerMs;
     this.lateness.expectNewPrompt();
     this.phase = { kind: 'awaitReply', referenceMs, dtmf: false, since: nowMs };
   }

@@ -26,6 +26,16 @@ describe('the benchmark caller audio', () => {
     for (const clip of audio.clips) expect(clip.vadOnsetFrame).toBeLessThanOrEqual(1);
   });
 
+  it('on the local endpoints, ends every clip where the VAD commits the partial transcript: the reply waits for no final', async () => {
+    const local = buildCallerAudio(await loadVadEngine(), 'local-endpoints');
+    expect(local.reply).toEqual({ recognizerMs: 0, synthesizerMs: 0 });
+    expect(audio.reply.recognizerMs).toBeGreaterThan(0);
+    for (const clip of local.clips) {
+      expect(clip.closeFrame).toBe(clip.vadEndFrame);
+      expect(clip.frames.length).toBe(clip.closeFrame + 1);
+    }
+  });
+
   it('cuts PCMU into whole 200 ms frames', () => {
     expect(toFrames(new Uint8Array(FRAME_BYTES * 2 + 5)).length).toBe(2);
   });
