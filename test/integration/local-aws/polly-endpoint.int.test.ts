@@ -56,6 +56,10 @@ describe('local Polly SynthesizeSpeech endpoint', () => {
     ['neural Nicole (standard only)', { Engine: 'neural' as const, VoiceId: 'Nicole' as const }, 'EngineNotSupportedException', /engine/],
     ['standard Ruth (no standard variant)', { Engine: 'standard' as const, VoiceId: 'Ruth' as const }, 'EngineNotSupportedException', /engine/],
     ['generative Ivy', { Engine: 'generative' as const, VoiceId: 'Ivy' as const }, 'EngineNotSupportedException', /engine/],
+    // These three follow the runtime's checked voice table (voice-engines.ts), which the endpoint reads.
+    ['standard Matthew', { Engine: 'standard' as const, VoiceId: 'Matthew' as const }, 'EngineNotSupportedException', /engine/],
+    ['generative Camila', { Engine: 'generative' as const, VoiceId: 'Camila' as const, LanguageCode: 'pt-BR' as const }, 'EngineNotSupportedException', /engine/],
+    ['generative Takumi', { Engine: 'generative' as const, VoiceId: 'Takumi' as const, LanguageCode: 'ja-JP' as const }, 'EngineNotSupportedException', /engine/],
     ['pcm at 22050 Hz', { SampleRate: '22050' }, 'InvalidSampleRateException', /22050/],
     ['mulaw at 16000 Hz', { OutputFormat: 'mulaw' as const, SampleRate: '16000' }, 'InvalidSampleRateException', /16000/],
     ['SSML without <speak>', { TextType: 'ssml' as const, Text: 'not <speak> wrapped' }, 'InvalidSsmlException', /SSML/],
@@ -68,9 +72,10 @@ describe('local Polly SynthesizeSpeech endpoint', () => {
     expect((error as Error).message).toMatch(message);
   });
 
-  it('accepts engine × voice pairs the service has (standard Joanna, generative Ruth, long-form Danielle)', async () => {
-    for (const [Engine, VoiceId] of [['standard', 'Joanna'], ['generative', 'Ruth'], ['long-form', 'Danielle']] as const) {
-      const { audio } = await speak({ Engine, VoiceId });
+  it('accepts engine × voice pairs the service has (standard Joanna, generative Ruth, long-form Danielle, generative Aria and Ola)', async () => {
+    const pairs = [['standard', 'Joanna', 'en-US'], ['generative', 'Ruth', 'en-US'], ['long-form', 'Danielle', 'en-US'], ['generative', 'Aria', 'en-NZ'], ['generative', 'Ola', 'pl-PL']] as const;
+    for (const [Engine, VoiceId, LanguageCode] of pairs) {
+      const { audio } = await speak({ Engine, VoiceId, LanguageCode });
       expect(audio.length).toBeGreaterThan(0);
     }
   });
