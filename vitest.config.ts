@@ -4,6 +4,10 @@ import { defineConfig } from 'vitest/config';
 // soak runs on its own (`npm run soak`).
 export default defineConfig({
   test: {
+    // Vitest's default on a 2-core machine is one worker (cores - 1), which ran all 165 files one after
+    // another while the CPU sat half idle (56 % of one core): most integration files wait on real
+    // sockets and real-time paced audio, not on the CPU. Four workers overlap those waits.
+    maxWorkers: 4,
     // `npm run coverage`: a smoke alarm for the pure domains (docs/style.md §B.11), not a goal.
     coverage: {
       provider: 'v8',
