@@ -1,8 +1,5 @@
 import { WebSocket } from 'ws';
-import { genesysUpgradeHeaders } from '../../runtime/tools/simulator/genesys-headers.js';
-
-/** Server message types AudioHook v2 defines (§3.2); anything else from the server is a violation. */
-const SERVER_TYPES = new Set(['opened', 'pong', 'closed', 'disconnect', 'event', 'pause', 'resume', 'updated', 'reconnect']);
+import { GenesysEnvelope, openGenesysSocket } from '../../runtime/tools/support/genesys-wire.js';
 
 /** What the fuzz client saw, in order. */
 export type FuzzEvent =
@@ -12,7 +9,8 @@ export type FuzzEvent =
 /**
  * A raw AudioHook client for property tests: it sends whatever it is given (valid, mutated or garbage
  * text, binary of any size) without keeping protocol state of its own, and checks every server
- * message against the invariants that must hold whatever the client did:
+ * message against the invariants that must hold whatever the client did (the shared checks of
+ * runtime/tools/support/genesys-wire.ts, without "clientseq not ahead", since its seqs are arbitrary):
  * - each text message is JSON with version "2", the session id, a known type, `parameters` an object,
  *   no `position`, and `seq` gapless from 1;
  * - at most one `closed`, and no text message after it.
@@ -29,8 +27,7 @@ export class FuzzClient {
   readonly closed: Promise<number>;
   audioAfterDisconnect = 0;
   audioAfterClosed = 0;
-  private lastServerSeq = 0;
-  private closedSeen = false;
+  private readonly envelope: GenesysEnvelope;
   private disconnectSeen = false;
   private listeners: (() => void)[] = [];
 
@@ -40,6 +37,7 @@ export class FuzzClient {
   ) {
     this.sessionId = ids.sessionId;
     this.organizationId = ids.organizationId;
+    this.envelope = new GenesysEnvelope(ids.sessionId);
     this.closed = new Promise((resolve) => ws.on('close', (code) => resolve(code)));
     ws.on('error', () => undefined);
     ws.on('message', (data: Buffer, isBinary) => {
@@ -49,22 +47,9 @@ export class FuzzClient {
   }
 
   /** Opens a signed upgrade with fresh ids. Rejects if the server refuses it. */
-  static connect(url: string, key: { readonly apiKey: string; readonly clientSecret: string }): Promise<FuzzClient> {
-    const target = new URL(url);
-    const { ids, headers } = genesysUpgradeHeaders({
-      requestTarget: target.pathname + target.search,
-      authority: target.host,
-      ...key,
-    });
-    const ws = new WebSocket(target, {
-      perMessageDeflate: false,
-      headers: Object.fromEntries(headers),
-    });
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new FuzzClient(ws, ids)));
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode ?? 0}`)));
-      ws.once('error', reject);
-    });
+  static async connect(url: string, key: { readonly apiKey: string; readonly clientSecret: string }): Promise<FuzzClient> {
+    const { ws, ids } = await openGenesysSocket(url, key);
+    return new FuzzClient(ws, ids);
   }
 
   get open(): boolean {
@@ -78,7 +63,7 @@ export class FuzzClient {
 
   /** The seq of the last server message (what a client puts in `serverseq`). */
   get serverSeq(): number {
-    return this.lastServerSeq;
+    return this.envelope.serverSeq;
   }
 
   sendText(text: string): void {
@@ -97,7 +82,7 @@ export class FuzzClient {
   /** Sends a message with a well-formed envelope for this session. */
   sendMessage(type: string, seq: number, parameters: Record<string, unknown>): void {
     this.sendText(
-      JSON.stringify({ version: '2', id: this.sessionId, type, seq, serverseq: this.lastServerSeq, position: 'PT0S', parameters }),
+      JSON.stringify({ version: '2', id: this.sessionId, type, seq, serverseq: this.envelope.serverSeq, position: 'PT0S', parameters }),
     );
   }
 
@@ -131,35 +116,14 @@ export class FuzzClient {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (isBinary) {
-      if (this.closedSeen) this.audioAfterClosed += 1;
+      if (this.envelope.closedSeen) this.audioAfterClosed += 1;
       if (this.disconnectSeen) this.audioAfterDisconnect += 1;
       this.events.push({ kind: 'binary', bytes: data.byteLength });
       return;
     }
-    let message: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(data.toString('utf8'));
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      message = parsed as Record<string, unknown>;
-    } catch {
-      this.violations.push('server text is not a JSON object');
-      return;
-    }
+    const message = this.envelope.receive(data.toString('utf8'), this.violations, false) as Record<string, unknown> | undefined;
+    if (message === undefined) return;
     const type = typeof message.type === 'string' ? message.type : '';
-    if (this.closedSeen) this.violations.push(`${type} after closed`);
-    if (message.version !== '2') this.violations.push(`version ${String(message.version)}`);
-    if (message.id !== this.sessionId) this.violations.push('wrong session id');
-    if (!SERVER_TYPES.has(type)) this.violations.push(`unknown server type ${type}`);
-    if (message.seq !== this.lastServerSeq + 1) this.violations.push(`seq ${String(message.seq)} after ${this.lastServerSeq}`);
-    if (typeof message.clientseq !== 'number' || !Number.isInteger(message.clientseq) || message.clientseq < 0) {
-      this.violations.push(`clientseq ${String(message.clientseq)}`);
-    }
-    if (typeof message.parameters !== 'object' || message.parameters === null || Array.isArray(message.parameters)) {
-      this.violations.push(`${type} without parameters object`);
-    }
-    if ('position' in message) this.violations.push('server message with position');
-    if (typeof message.seq === 'number') this.lastServerSeq = message.seq;
-    if (type === 'closed') this.closedSeen = true;
     if (type === 'disconnect') this.disconnectSeen = true;
     this.events.push({ kind: 'text', type, seq: typeof message.seq === 'number' ? message.seq : -1, parameters: message.parameters });
   }

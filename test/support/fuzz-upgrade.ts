@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import fc from 'fast-check';
-import { genesysUpgradeHeaders } from '../../runtime/tools/simulator/genesys-headers.js';
+import { genesysUpgradeHeaders } from '../../runtime/tools/support/genesys-headers.js';
 
 /**
  * Raw HTTP upgrade requests over a TCP socket (no WebSocket library in the way, so any header bytes

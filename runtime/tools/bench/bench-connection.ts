@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { formatDuration, type ServerMessage } from '../../src/protocol/index.js';
+import type { ServerMessage } from '../../src/protocol/index.js';
 import type { SendRecord } from '../support/genesys-rate-checker.js';
-import { genesysUpgradeHeaders } from '../simulator/genesys-headers.js';
+import { GenesysEnvelope, isBargeIn, openGenesysSocket } from '../support/genesys-wire.js';
 import { BENCH_KEY, FRAME_MS } from './bench-constants.js';
 
 /**
  * A lean Genesys side of one AudioHook session for thousands of concurrent sessions: the signed
  * upgrade, `open`, caller frames, `ping`, `dtmf`, the modelled playback reports and the close
- * transaction, with the simulator's checks of every server message. Unlike the simulator it keeps
+ * transaction, with the shared checks of every server message (../support/genesys-wire.ts). Unlike the simulator it keeps
  * no audio and no message list: only arrival times and sizes, for the rate checker and the metrics.
  */
 
@@ -29,11 +29,9 @@ export class BenchConnection {
   /** Whether bot audio is playing in the modelled Genesys playback buffer. */
   playing = false;
   private playEndsAtMs = 0;
-  private seq = 0;
-  private serverSeq = 0;
+  private readonly envelope: GenesysEnvelope;
   private positionMs = 0;
   private closing = false;
-  private closedSeen = false;
   /** Pings not yet answered: seq → send time. */
   private readonly pings = new Map<number, number>();
   private openedWaiter: ((message: ServerMessage) => void) | undefined;
@@ -49,33 +47,19 @@ export class BenchConnection {
     private readonly organizationId: string,
     private readonly listener: ConnectionListener,
   ) {
+    this.envelope = new GenesysEnvelope(sessionId);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onFrame(data, isBinary));
     ws.on('close', () => {
-      if (!this.closing || !this.closedSeen) listener.onLost(this.closing ? 'socket closed before closed' : 'socket closed');
+      if (!this.closing || !this.envelope.closedSeen) listener.onLost(this.closing ? 'socket closed before closed' : 'socket closed');
       this.closedWaiter?.();
     });
     ws.on('error', () => undefined);
   }
 
-  /** Opens a signed WebSocket as Genesys does. */
-  static connect(url: string, listener: ConnectionListener): Promise<BenchConnection> {
-    const target = new URL(url);
-    const { ids, headers: headerList } = genesysUpgradeHeaders({
-      requestTarget: target.pathname + target.search,
-      authority: target.host,
-      apiKey: BENCH_KEY.apiKey,
-      clientSecret: BENCH_KEY.clientSecret,
-    });
-    const headers = Object.fromEntries(headerList);
-    const ws = new WebSocket(target, { headers, perMessageDeflate: false, handshakeTimeout: 10_000 });
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new BenchConnection(ws, ids.sessionId, ids.organizationId, listener)));
-      ws.once('unexpected-response', (_req, res) => {
-        res.resume();
-        reject(new Error(`upgrade refused: HTTP ${res.statusCode ?? 0}`));
-      });
-      ws.once('error', (error) => reject(error));
-    });
+  /** Opens a signed WebSocket as Genesys does (the bench key unless `key` is given, e.g. another server's). */
+  static async connect(url: string, listener: ConnectionListener, key: { readonly apiKey: string; readonly clientSecret: string } = BENCH_KEY): Promise<BenchConnection> {
+    const { ws, ids } = await openGenesysSocket(url, { apiKey: key.apiKey, clientSecret: key.clientSecret, handshakeTimeoutMs: 10_000 });
+    return new BenchConnection(ws, ids.sessionId, ids.organizationId, listener);
   }
 
   /** Sends `open` (PCMU offer) and resolves with `opened`; rejects on anything else or after 10 s. */
@@ -158,11 +142,9 @@ export class BenchConnection {
   }
 
   private send(type: string, parameters: Record<string, unknown>): number {
-    if (this.ws.readyState !== WebSocket.OPEN || this.closing) return this.seq;
-    this.seq += 1;
-    const message = { version: '2', id: this.sessionId, type, seq: this.seq, serverseq: this.serverSeq, position: formatDuration(this.positionMs), parameters };
-    this.ws.send(JSON.stringify(message));
-    return this.seq;
+    if (this.ws.readyState !== WebSocket.OPEN || this.closing) return this.envelope.seq;
+    this.ws.send(this.envelope.encode(type, parameters, this.positionMs));
+    return this.envelope.seq;
   }
 
   private record(atMs: number, kind: number, bytes: number): void {
@@ -189,15 +171,8 @@ export class BenchConnection {
       return;
     }
     const text = data.toString('utf8');
-    let message: ServerMessage;
-    try {
-      message = JSON.parse(text) as ServerMessage;
-    } catch {
-      this.violations.push('invalid JSON');
-      return;
-    }
-    this.check(message);
-    this.serverSeq = message.seq;
+    const message = this.envelope.receive(text, this.violations);
+    if (message === undefined) return;
     this.record(now, message.type === 'pause' ? KIND.pause : message.type === 'resume' ? KIND.resume : KIND.text, text.length);
     switch (message.type) {
       case 'opened':
@@ -215,10 +190,9 @@ export class BenchConnection {
       }
       case 'event':
         // Genesys flushes its buffer on barge-in: playback completes at once.
-        if (message.parameters.entities.some((entity) => entity.type === 'barge_in')) this.playEndsAtMs = now;
+        if (isBargeIn(message)) this.playEndsAtMs = now;
         break;
       case 'closed':
-        this.closedSeen = true;
         this.closedWaiter?.();
         break;
       case 'disconnect':
@@ -236,14 +210,4 @@ export class BenchConnection {
     this.listener.onMessage(message, now);
   }
 
-  private check(message: ServerMessage): void {
-    const m = message as Partial<ServerMessage> & Record<string, unknown>;
-    if (m.version !== '2') this.violations.push(`version ${String(m.version)}`);
-    if (m.id !== this.sessionId) this.violations.push('wrong id');
-    if (m.seq !== this.serverSeq + 1) this.violations.push(`seq ${String(m.seq)} after ${this.serverSeq}`);
-    if (typeof m.clientseq !== 'number' || m.clientseq > this.seq) this.violations.push(`clientseq ${String(m.clientseq)} ahead of ${this.seq}`);
-    if (typeof m.parameters !== 'object' || m.parameters === null) this.violations.push(`${String(m.type)} without parameters`);
-    if ('position' in m) this.violations.push('server message with position');
-    if (m.type === 'closed' && this.closedSeen) this.violations.push('second closed');
-  }
 }

@@ -87,5 +87,6 @@ export type BenchSpeechPath = 'local-endpoints' | 'doubles';
 export interface BenchServerSettings {
   readonly logLevel: string;
   readonly maxSessions: number;
-  readonly speech: BenchSpeechPath;
+  /** `off`: the offline speech mode, recognition off (the side-by-side comparison's like-for-like job). */
+  readonly speech: BenchSpeechPath | 'off';
 }

@@ -54,7 +54,7 @@ export const HELP = `Usage: npm run bench -- [options]
                         after the search, a pass at each mode's capacity with the server under
                         --cpu-prof, and its hot spots in the report (default: on, off with --quick)
   --no-micro            skip the codec and VAD micro-benchmarks
-  --out <dir>           write report.md, chart.svg, results.json, README-section.md there
+  --out <dir>           write report.md, chart.svg, results.json there
                         (default bench-results; quick runs write nothing unless --out is given)
   --log-level <level>   server LOG_LEVEL (default warn)
   --max-minutes <n>     stop starting new levels after this long (default 30)

@@ -8,7 +8,7 @@ import { buildCallerAudio } from './caller-audio.js';
 import { relaunchWithFileLimit } from './file-limit.js';
 import { runMicroBenchmarks } from './micro-bench.js';
 import { renderChart } from './report-chart.js';
-import { renderReadmeSection, renderReport } from './report-markdown.js';
+import { renderReport } from './report-markdown.js';
 import { GENERATOR_CORE, runMode } from './run-mode.js';
 import { bundleBenchServer, pinSelf } from './server-process.js';
 import { SLO } from './slo.js';
@@ -101,8 +101,7 @@ async function main(): Promise<number> {
     writeFileSync(resultsFile, `${JSON.stringify(summary, null, 2)}\n`);
     writeFileSync(join(out, 'chart.svg'), renderChart(summary));
     writeFileSync(join(out, 'report.md'), renderReport(summary));
-    writeFileSync(join(out, 'README-section.md'), renderReadmeSection(summary));
-    progress(`wrote results.json, chart.svg, report.md, README-section.md to ${out}`);
+    progress(`wrote results.json, chart.svg, report.md to ${out}`);
   }
   process.stdout.write(`${JSON.stringify(headline(summary, resultsFile))}\n`);
   return 0;

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { NULL_UUID, formatDuration } from '../../src/protocol/index.js';
+import { NULL_UUID } from '../../src/protocol/index.js';
 import type { MediaOffer, ServerMessage } from '../../src/protocol/index.js';
-import { genesysUpgradeHeaders } from './genesys-headers.js';
+import { GenesysEnvelope, UpgradeRefusedError, isBargeIn, openGenesysSocket } from '../support/genesys-wire.js';
+
+export { UpgradeRefusedError };
 
 /**
  * A client that behaves like Genesys Cloud's Audio Connector: signed upgrade, `open` with media
  * offers, caller audio as binary frames, `ping`, `dtmf`, `playback_*`, and the close transaction. It
  * checks every server message the way the reference client does (gapless seq from 1, clientseq not
  * ahead) and records violations instead of throwing, so tests can assert on them. Used by
- * `npm run call`, the integration tests and the benchmark.
+ * `npm run call` and the integration tests; the wire core (upgrade, envelopes, checks) is shared with
+ * the benchmark and the fuzz client (../support/genesys-wire.ts).
  */
 
 export interface GenesysClientOptions {
@@ -55,16 +58,6 @@ export interface OpenOptions {
 /** The offer Genesys makes to an Audio Connector: PCMU, 8 kHz, external channel only. */
 export const PCMU_MONO_OFFER: MediaOffer = { type: 'audio', format: 'PCMU', channels: ['external'], rate: 8000 };
 
-export class UpgradeRefusedError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(`upgrade refused with HTTP ${status}`);
-    this.name = 'UpgradeRefusedError';
-  }
-}
-
 type Waiter = { type: string; resolve: (m: ServerMessage) => void; reject: (e: Error) => void };
 
 export class GenesysClient {
@@ -81,8 +74,7 @@ export class GenesysClient {
   readonly sessionId: string;
   readonly organizationId: string;
   readonly closed: Promise<{ code: number; reason: string }>;
-  private seq = 0;
-  private serverSeq = 0;
+  private readonly envelope: GenesysEnvelope;
   private position = 0;
   private waiters: Waiter[] = [];
   private disconnectSeen = false;
@@ -97,6 +89,7 @@ export class GenesysClient {
   ) {
     this.sessionId = ids.sessionId;
     this.organizationId = ids.organizationId;
+    this.envelope = new GenesysEnvelope(ids.sessionId);
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
         this.stopPlayback();
@@ -110,11 +103,8 @@ export class GenesysClient {
   }
 
   /** Opens the WebSocket with Genesys's headers and signature. Rejects with UpgradeRefusedError on an HTTP answer. */
-  static connect(options: GenesysClientOptions): Promise<GenesysClient> {
-    const url = new URL(options.url);
-    const upgrade = genesysUpgradeHeaders({
-      requestTarget: options.signAs?.requestTarget ?? url.pathname + url.search,
-      authority: options.signAs?.authority ?? url.host,
+  static async connect(options: GenesysClientOptions): Promise<GenesysClient> {
+    const { ws, ids } = await openGenesysSocket(options.url, {
       apiKey: options.apiKey,
       ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
       ids: {
@@ -124,21 +114,10 @@ export class GenesysClient {
       },
       ...(options.signatureCreatedSec === undefined ? {} : { createdSec: options.signatureCreatedSec }),
       ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+      ...(options.signAs === undefined ? {} : { signAs: options.signAs }),
+      ...(options.headers === undefined ? {} : { headers: options.headers }),
     });
-    const ids = upgrade.ids;
-    const headers: Record<string, string> = Object.fromEntries(upgrade.headers);
-    Object.assign(headers, options.headers);
-    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new GenesysClient(ws, ids, options)));
-      ws.once('unexpected-response', (_req, res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => reject(new UpgradeRefusedError(res.statusCode ?? 0, body)));
-        res.on('error', () => reject(new UpgradeRefusedError(res.statusCode ?? 0, body)));
-      });
-      ws.once('error', (error) => reject(error));
-    });
+    return new GenesysClient(ws, ids, options);
   }
 
   /** Sends `open` and resolves with the server's answer: `opened`, or `disconnect` if refused. */
@@ -164,20 +143,9 @@ export class GenesysClient {
 
   /** Sends one message with the next seq, the last server seq seen and the current position. */
   send(type: string, parameters: Record<string, unknown>): number {
-    this.seq += 1;
-    this.sendRaw(
-      JSON.stringify({
-        version: '2',
-        id: this.sessionId,
-        type,
-        seq: this.seq,
-        serverseq: this.serverSeq,
-        position: formatDuration(this.position),
-        parameters,
-      }),
-    );
+    this.sendRaw(this.envelope.encode(type, parameters, this.position));
     if (type === 'close') this.closeSent = true;
-    return this.seq;
+    return this.envelope.seq;
   }
 
   /** Sends text as is (tests use it for malformed input). */
@@ -308,19 +276,12 @@ export class GenesysClient {
       this.onBotAudio(data.byteLength);
       return;
     }
-    let message: ServerMessage;
-    try {
-      message = JSON.parse(data.toString('utf8')) as ServerMessage;
-    } catch {
-      this.violations.push('server sent invalid JSON');
-      return;
-    }
-    this.check(message);
-    this.serverSeq = message.seq;
+    const message = this.envelope.receive(data.toString('utf8'), this.violations);
+    if (message === undefined) return;
     this.received.push(message);
     this.receivedTimes.push(performance.now());
     this.options.onTrace?.('in', message);
-    if (message.type === 'event' && message.parameters.entities.some((e) => e.type === 'barge_in')) this.flushPlayback();
+    if (isBargeIn(message)) this.flushPlayback();
     if (message.type === 'closed') this.stopPlayback();
     if (message.type === 'disconnect') {
       this.disconnectSeen = true;
@@ -333,14 +294,4 @@ export class GenesysClient {
     for (const w of matched) w.resolve(message);
   }
 
-  private check(message: ServerMessage): void {
-    const m = message as Partial<ServerMessage> & Record<string, unknown>;
-    if (m.version !== '2') this.violations.push(`version ${String(m.version)}`);
-    if (m.id !== this.sessionId) this.violations.push(`id ${String(m.id)}`);
-    if (m.seq !== this.serverSeq + 1) this.violations.push(`seq ${String(m.seq)} after ${this.serverSeq}`);
-    if (typeof m.clientseq !== 'number' || m.clientseq > this.seq) this.violations.push(`clientseq ${String(m.clientseq)} ahead of ${this.seq}`);
-    if (typeof m.parameters !== 'object' || m.parameters === null) this.violations.push(`${String(m.type)} without parameters`);
-    if ('position' in m) this.violations.push('server message with position');
-    if (m.type === 'closed' && this.received.some((r) => r.type === 'closed')) this.violations.push('second closed');
-  }
 }

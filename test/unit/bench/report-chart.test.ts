@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LevelResult } from '../../../runtime/tools/bench/level-result.js';
 import { renderChart } from '../../../runtime/tools/bench/report-chart.js';
-import { commandOf, renderReadmeSection, renderReport } from '../../../runtime/tools/bench/report-markdown.js';
+import { commandOf, renderReport } from '../../../runtime/tools/bench/report-markdown.js';
 import type { BenchSummary, ModeResult } from '../../../runtime/tools/bench/summary.js';
 import { judgeTargets } from '../../../runtime/tools/bench/summary.js';
 import { parseBenchOptions } from '../../../runtime/tools/bench/bench-options.js';
@@ -89,19 +89,11 @@ describe('bench report files', () => {
     expect(report).toContain('![Server CPU and p99 latencies against concurrent sessions](chart.svg)');
   });
 
-  it('write a README section with the figures, the machine and how to reproduce', () => {
-    const section = renderReadmeSection(summary());
-    expect(section).toMatch(/^## Performance/);
-    expect(section).toContain('| concurrent sessions on one core within the SLO¹ | 500 | – |');
-    expect(section).toContain('npm run bench');
-    expect(section).not.toContain('shared with other work: the server');
-  });
-
   it('name the command that reproduces a run', () => {
     const base = summary();
     expect(commandOf(base)).toBe('npm run bench -- --mode bot');
     const shared = { ...base, options: { ...base.options, nice: -10, modes: ['bot', 'listen'] as const } };
     expect(commandOf(shared)).toBe('npm run bench -- --nice=-10');
-    expect(renderReadmeSection(shared)).toContain('shared with other work');
+    expect(renderReport(shared)).toContain('the machine is shared with other work');
   });
 });

@@ -1,0 +1,213 @@
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ServerMessage } from '../../src/protocol/index.js';
+import { createPrng } from '../support/audio-gen.js';
+import { BENCH_KEY, FRAME_MS, PING_EVERY_MS } from './bench-constants.js';
+import { BenchConnection, type ConnectionListener } from './bench-connection.js';
+import { startDynamoDbStub } from './dynamodb-stub.js';
+import { GENERATOR_CORE, SERVER_CORE } from './run-mode.js';
+import { bundleBenchServer, pinSelf, startServerProcess } from './server-process.js';
+import { percentile } from './stats.js';
+
+/**
+ * `npm run bench:compare`: side by side, one generator and one run. Drives this server's `listen`
+ * connector (started here, pinned to core 0, speech recognition off: the reference's sample endpoint
+ * does protocol, authentication and session handling only) and any other AudioHook server given by
+ * URL and pid (e.g. the Genesys reference's sample endpoint, started by hand on core 0) with the same
+ * listen-only load: sessions opened at a fixed rate, a 200 ms PCMU frame per session every 200 ms and
+ * a ping every 5 s, then a measured window. CPU and RSS come from /proc/<pid>, so the target must run
+ * on this machine. Prints one table and, last, one JSON line.
+ */
+
+const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/audiohook/ws --compare-pid N
+  --compare-api-key K --compare-secret BASE64 [--sessions 500] [--rate 200] [--window 20]
+`;
+const CLOCK_TICKS_PER_S = 100;
+const SLOTS = 10;
+/** Sessions opened and closed on each target before the measured ramp, so neither is measured cold. */
+const WARM_UP_SESSIONS = 50;
+
+interface Target {
+  readonly name: string;
+  readonly url: string;
+  readonly pid: number;
+  readonly key: { readonly apiKey: string; readonly clientSecret: string };
+}
+
+interface TargetResult {
+  readonly name: string;
+  readonly sessions: number;
+  readonly failed: number;
+  readonly cpuMsPerSessionSecond: number;
+  readonly openedP50Ms: number;
+  readonly openedP99Ms: number;
+  readonly pingP99Ms: number;
+  readonly pingMaxMs: number;
+  readonly rssMb: number;
+  readonly violations: number;
+}
+
+/** utime + stime of a process in ms (/proc/<pid>/stat fields 14 and 15). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+}
+
+function rssMb(pid: number): number {
+  const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return line === null ? Number.NaN : Number(line[1]) / 1024;
+}
+
+const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Listen-only load on one target: ramp, window, close. */
+async function measure(target: Target, sessions: number, ratePerS: number, windowS: number, frame: Uint8Array): Promise<TargetResult> {
+  const opened: number[] = [];
+  let pings: number[] = [];
+  let failed = 0;
+  const listener: ConnectionListener = {
+    onAudio: () => undefined,
+    onMessage: (_message: ServerMessage) => undefined,
+    onPong: (rttMs) => pings.push(rttMs),
+    onLost: () => (failed += 1),
+  };
+  const live: { connection: BenchConnection; nextPingAt: number }[] = [];
+  // As the benchmark does: one 20 ms ticker, ten slots of sessions, each slot's frames every 200 ms.
+  let slot = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    slot = (slot + 1) % SLOTS;
+    for (let i = slot; i < live.length; i += SLOTS) {
+      const session = live[i]!;
+      session.connection.sendAudio(frame);
+      if (now >= session.nextPingAt) {
+        session.connection.ping();
+        session.nextPingAt += PING_EVERY_MS;
+      }
+    }
+  }, FRAME_MS / SLOTS);
+  const opening: Promise<void>[] = [];
+  for (let i = 0; i < sessions; i++) {
+    opening.push(
+      (async () => {
+        try {
+          const connection = await BenchConnection.connect(target.url, listener, target.key);
+          const sent = performance.now();
+          await connection.open();
+          opened.push(performance.now() - sent);
+          live.push({ connection, nextPingAt: performance.now() + PING_EVERY_MS * Math.random() });
+        } catch {
+          failed += 1;
+        }
+      })(),
+    );
+    await wait(1000 / ratePerS);
+  }
+  await Promise.all(opening);
+  await wait(PING_EVERY_MS);
+  pings = [];
+  const cpuBefore = cpuMs(target.pid);
+  const started = performance.now();
+  await wait(windowS * 1000);
+  const cpu = cpuMs(target.pid) - cpuBefore;
+  const elapsedS = (performance.now() - started) / 1000;
+  const rss = rssMb(target.pid);
+  clearInterval(ticker);
+  const violations = live.reduce((sum, s) => sum + s.connection.violations.length, 0);
+  await Promise.all(live.map((s) => s.connection.close(5_000)));
+  const sortedOpened = opened.sort((a, b) => a - b);
+  const sortedPings = pings.sort((a, b) => a - b);
+  return {
+    name: target.name,
+    sessions: live.length,
+    failed,
+    cpuMsPerSessionSecond: cpu / (live.length * elapsedS),
+    openedP50Ms: percentile(sortedOpened, 50),
+    openedP99Ms: percentile(sortedOpened, 99),
+    pingP99Ms: percentile(sortedPings, 99),
+    pingMaxMs: sortedPings.at(-1) ?? Number.NaN,
+    rssMb: rss,
+    violations,
+  };
+}
+
+function table(results: readonly TargetResult[]): string {
+  const row = (label: string, cell: (r: TargetResult) => string): string => `| ${label} | ${results.map(cell).join(' | ')} |`;
+  return [
+    `| | ${results.map((r) => r.name).join(' | ')} |`,
+    `|---|${results.map(() => '---:').join('|')}|`,
+    row('sessions (failed)', (r) => `${r.sessions} (${r.failed})`),
+    row('CPU per session-second', (r) => `${r.cpuMsPerSessionSecond.toFixed(3)} ms`),
+    row('`opened` p50 / p99 during the ramp', (r) => `${r.openedP50Ms.toFixed(1)} / ${r.openedP99Ms.toFixed(1)} ms`),
+    row('ping RTT p99 / max', (r) => `${r.pingP99Ms.toFixed(1)} / ${r.pingMaxMs.toFixed(1)} ms`),
+    row('RSS', (r) => `${r.rssMb.toFixed(0)} MB`),
+    row('protocol violations', (r) => String(r.violations)),
+  ].join('\n');
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      'compare-url': { type: 'string' },
+      'compare-pid': { type: 'string' },
+      'compare-api-key': { type: 'string' },
+      'compare-secret': { type: 'string', default: '' },
+      'compare-name': { type: 'string', default: 'reference' },
+      sessions: { type: 'string', default: '500' },
+      rate: { type: 'string', default: '200' },
+      window: { type: 'string', default: '20' },
+    },
+  });
+  const sessions = Number(values.sessions);
+  const rate = Number(values.rate);
+  const windowS = Number(values.window);
+  const pid = Number(values['compare-pid']);
+  if (values['compare-url'] === undefined || values['compare-api-key'] === undefined || !Number.isInteger(pid) || !(sessions > 0 && rate > 0 && windowS > 0)) {
+    process.stderr.write(HELP);
+    return 2;
+  }
+  pinSelf(GENERATOR_CORE);
+  const work = mkdtempSync(join(tmpdir(), 'bench-compare-'));
+  const store = await startDynamoDbStub();
+  const server = await startServerProcess({
+    mainFile: await bundleBenchServer(work),
+    dynamoDbEndpoint: store.endpoint,
+    nice: 0,
+    nodeFlags: [],
+    settings: { logLevel: 'warn', maxSessions: sessions + 100, speech: 'off' },
+    core: SERVER_CORE,
+    cpuProfileDir: undefined,
+    logFile: join(work, 'server.log'),
+  });
+  const random = createPrng(1);
+  // Line noise near μ-law silence, the same bytes for every target.
+  const frame = Uint8Array.from({ length: 1600 }, () => 0xf8 + Math.floor(random() * 8));
+  const targets: Target[] = [
+    { name: 'this server (listen)', url: `ws://127.0.0.1:${server.port}/audiohook/listen`, pid: server.pid, key: BENCH_KEY },
+    { name: values['compare-name'], url: values['compare-url'], pid, key: { apiKey: values['compare-api-key'], clientSecret: values['compare-secret'] } },
+  ];
+  const results: TargetResult[] = [];
+  try {
+    for (const target of targets) {
+      process.stdout.write(`${target.name}: ${sessions} sessions at ${rate}/s, ${windowS} s window (pid ${target.pid})\n`);
+      await measure(target, WARM_UP_SESSIONS, rate, 1, frame);
+      results.push(await measure(target, sessions, rate, windowS, frame));
+    }
+  } finally {
+    await server.stop();
+    await store.close();
+  }
+  process.stdout.write(`${table(results)}\n${JSON.stringify({ benchmark: 'npm run bench:compare', sessions, rate, windowS, results })}\n`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`compare failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
