@@ -116,6 +116,8 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
   let origin: StreamOrigin = { generation: 0, timeline: createStreamTimeline() };
   /** Set while the loop waits, paused, with no stream: nothing more will be reported until resumed. */
   let idle = false;
+  /** `finish` was called: the call is closing. */
+  let finishing = false;
   let idleWaiters: (() => void)[] = [];
   const settleIdle = (): void => {
     const waiters = idleWaiters;
@@ -159,7 +161,9 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
 
   async function run(): Promise<void> {
     while (running()) {
-      if (paused) {
+      // Finishing with audio carried for a stream not yet open: that audio is transcribed first.
+      const drainCarried = finishing && carry !== undefined && carry.length > 0;
+      if (paused && !drainCarried) {
         idle = true;
         settleIdle();
         await untilResumed();
@@ -174,6 +178,7 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
       origin = from;
       for (const frame of carry ?? []) writeTo(open, from, frame.pcm, frame.atMs);
       carry = undefined;
+      if (drainCarried) finishStream(false);
       try {
         for await (const event of open.results) deps.onTranscript(event, from);
         if (!abort.signal.aborted && !callSignal.aborted) deps.onStreamFinished?.();
@@ -216,11 +221,14 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
     },
     resume() {
       paused = false;
+      // Audio that comes before the next stream is open (the loop may still be between streams) goes to it.
+      if (stream === undefined && !stopped) carry ??= [];
       wake();
     },
     restart: () => finishStream(true),
     finish() {
       paused = true;
+      finishing = true;
       finishStream(false);
       if (idle) return Promise.resolve();
       return new Promise<void>((resolve) => idleWaiters.push(resolve));
