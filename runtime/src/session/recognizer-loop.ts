@@ -199,11 +199,6 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
     }
   }
 
-  function writeTo(open: RecognizerStream, to: StreamOrigin, pcm: Int16Array, atMs: number | undefined): void {
-    open.write(pcm);
-    to.timeline.wrote(pcm.length, atMs ?? to.timeline.streamMs);
-  }
-
   const done = run().finally(() => {
     callSignal.removeEventListener('abort', wake);
     idle = true;
@@ -242,4 +237,10 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
     },
     done,
   };
+}
+
+/** Writes a frame to a stream and places it on the stream's timeline (contiguous when its position is unknown). */
+function writeTo(open: RecognizerStream, to: StreamOrigin, pcm: Int16Array, atMs: number | undefined): void {
+  open.write(pcm);
+  to.timeline.wrote(pcm.length, atMs ?? to.timeline.streamMs);
 }
