@@ -1,5 +1,5 @@
 import { parseCallOptions } from './simulator/call-options.js';
-import { GenesysClient, UpgradeRefusedError } from './simulator/genesys-client.js';
+import { GenesysClient, PCMU_MONO_OFFER, UpgradeRefusedError } from './simulator/genesys-client.js';
 import { readCallerWav, writeMulawWav } from './simulator/wav.js';
 
 /**
@@ -12,7 +12,10 @@ const HELP = `Usage: npm run call -- [options]
   --url <ws-url>            server endpoint (default ws://127.0.0.1:8080/audiohook/default)
   --api-key <key>           X-API-KEY (default: the development key)
   --client-secret <base64>  signing secret; "" sends an unsigned request (default: the development secret)
+  --connector <id>          connect to /audiohook/<id> on the --url host (e.g. transcription)
   --wav <file>              caller audio (mono WAV, PCMU or 16-bit PCM; resampled to 8 kHz); default silence
+  --stereo                  offer external + internal and send the WAV on both channels
+                            (a silent connector, e.g. transcription, is hung up 2 s after the WAV ends)
   --dtmf <digits>           keys to press, e.g. 12# (after the bot's first prompt has played,
                             or 2 s after open if the bot stays silent)
   --record <file>           write the bot's audio to a μ-law WAV file
@@ -73,7 +76,11 @@ async function main(): Promise<number> {
 
   const answer = options.probe
     ? await client.openProbe()
-    : await client.open({ language: options.language, inputVariables: options.inputVariables });
+    : await client.open({
+        language: options.language,
+        inputVariables: options.inputVariables,
+        media: [options.stereo ? { ...PCMU_MONO_OFFER, channels: ['external', 'internal'] } : PCMU_MONO_OFFER],
+      });
   if (answer.type !== 'opened') {
     await client.closed;
     return summarize(client, options.record, t);
@@ -102,9 +109,13 @@ async function main(): Promise<number> {
     if (now >= nextFrameAt) {
       const frame = offset < callerAudio.length ? callerAudio.subarray(offset, offset + FRAME_BYTES) : silence;
       offset += FRAME_BYTES;
-      client.sendAudio(frame.length === FRAME_BYTES ? frame : padded(frame));
+      const whole = frame.length === FRAME_BYTES ? frame : padded(frame);
+      if (options.stereo) client.sendAudio(bothChannels(whole), 2);
+      else client.sendAudio(whole);
       nextFrameAt += FRAME_MS;
     }
+    // A connector that never speaks (transcription, listen) has nothing more to do once the WAV has played.
+    if (options.wav !== undefined && client.audio.length === 0 && offset >= callerAudio.length + 10 * FRAME_BYTES) break;
     if (now >= nextPingAt) {
       nextPingAt += PING_EVERY_MS;
       client.ping().then((rtt) => print(`  rtt ${rtt.toFixed(1)} ms`)).catch(() => undefined);
@@ -129,6 +140,13 @@ async function main(): Promise<number> {
   }
   await client.closed;
   return summarize(client, options.record, t);
+}
+
+/** A mono PCMU frame as a stereo one, the same audio on `external` and `internal` (interleaved). */
+function bothChannels(frame: Uint8Array): Uint8Array {
+  const out = new Uint8Array(frame.length * 2);
+  for (let i = 0; i < frame.length; i++) out[2 * i] = out[2 * i + 1] = frame[i]!;
+  return out;
 }
 
 function padded(frame: Uint8Array): Uint8Array {

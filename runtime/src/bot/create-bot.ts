@@ -6,6 +6,7 @@ import { createFlowBot } from './flow/flow-bot.js';
 import { createListenBot } from './listen/listen-bot.js';
 import { createLlmBot } from './llm/llm-bot.js';
 import type { Bot } from './ports.js';
+import { createTranscriptionBot } from './transcription/transcription-bot.js';
 import { createWebhookBot } from './webhook/webhook-bot.js';
 
 /** What bots may need from their surroundings. */
@@ -25,6 +26,8 @@ export function createBot(connectorId: string, definition: BotDefinition, deps: 
       return createFlowBot(connectorId, definition);
     case 'listen':
       return createListenBot(connectorId, definition, deps.clock);
+    case 'transcription':
+      return createTranscriptionBot(connectorId, definition, deps.clock);
     case 'webhook':
       return createWebhookBot(connectorId, definition, deps);
     case 'llm':

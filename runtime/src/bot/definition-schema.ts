@@ -4,13 +4,14 @@ import { err, ok } from '../shared/result.js';
 import { flowDefinitionSchema } from './flow/flow-definition.js';
 import { listenDefinitionSchema } from './listen/listen-definition.js';
 import { llmDefinitionSchema } from './llm/llm-definition.js';
+import { transcriptionDefinitionSchema } from './transcription/transcription-definition.js';
 import { webhookDefinitionSchema } from './webhook/webhook-definition.js';
 
 /** Any bot definition file, told apart by `type`. */
 export const botDefinitionSchema = z.discriminatedUnion(
   'type',
-  [flowDefinitionSchema, listenDefinitionSchema, webhookDefinitionSchema, llmDefinitionSchema],
-  { error: 'type must be "flow", "listen", "webhook" or "llm"' },
+  [flowDefinitionSchema, listenDefinitionSchema, webhookDefinitionSchema, llmDefinitionSchema, transcriptionDefinitionSchema],
+  { error: 'type must be "flow", "listen", "webhook", "llm" or "transcription"' },
 );
 
 /** A parsed, defaulted bot definition of any type. */

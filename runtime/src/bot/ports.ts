@@ -126,12 +126,24 @@ export interface BotVoiceSettings {
   readonly maxCallDurationMs: number;
 }
 
+/** How a Transcription Connector reports results (bot file fields `partials`, `partialIntervalMs`, `languages`). */
+export interface TranscriptionSettings {
+  /** Send partial results (`isFinal: false`) too, not only finals. */
+  readonly partials: boolean;
+  /** Least time between two partials of one channel, ms. */
+  readonly partialIntervalMs: number;
+  /** The languages offered and accepted (BCP 47 casing); absent = the recognizer's. */
+  readonly languages?: readonly string[];
+}
+
 /** A loaded, validated bot definition. */
 export interface Bot {
   readonly connectorId: string;
-  readonly kind: 'flow' | 'listen' | 'webhook' | 'llm';
+  readonly kind: 'flow' | 'listen' | 'webhook' | 'llm' | 'transcription';
   /** A listen-only bot never speaks; the call transcribes and records. */
   readonly listenOnly: boolean;
+  /** Present on a Transcription Connector: every recognizer result goes back to Genesys as a `transcript` event. */
+  readonly transcription?: TranscriptionSettings;
   readonly voice: BotVoiceSettings;
   /** Starts a conversation, or resumes one from persisted state. */
   startConversation(context: BotContext, state?: BotState): BotConversation;

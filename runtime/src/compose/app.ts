@@ -11,6 +11,7 @@ import { createCallRecorderFactory } from '../session/stored-call-recorder.js';
 import { composeDataActionKeys, composeKeyStore } from './keys.js';
 import { composeLanguageModel, probeCredentials } from './model.js';
 import { composeSpeech, type SpeechServices } from './speech.js';
+import { VadSegmentRecognizer } from '../speech/offline/vad-segment-recognizer.js';
 import { composeStore, type ComposedStore } from './store.js';
 import { createDataActionHttpHandler } from '../data-action/node-http-handler.js';
 import { createDynamoDbNonceStore } from '../store/dynamodb-nonce-store.js';
@@ -100,7 +101,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     lingerMs: DEFAULT_LINGER_MS,
     supportedLanguages: [],
   };
-  const connectorSessionOptions = sessionOptionsByConnector(bots, sessionOptions);
+  const connectorSessionOptions = sessionOptionsByConnector(bots, sessionOptions, speech.recognizer?.languages);
 
   const server = createAudioHookServer({
     options: {
@@ -196,12 +197,21 @@ function preloadFallbackPrompt(bots: BotRegistry, synthesizer: SpeechSynthesizer
  * (its default and every language it has a voice for), and media selection takes only offers the bot
  * can use (a bot that talks answers in mono PCMU; a listen-only one decodes L16 and stereo too).
  */
-function sessionOptionsByConnector(bots: BotRegistry, base: SessionOptions): Map<string, SessionOptions> {
+function sessionOptionsByConnector(
+  bots: BotRegistry,
+  base: SessionOptions,
+  recognizerLanguages: ReadonlySet<string> | undefined,
+): Map<string, SessionOptions> {
   const byConnector = new Map<string, SessionOptions>();
   for (const id of bots.connectorIds) {
     const bot = bots.get(id);
     if (bot === undefined) continue;
-    const languages = [...new Set([bot.voice.language, ...Object.keys(bot.voice.voices)])].sort();
+    // A transcription connector offers what it can transcribe: its file's list, else the recognizer's.
+    const offered =
+      bot.transcription === undefined
+        ? [bot.voice.language, ...Object.keys(bot.voice.voices)]
+        : [...(bot.transcription.languages ?? recognizerLanguages ?? [bot.voice.language])];
+    const languages = [...new Set(offered)].sort();
     byConnector.set(id, Object.freeze({ ...base, supportedLanguages: languages, media: bot.listenOnly ? LISTENING_MEDIA : TALKING_MEDIA }));
   }
   return byConnector;
@@ -277,9 +287,15 @@ function composeVoiceCalls(config: Config, parts: VoiceCallParts): CallHandlerFa
     mode: config.participantDataPolicy,
     ...(config.participantHashSalt === undefined ? {} : { salt: new TextEncoder().encode(config.participantHashSalt) }),
   };
+  // Without a recognizer (offline), Transcription Connector calls still get utterances with their
+  // true times from the VAD, each marked as a placeholder (no words are recognized).
+  if (speech.recognizer === undefined && bots.connectorIds.some((id) => bots.get(id)?.transcription !== undefined)) {
+    logger.warn({ speechMode: speech.mode }, 'no speech recognizer: transcription connectors send VAD-segmented placeholder transcripts');
+  }
   return createVoiceCallFactory({
     bots,
     ...(speech.recognizer === undefined ? {} : { recognizer: speech.recognizer }),
+    transcriptionRecognizer: speech.recognizer ?? new VadSegmentRecognizer(vad),
     synthesizer: speech.synthesizer,
     vad,
     clock,

@@ -9,6 +9,7 @@ import type { DigitCollector } from './digit-collector.js';
 import type { CallControls } from './ports.js';
 import type { PromptPlayback } from './prompt-playback.js';
 import type { SpeechInput } from './speech-input.js';
+import type { TranscriptPublisher } from './transcript-publisher.js';
 import type { TurnRunner } from './turn-runner.js';
 
 /** The parts of a call that carry out the state machine's effects. */
@@ -31,6 +32,8 @@ export interface CallParts {
   readonly cancelMaxDuration: Cancel;
   readonly state: () => CallState;
   readonly dispatch: (input: CallInput) => void;
+  /** Present on a Transcription Connector's call. */
+  readonly transcripts?: TranscriptPublisher;
 }
 
 /** Carries out one effect of the call state machine on the call's parts. */
@@ -91,6 +94,8 @@ export function createEffectRunner(parts: CallParts): (effect: CallEffect) => vo
         return speech.resume();
       case 'restartRecognition':
         return speech.restart();
+      case 'sendTranscript':
+        return parts.transcripts?.publish(effect.result);
     }
   };
 }

@@ -25,7 +25,7 @@ type Draft = { -readonly [K in keyof CallState]: CallState[K] };
 
 const TURN_INPUTS: readonly CallInputKind[] = ['turnDone', 'turnFailed', 'outputsSet', 'botEnded'];
 const CALLER_INPUTS: readonly CallInputKind[] = ['callerInput', 'speechStarted', 'speechEnded', 'callerTranscript', 'dtmf'];
-const STREAM_INPUTS: readonly CallInputKind[] = ['paused', 'resumed', 'languageChanged'];
+const STREAM_INPUTS: readonly CallInputKind[] = ['paused', 'resumed', 'languageChanged', 'recognized'];
 const LIVE_INPUTS: readonly CallInputKind[] = [
   ...CALLER_INPUTS, ...STREAM_INPUTS, 'playback', 'maxDurationReached', 'dependencyFailed', 'hungUp',
 ];
@@ -41,7 +41,8 @@ export const ACCEPTED_INPUTS: Readonly<Record<CallPhase, ReadonlySet<CallInputKi
   thinking: new Set([...LIVE_INPUTS, ...TURN_INPUTS]),
   speaking: new Set([...LIVE_INPUTS, ...TURN_INPUTS]),
   ending: new Set([...TURN_INPUTS, ...STREAM_INPUTS, 'playback', 'speechStarted', 'speechEnded', 'fallbackDone', 'hungUp']),
-  disconnecting: new Set(['hungUp']),
+  // A transcript may still go out after our disconnect: the close transaction carries events.
+  disconnecting: new Set(['recognized', 'hungUp']),
   ended: new Set([]),
 };
 
@@ -148,6 +149,9 @@ export function callStep(state: CallState, input: CallInput, nowMs: number): Cal
     case 'languageChanged':
       s.language = input.language;
       fx.push({ kind: 'restartRecognition' });
+      break;
+    case 'recognized':
+      fx.push({ kind: 'sendTranscript', result: input.result });
       break;
     case 'hungUp':
       fx.push({ kind: 'abortAll' }, { kind: 'stopListening' });

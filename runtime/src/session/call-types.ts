@@ -1,4 +1,5 @@
 import type { BotInput } from '../bot/ports.js';
+import type { RecognizedResult } from './transcript-publisher.js';
 
 /**
  * Types of the call state machine (call-step.ts): the phases of a voice call, what it is told
@@ -87,6 +88,8 @@ export type CallInput =
   | { readonly kind: 'paused' }
   | { readonly kind: 'resumed' }
   | { readonly kind: 'languageChanged'; readonly language: string }
+  /** A recognizer result of a Transcription Connector's call, to go back to Genesys as a `transcript` event. */
+  | { readonly kind: 'recognized'; readonly result: RecognizedResult }
   /** The caller's side closed or the session ended. */
   | { readonly kind: 'hungUp' };
 
@@ -125,7 +128,9 @@ export type CallEffect =
   /** Recognition goes on; voice activity detection starts afresh (the audio had a gap). */
   | { readonly kind: 'resumeRecognition' }
   /** Reopen the recognizer streams (in the new language). */
-  | { readonly kind: 'restartRecognition' };
+  | { readonly kind: 'restartRecognition' }
+  /** Send the result to Genesys (Transcription Connector). */
+  | { readonly kind: 'sendTranscript'; readonly result: RecognizedResult };
 
 export interface CallTransition {
   readonly state: CallState;

@@ -3,6 +3,7 @@ import { toError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { RecognizerStream, SpeechRecognizer, TranscriptEvent } from '../speech/ports.js';
 import type { CallMetrics } from './call-metrics.js';
+import { createStreamTimeline, type StreamTimeline } from './stream-timeline.js';
 
 /** A stream that ends by itself is reopened after this, never in a tight loop. */
 const REOPEN_DELAY_MS = 100;
@@ -53,8 +54,8 @@ export interface RecognizerLoopDeps {
   readonly callSignal: AbortSignal;
   /** Whether the call still hears the caller; no new stream opens once it does not (the call is ending). */
   readonly hearing: () => boolean;
-  /** Every result of the open stream, in order. */
-  onTranscript(event: TranscriptEvent): void;
+  /** Every result of the open stream, in order, with the stream it came from. */
+  onTranscript(event: TranscriptEvent, stream: StreamOrigin): void;
   /** A stream finished normally (input ended, its last final in): what is pending is a turn. */
   onStreamFinished?(): void;
   /** A stream closed (ended, failed or was restarted): results pending from it are void. */
@@ -63,14 +64,24 @@ export interface RecognizerLoopDeps {
   onGaveUp(error: unknown): void;
 }
 
+/** Which stream a result came from: its number within the loop, and its map onto the client's timeline. */
+export interface StreamOrigin {
+  /** 1 for the loop's first stream, then counting up (result ids are unique only within a stream). */
+  readonly generation: number;
+  readonly timeline: StreamTimeline;
+}
+
 /**
  * Keeps one recognizer stream open for one listener (a channel of the call) until `stop`: reopens
  * it when it ends, fails (with back-off, up to the failure limit) or is restarted for a new
  * language, and holds it closed while the client has paused the audio.
  */
 export interface RecognizerLoop {
-  /** Caller audio for the open stream (dropped while none is open). */
-  write(pcm: Int16Array): void;
+  /**
+   * Caller audio for the open stream (dropped while none is open); `atMs`, the frame's start on the
+   * client's timeline, places the stream's results on it (absent: stream time is taken as is).
+   */
+  write(pcm: Int16Array, atMs?: number): void;
   /**
    * Ends the stream's input gracefully (its last final result still arrives); none opens until
    * `resume`.
@@ -82,6 +93,11 @@ export interface RecognizerLoop {
    * caller audio in between is carried over to it.
    */
   restart(): void;
+  /**
+   * As `pause`, and settles once the stream's last results have been reported (or it was torn
+   * down): what the caller said up to now is transcribed before the call ends.
+   */
+  finish(): Promise<void>;
   /** Closes the stream for good. */
   stop(): void;
   /** Settles when the loop has stopped; rejects only on a fault of the loop itself. */
@@ -95,8 +111,19 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
   let paused = false;
   let stopped = false;
   let wakeUp: (() => void) | undefined;
-  let carry: Int16Array[] | undefined;
+  let carry: { readonly pcm: Int16Array; readonly atMs: number | undefined }[] | undefined;
   let cancelFinish: (() => void) | undefined;
+  let origin: StreamOrigin = { generation: 0, timeline: createStreamTimeline() };
+  /** Set while the loop waits, paused, with no stream: nothing more will be reported until resumed. */
+  let idle = false;
+  /** `finish` was called: the call is closing. */
+  let finishing = false;
+  let idleWaiters: (() => void)[] = [];
+  const settleIdle = (): void => {
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
 
   const running = (): boolean => !stopped && !callSignal.aborted && deps.hearing();
   const wake = (): void => {
@@ -134,18 +161,26 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
 
   async function run(): Promise<void> {
     while (running()) {
-      if (paused) {
+      // Finishing with audio carried for a stream not yet open: that audio is transcribed first.
+      const drainCarried = finishing && carry !== undefined && carry.length > 0;
+      if (paused && !drainCarried) {
+        idle = true;
+        settleIdle();
         await untilResumed();
+        idle = false;
         continue;
       }
       const abort = new AbortController();
       streamAbort = abort;
       const open = deps.recognizer.start({ languageCode: deps.language(), sampleRateHz: 8000 }, AbortSignal.any([abort.signal, callSignal]));
       stream = open;
-      for (const pcm of carry ?? []) open.write(pcm);
+      const from: StreamOrigin = { generation: origin.generation + 1, timeline: createStreamTimeline() };
+      origin = from;
+      for (const frame of carry ?? []) writeTo(open, from, frame.pcm, frame.atMs);
       carry = undefined;
+      if (drainCarried) finishStream(false);
       try {
-        for await (const event of open.results) deps.onTranscript(event);
+        for await (const event of open.results) deps.onTranscript(event, from);
         if (!abort.signal.aborted && !callSignal.aborted) deps.onStreamFinished?.();
         await delay(clock, REOPEN_DELAY_MS, callSignal).catch(() => undefined);
       } catch (error) {
@@ -164,12 +199,16 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
     }
   }
 
-  const done = run().finally(() => callSignal.removeEventListener('abort', wake));
+  const done = run().finally(() => {
+    callSignal.removeEventListener('abort', wake);
+    idle = true;
+    settleIdle();
+  });
 
   return {
-    write(pcm) {
-      if (stream !== undefined) stream.write(pcm);
-      else if (carry !== undefined && carry.length < MAX_CARRIED_FRAMES) carry.push(pcm.slice());
+    write(pcm, atMs) {
+      if (stream !== undefined) writeTo(stream, origin, pcm, atMs);
+      else if (carry !== undefined && carry.length < MAX_CARRIED_FRAMES) carry.push({ pcm: pcm.slice(), atMs });
     },
     pause() {
       paused = true;
@@ -177,9 +216,18 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
     },
     resume() {
       paused = false;
+      // Audio that comes before the next stream is open (the loop may still be between streams) goes to it.
+      if (stream === undefined && !stopped) carry ??= [];
       wake();
     },
     restart: () => finishStream(true),
+    finish() {
+      paused = true;
+      finishing = true;
+      finishStream(false);
+      if (idle) return Promise.resolve();
+      return new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
     stop() {
       stopped = true;
       cancelFinish?.();
@@ -189,4 +237,10 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
     },
     done,
   };
+}
+
+/** Writes a frame to a stream and places it on the stream's timeline (contiguous when its position is unknown). */
+function writeTo(open: RecognizerStream, to: StreamOrigin, pcm: Int16Array, atMs: number | undefined): void {
+  open.write(pcm);
+  to.timeline.wrote(pcm.length, atMs ?? to.timeline.streamMs);
 }

@@ -9,6 +9,7 @@ import type { SpeechRecognizer } from '../speech/ports.js';
 import type { CallMetrics } from './call-metrics.js';
 import { createCallerAudioDecoder, createChannelDecoder } from './caller-audio.js';
 import { createFailureWindow, startRecognizerLoop, type RecognizerLoop } from './recognizer-loop.js';
+import type { RecognizedResult } from './transcript-publisher.js';
 import { createTurnDetector, type TurnDetector } from './turn-detector.js';
 
 /** The longest caller text handed to a bot; transcripts beyond it are cut. */
@@ -49,6 +50,8 @@ export interface SpeechInputDeps {
   onCallerWords(): void;
   /** Recognition failed for good, or its loop broke. */
   onRecognizerFailed(error: unknown, how: 'gaveUp' | 'crashed'): void;
+  /** Every recognizer result of every channel, placed on the client's timeline (a transcription connector sends them). */
+  onRecognized?(result: RecognizedResult): void;
 }
 
 /**
@@ -58,12 +61,15 @@ export interface SpeechInputDeps {
  * of it together.
  */
 export interface SpeechInput {
-  onAudio(frame: Uint8Array): void;
+  /** One inbound frame; `startMs` is where it begins on the client's timeline (stream position). */
+  onAudio(frame: Uint8Array, startMs?: number): void;
   pause(): void;
   /** After a gap in the audio: voice activity detection starts afresh, recognition reopens. */
   resume(): void;
   /** Reopen the recognizer streams (new language). */
   restart(): void;
+  /** Ends recognition gracefully: settles once every channel's last results are in (the caller closed). */
+  finish(): Promise<void>;
   stop(): void;
   /** Utterances of the caller so far. */
   readonly utterances: number;
@@ -72,6 +78,8 @@ export interface SpeechInput {
 
 interface Channel {
   readonly speaker: 'caller' | 'agent';
+  /** Index of the channel in the selected media (`transcript.channelId`). */
+  readonly channelId: number;
   readonly turnDetector: TurnDetector;
   readonly decode?: (frame: Uint8Array) => Int16Array;
   loop?: RecognizerLoop;
@@ -83,6 +91,7 @@ export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
   const detectorOptions = { finalWaitMs: options.finalTranscriptWaitMs };
   const caller: Channel = {
     speaker: 'caller',
+    channelId: media === null ? 0 : Math.max(0, media.channels.indexOf('external')),
     turnDetector: createTurnDetector(detectorOptions, clock, (utterance) => {
       utterances += 1;
       if (options.logCallerData) logger.debug({ text: utterance.text, confidence: utterance.confidence }, 'caller said');
@@ -94,6 +103,7 @@ export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
     deps.listenOnly && media !== null && media.channels.includes('internal')
       ? {
           speaker: 'agent',
+          channelId: media.channels.indexOf('internal'),
           decode: createChannelDecoder(media, 'internal'),
           turnDetector: createTurnDetector(detectorOptions, clock, (utterance) =>
             deps.onUtterance({ type: 'text', text: utterance.text.slice(0, MAX_CALLER_TEXT_CHARS), speaker: 'agent' }),
@@ -131,7 +141,13 @@ export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
         language: deps.language,
         callSignal: deps.callSignal,
         hearing: deps.hearing,
-        onTranscript: (event) => {
+        onTranscript: (event, origin) => {
+          deps.onRecognized?.({
+            channelId: channel.channelId,
+            streamGeneration: origin.generation,
+            event,
+            toTimeline: (ms) => origin.timeline.toTimeline(ms),
+          });
           if (channel.speaker === 'caller' && event.kind === 'partial' && event.text !== '') deps.onCallerWords();
           channel.turnDetector.transcript(event);
         },
@@ -147,12 +163,12 @@ export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
   }
 
   return {
-    onAudio(frame) {
+    onAudio(frame, startMs) {
       if (decode === undefined) return;
       const pcm = decode(frame);
       vad?.write(pcm, onVoiceActivity);
-      caller.loop?.write(pcm);
-      if (agent?.loop !== undefined && agent.decode !== undefined) agent.loop.write(agent.decode(frame));
+      caller.loop?.write(pcm, startMs);
+      if (agent?.loop !== undefined && agent.decode !== undefined) agent.loop.write(agent.decode(frame), startMs);
     },
     pause() {
       for (const channel of channels) channel.loop?.pause();
@@ -164,6 +180,9 @@ export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
     },
     restart() {
       for (const channel of channels) channel.loop?.restart();
+    },
+    async finish() {
+      await Promise.all(channels.map((channel) => channel.loop?.finish() ?? Promise.resolve()));
     },
     stop() {
       for (const channel of channels) channel.loop?.stop();

@@ -17,6 +17,7 @@ import type { CallContext, CallControls, CallHandler, CallHandlerFactory } from 
 import { createPromptPlayback, type PromptPlayback } from './prompt-playback.js';
 import { createPromptSpeaker } from './prompt-speaker.js';
 import { createSpeechInput, type SpeechInput } from './speech-input.js';
+import { createTranscriptionControl, type TranscriptionControl } from './transcription-control.js';
 import { createTurnRunner } from './turn-runner.js';
 
 export { MAX_CALLER_TEXT_CHARS } from './speech-input.js';
@@ -45,6 +46,8 @@ export interface VoiceCallDeps {
   readonly bots: { get(connectorId: string): Bot | undefined };
   /** Absent when no AWS credentials exist: speech recognition is off, DTMF still works. */
   readonly recognizer?: SpeechRecognizer;
+  /** The recognizer of Transcription Connector calls when it differs (offline: the local stand-in); absent = `recognizer`. */
+  readonly transcriptionRecognizer?: SpeechRecognizer;
   readonly synthesizer: SpeechSynthesizer;
   readonly vad: VadEngine;
   readonly clock: Clock;
@@ -98,7 +101,11 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
   // Aborted when the caller hangs up: bot turns, synthesis, recognition and waits all stop.
   const callOver = new AbortController();
   const callSignal = callOver.signal;
-  const language = callLanguage(deps.recognizer, bot.voice.language, context.language ?? context.inputVariables.language, logger);
+  const recognizer = bot.transcription === undefined ? deps.recognizer : (deps.transcriptionRecognizer ?? deps.recognizer);
+  const requested = context.language ?? context.inputVariables.language;
+  const transcription =
+    bot.transcription === undefined ? undefined : createTranscriptionControl(bot.transcription, { recognizer, controls, clock, logger, requested, fallbackLanguage: bot.voice.language });
+  const language = transcription?.initialLanguage ?? callLanguage(recognizer, bot.voice.language, requested, logger);
   const recorder = deps.recorders?.({
     conversationId: context.conversationId,
     sessionId: context.sessionId,
@@ -161,7 +168,7 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
   const speech = createSpeechInput({
     media: context.media,
     listenOnly: bot.listenOnly,
-    recognizer: deps.recognizer,
+    recognizer,
     vad: deps.vad,
     clock,
     logger,
@@ -173,6 +180,7 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
     onUtterance: (input) => dispatch({ kind: 'callerInput', input }),
     onSpeech: (transition) => dispatch({ kind: transition === 'speechStart' ? 'speechStarted' : 'speechEnded' }),
     onCallerWords: () => dispatch({ kind: 'callerTranscript' }),
+    ...(transcription === undefined ? {} : { onRecognized: (result) => dispatch({ kind: 'recognized', result }) }),
     // A listen-only call has nobody to hand a broken recognizer to: it keeps the audio flowing (logged).
     onRecognizerFailed: (error, how) => {
       if (!(how === 'crashed' && bot.listenOnly)) dispatch({ kind: 'dependencyFailed', dependency: 'recognizer', error });
@@ -198,10 +206,13 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
     cancelMaxDuration,
     state: () => driver.state,
     dispatch,
+    ...(transcription === undefined ? {} : { transcripts: transcription.publisher }),
   });
   driver.begin();
-  const languageFor = (requested: string): string => callLanguage(deps.recognizer, driver.state.language, requested, logger);
-  return callHandler(dispatch, speech, playback, languageFor);
+  transcription?.opened();
+  const languageFor = (asked: string): string | undefined =>
+    transcription === undefined ? callLanguage(recognizer, driver.state.language, asked, logger) : transcription.languageRequested(asked);
+  return callHandler(dispatch, speech, playback, languageFor, transcription);
 }
 
 /** The protocol session's view of the call: its events become state machine inputs. */
@@ -209,13 +220,15 @@ function callHandler(
   dispatch: (input: CallInput) => void,
   speech: SpeechInput,
   playback: PromptPlayback,
-  languageFor: (requested: string) => string,
+  languageFor: (requested: string) => string | undefined,
+  transcription: TranscriptionControl | undefined,
 ): CallHandler {
   return {
     onEvent(event: SessionEvent, audio: Uint8Array | undefined) {
       switch (event.type) {
         case 'audio':
-          if (audio !== undefined) speech.onAudio(audio);
+          // The event's position is where the frame ends on the client's timeline (8 kHz samples per channel).
+          if (audio !== undefined) speech.onAudio(audio, event.positionMs - event.samples / 8);
           return;
         case 'dtmf':
           return dispatch({ kind: 'dtmf', digit: event.digit });
@@ -225,9 +238,13 @@ function callHandler(
           return dispatch({ kind: 'paused' });
         case 'resumed':
           return dispatch({ kind: 'resumed' });
-        case 'languageChanged':
-          return dispatch({ kind: 'languageChanged', language: languageFor(event.language) });
+        case 'languageChanged': {
+          const language = languageFor(event.language);
+          return language === undefined ? undefined : dispatch({ kind: 'languageChanged', language });
+        }
         case 'closing':
+          // A transcription connector first transcribes what it has heard (onClosing).
+          return transcription === undefined ? dispatch({ kind: 'hungUp' }) : undefined;
         case 'ended':
           return dispatch({ kind: 'hungUp' });
         case 'opened':
@@ -237,9 +254,10 @@ function callHandler(
           return;
       }
     },
-    onClosing() {
+    async onClosing() {
+      // Bounded by the session's closing budget; the hang-up follows either way (here or on 'ended').
+      if (transcription !== undefined) await speech.finish();
       dispatch({ kind: 'hungUp' });
-      return Promise.resolve();
     },
   };
 }

@@ -3,6 +3,15 @@
  * types. Adapters (Transcribe, Polly, offline) implement them; nothing here names an SDK type.
  */
 
+/** One recognized word of a result; offsets in ms from the start of the recognizer stream. */
+export interface RecognizedWord {
+  readonly text: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  /** In [0, 1], when the service reports it (Transcribe: finals only). */
+  readonly confidence?: number;
+}
+
 /** One recognition result. Partials repeat with the same `resultId` until the final one. */
 export interface TranscriptEvent {
   readonly kind: 'partial' | 'final';
@@ -19,6 +28,10 @@ export interface TranscriptEvent {
   /** Mean item confidence in [0, 1], when the service reports it. */
   readonly confidence?: number;
   readonly languageCode: string;
+  /** The words with their times, when the service reports them (punctuation excluded). */
+  readonly words?: readonly RecognizedWord[];
+  /** The text is a stand-in, not recognized speech (the offline recognizer marks its segments so). */
+  readonly placeholder?: boolean;
 }
 
 export interface RecognizerOptions {

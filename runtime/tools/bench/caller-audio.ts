@@ -4,7 +4,7 @@ import type { VadEngine } from '../../src/audio/vad.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { FakeSpeechRecognizer } from '../../src/speech/fake/fake-speech-recognizer.js';
 import { concat, pinkNoise, speechLike } from '../support/audio-gen.js';
-import { UtteranceSegmenter } from '../local-aws/transcribe/utterance-segmenter.js';
+import { UtteranceSegmenter } from '../../src/speech/offline/utterance-segmenter.js';
 import { BENCH_SPEECH, FRAME_BYTES, FRAME_MS, type BenchSpeechPath } from './bench-constants.js';
 
 /**

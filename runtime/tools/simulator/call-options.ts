@@ -7,6 +7,8 @@ export interface CallOptions {
   readonly apiKey: string;
   readonly clientSecret: string;
   readonly wav: string | undefined;
+  /** Offer `external` + `internal` and send the WAV on both channels (a Monitor or transcription stream). */
+  readonly stereo: boolean;
   readonly dtmf: string;
   readonly record: string | undefined;
   readonly language: string;
@@ -35,6 +37,8 @@ export function parseCallOptions(args: readonly string[]): ParsedCallOptions {
         'api-key': { type: 'string', default: DEVELOPMENT_API_KEY },
         'client-secret': { type: 'string', default: DEVELOPMENT_CLIENT_SECRET_BASE64 },
         wav: { type: 'string' },
+        connector: { type: 'string' },
+        stereo: { type: 'boolean', default: false },
         dtmf: { type: 'string', default: '' },
         record: { type: 'string' },
         language: { type: 'string', default: 'en-US' },
@@ -55,6 +59,10 @@ export function parseCallOptions(args: readonly string[]): ParsedCallOptions {
   }
   if (!/^[0-9*#]*$/.test(values.dtmf)) problems.push(`--dtmf expects keys 0-9, * and #, got "${values.dtmf}"`);
   if (!/^wss?:\/\/./.test(values.url)) problems.push(`--url expects a ws:// or wss:// address, got "${values.url}"`);
+  if (values.connector !== undefined && !/^[A-Za-z0-9_-]+$/.test(values.connector)) {
+    problems.push(`--connector expects a connector id (letters, digits, - and _), got "${values.connector}"`);
+  }
+  const url = values.connector === undefined ? values.url : withConnector(values.url, values.connector);
   const inputVariables: Record<string, string> = {};
   for (const pair of values.input) {
     const at = pair.indexOf('=');
@@ -65,10 +73,11 @@ export function parseCallOptions(args: readonly string[]): ParsedCallOptions {
   return {
     ok: true,
     value: {
-      url: values.url,
+      url,
       apiKey: values['api-key'],
       clientSecret: values['client-secret'],
       wav: values.wav,
+      stereo: values.stereo,
       dtmf: values.dtmf,
       record: values.record,
       language: values.language,
@@ -79,4 +88,15 @@ export function parseCallOptions(args: readonly string[]): ParsedCallOptions {
       help: values.help,
     },
   };
+}
+
+/** The URL with its path replaced by `/audiohook/<connector>`. */
+function withConnector(url: string, connector: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.pathname = `/audiohook/${connector}`;
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }

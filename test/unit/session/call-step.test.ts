@@ -32,6 +32,15 @@ const SAMPLE_INPUTS: Readonly<Record<CallInputKind, CallInput>> = {
   paused: { kind: 'paused' },
   resumed: { kind: 'resumed' },
   languageChanged: { kind: 'languageChanged', language: 'es-US' },
+  recognized: {
+    kind: 'recognized',
+    result: {
+      channelId: 0,
+      streamGeneration: 1,
+      event: { kind: 'final', resultId: 'r', text: 'hello', stableText: 'hello', startMs: 0, endMs: 400, languageCode: 'en-US' },
+      toTimeline: (ms) => ms,
+    },
+  },
   hungUp: { kind: 'hungUp' },
 };
 const INPUT_KINDS = Object.keys(SAMPLE_INPUTS) as CallInputKind[];
@@ -79,6 +88,7 @@ const EXPECTED: Record<CallPhase, Record<CallInputKind, Cell>> = {
     paused: ['greeting', ['pauseRecognition']],
     resumed: ['greeting', ['resumeRecognition']],
     languageChanged: ['greeting', ['restartRecognition']],
+    recognized: ['greeting', ['sendTranscript']],
     hungUp: ['ended', HANG_UP],
   },
   listening: {
@@ -98,6 +108,7 @@ const EXPECTED: Record<CallPhase, Record<CallInputKind, Cell>> = {
     paused: ['listening', ['pauseRecognition']],
     resumed: ['listening', ['resumeRecognition']],
     languageChanged: ['listening', ['restartRecognition']],
+    recognized: ['listening', ['sendTranscript']],
     hungUp: ['ended', HANG_UP],
   },
   thinking: {
@@ -117,6 +128,7 @@ const EXPECTED: Record<CallPhase, Record<CallInputKind, Cell>> = {
     paused: ['thinking', ['pauseRecognition']],
     resumed: ['thinking', ['resumeRecognition']],
     languageChanged: ['thinking', ['restartRecognition']],
+    recognized: ['thinking', ['sendTranscript']],
     hungUp: ['ended', HANG_UP],
   },
   speaking: {
@@ -136,6 +148,7 @@ const EXPECTED: Record<CallPhase, Record<CallInputKind, Cell>> = {
     paused: ['speaking', ['pauseRecognition']],
     resumed: ['speaking', ['resumeRecognition']],
     languageChanged: ['speaking', ['restartRecognition']],
+    recognized: ['speaking', ['sendTranscript']],
     hungUp: ['ended', HANG_UP],
   },
   ending: {
@@ -155,10 +168,12 @@ const EXPECTED: Record<CallPhase, Record<CallInputKind, Cell>> = {
     paused: ['ending', ['pauseRecognition']],
     resumed: ['ending', ['resumeRecognition']],
     languageChanged: ['ending', ['restartRecognition']],
+    recognized: ['ending', ['sendTranscript']],
     hungUp: ['ended', HANG_UP],
   },
   disconnecting: {
     ...(Object.fromEntries(INPUT_KINDS.map((kind) => [kind, 'ignored'])) as Record<CallInputKind, Cell>),
+    recognized: ['disconnecting', ['sendTranscript']],
     hungUp: ['ended', ['abortAll', 'stopListening', 'summarize']],
   },
   ended: Object.fromEntries(INPUT_KINDS.map((kind) => [kind, 'ignored'])) as Record<CallInputKind, Cell>,

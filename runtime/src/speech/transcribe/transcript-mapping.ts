@@ -1,5 +1,5 @@
 import type { Item, Result, TranscriptEvent as SdkTranscriptEvent } from '@aws-sdk/client-transcribe-streaming';
-import type { TranscriptEvent } from '../ports.js';
+import type { RecognizedWord, TranscriptEvent } from '../ports.js';
 
 /**
  * Maps one Transcribe `TranscriptEvent` to port events, one per result that carries text. Results
@@ -31,7 +31,23 @@ function toTranscriptEvent(result: Result, fallbackLanguageCode: string): Transc
     endMs: secondsToMs(result.EndTime),
     ...(confidence === undefined ? {} : { confidence }),
     languageCode: result.LanguageCode ?? fallbackLanguageCode,
+    words: toWords(items),
   };
+}
+
+/** Pronunciation items as words; punctuation has no time of its own worth reporting. */
+function toWords(items: readonly Item[]): RecognizedWord[] {
+  const words: RecognizedWord[] = [];
+  for (const item of items) {
+    if (item.Type === 'punctuation' || item.Content === undefined || item.Content === '') continue;
+    words.push({
+      text: item.Content,
+      startMs: secondsToMs(item.StartTime),
+      endMs: secondsToMs(item.EndTime),
+      ...(item.Confidence === undefined ? {} : { confidence: item.Confidence }),
+    });
+  }
+  return words;
 }
 
 /**

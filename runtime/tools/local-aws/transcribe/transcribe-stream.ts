@@ -8,7 +8,7 @@ import { encodeException, encodeJsonEvent, readMessages, stringHeader, unwrapSig
 import type { TranscribeControls, TranscribeFault } from './transcribe-controls.js';
 import { badRequest, parseTranscribeRequest, type TranscribeRequest } from './transcribe-request.js';
 import { buildTranscriptEvent } from './transcript-result.js';
-import { UtteranceSegmenter, type SegmentEvent } from './utterance-segmenter.js';
+import { UtteranceSegmenter, type SegmentEvent } from '../../../src/speech/offline/utterance-segmenter.js';
 
 /** How long a stream that has failed keeps draining the client's audio before it is reset. */
 const DRAIN_AFTER_FAILURE_MS = 5_000;

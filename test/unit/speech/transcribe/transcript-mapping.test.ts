@@ -57,6 +57,18 @@ describe('toTranscriptEvents', () => {
     expect(map(result({ items }))[0]!.confidence).toBeCloseTo(0.7);
   });
 
+  it('reports the pronunciation items as words with their times and confidences, punctuation left out', () => {
+    const items: Item[] = [
+      { ...word('I', true, 0.8), StartTime: 1.25, EndTime: 1.4 },
+      { ...word('need', true, 0.6), StartTime: 1.4, EndTime: 1.9 },
+      { Type: 'punctuation', Content: '.', StartTime: 1.9, EndTime: 1.9 },
+    ];
+    expect(map(result({ items }))[0]!.words).toEqual([
+      { text: 'I', startMs: 1250, endMs: 1400, confidence: 0.8 },
+      { text: 'need', startMs: 1400, endMs: 1900, confidence: 0.6 },
+    ]);
+  });
+
   it('omits confidence when no item reports one', () => {
     expect(map(result())[0]).not.toHaveProperty('confidence');
   });

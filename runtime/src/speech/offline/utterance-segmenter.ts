@@ -1,5 +1,5 @@
-import { createSpeechOnsetDetector, type SpeechOnsetDetector } from '../../../src/audio/speech-onset-detector.js';
-import type { VadEngine, VadSampleRateHz, VoiceActivityDetector } from '../../../src/audio/vad.js';
+import { createSpeechOnsetDetector, type SpeechOnsetDetector } from '../../audio/speech-onset-detector.js';
+import type { VadEngine, VadSampleRateHz, VoiceActivityDetector } from '../../audio/vad.js';
 
 /** Options of an {@link UtteranceSegmenter}; durations in ms of audio. */
 export interface UtteranceSegmenterOptions {

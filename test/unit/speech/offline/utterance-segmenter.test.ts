@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadVadEngine, type VadEngine } from '../../../runtime/src/audio/vad.js';
-import { resampleLinear } from '../../../runtime/tools/local-aws/polly/synthesize-speech.js';
-import { UtteranceSegmenter, type SegmentEvent } from '../../../runtime/tools/local-aws/transcribe/utterance-segmenter.js';
-import { concat, silence, speechLike, tone } from '../../../runtime/tools/support/audio-gen.js';
+import { loadVadEngine, type VadEngine } from '../../../../runtime/src/audio/vad.js';
+import { resampleLinear } from '../../../../runtime/tools/local-aws/polly/synthesize-speech.js';
+import { UtteranceSegmenter, type SegmentEvent } from '../../../../runtime/src/speech/offline/utterance-segmenter.js';
+import { concat, silence, speechLike, tone } from '../../../../runtime/tools/support/audio-gen.js';
 
-describe('local Transcribe utterance segmenter', () => {
+describe('utterance segmenter (local Transcribe, offline recognizer)', () => {
   let engine: VadEngine;
   beforeAll(async () => {
     engine = await loadVadEngine();
