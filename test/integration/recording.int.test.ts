@@ -108,6 +108,37 @@ describe('call recording', () => {
     expect(sidecar.audio.key).toBe(`recordings/${files[1] ?? ''}`);
   });
 
+  it('records a stereo listen-only call as two caller channels, without a bot channel', async () => {
+    server = await startTestServer({ RECORD_ALL_CALLS: 'true' }, { speech: { mode: 'custom', synthesizer } });
+    const srv = server;
+    const client = await srv.connect({ path: '/audiohook/listen' });
+    await client.open({ conversationId: randomUUID(), media: [{ type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 }] });
+    // Ten 200 ms stereo frames in real time, external 0x10 and internal 0x20 interleaved.
+    const frame = Uint8Array.from({ length: 3200 }, (_, i) => (i % 2 === 0 ? 0x10 : 0x20));
+    await new Promise<void>((resolve) => {
+      let sent = 0;
+      const timer = setInterval(() => {
+        client.sendAudio(frame, 2);
+        sent += 1;
+        if (sent === 10) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 200);
+    });
+    await client.close('end');
+    await eventually(() => srv.app.recordingUploads.stats().stored === 1, 10_000);
+
+    const dir = join(srv.dataDir, 'recordings');
+    const files = filesUnder(dir).sort();
+    const sidecar = JSON.parse(readFileSync(join(dir, files[0] ?? ''), 'utf8')) as RecordingSidecar;
+    const wav = readWav(new Uint8Array(readFileSync(join(dir, files[1] ?? ''))));
+    expect(sidecar.audio).toMatchObject({ channels: ['external', 'internal'], durationMs: 2000, format: 'PCMU' });
+    expect(wav).toMatchObject({ channels: 2, frames: 16_000, audioFormat: 7 });
+    expect(wav.channel(0).every((b) => b === 0x10)).toBe(true);
+    expect(wav.channel(1).every((b) => b === 0x20)).toBe(true);
+  });
+
   it('records nothing when neither the server nor the bot file asks for it', async () => {
     server = await startTestServer({}, { speech: { mode: 'custom', synthesizer } });
     await recordedCall(server);
