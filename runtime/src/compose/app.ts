@@ -116,7 +116,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     logger.info({ target: recording.target, allCalls: config.recordAllCalls }, 'call recording on');
     // On AWS the task's file system is read-only: without the stack's bucket every upload would fail.
     if (config.nodeEnv === 'production' && config.recordingsBucket === undefined) {
-      logger.warn({ code: 'ERR_RECORDING_NO_BUCKET' }, 'calls are to be recorded but RECORDINGS_BUCKET is unset: deploy with -c recording=true');
+      logger.warn({}, 'calls are to be recorded but RECORDINGS_BUCKET is unset: deploy with -c recording=true');
     }
   }
   const authenticate = composeAuthentication(config, keys, storage, clock, logger);
