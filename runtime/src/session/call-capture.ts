@@ -1,5 +1,5 @@
 import { mulawToPcm16 } from '../audio/codec.js';
-import { bytesPerSample, silenceByte, type WavSampleFormat } from '../audio/wav-encoding.js';
+import { bytesPerSample, silenceByte, wavHeader, type WavSampleFormat } from '../audio/wav-encoding.js';
 import type { MediaFormat } from '../protocol/index.js';
 
 /**
@@ -75,6 +75,12 @@ export interface FinishedCapture {
   readonly reservedBytes: number;
   /** One buffer per channel, `frames` samples long, silence where nobody spoke; built on demand. */
   channels(): Uint8Array[];
+  /**
+   * The whole WAV file, written segment by segment straight into its interleaved data and awaiting
+   * `pause()` every few hundred segments: a 10-minute call is ~10 MB of byte copies, which must not
+   * hold the event loop (other calls' audio) for tens of milliseconds at once.
+   */
+  wav(pause: () => Promise<void>): Promise<Uint8Array>;
 }
 
 export interface CallCapture {
@@ -198,20 +204,65 @@ export function createCallCapture(media: MediaFormat, botChannel: boolean, limit
         outputVariables: outputs,
         reservedBytes: reserved,
         channels: () => assemble({ format, width, frames, callerChannels, caller, bot: botChannel ? bot : undefined }),
+        wav: (pause) => writeWav({ format, width, frames, callerChannels, caller, bot: botChannel ? bot : undefined }, media.rate, pause),
       };
     },
   };
 }
 
-/** Lays the segments out as one silent-filled buffer per channel. */
-function assemble(parts: {
+interface Layout {
   format: WavSampleFormat;
   width: 1 | 2;
   frames: number;
   callerChannels: number;
   caller: readonly Segment[];
   bot: readonly Segment[] | undefined;
-}): Uint8Array[] {
+}
+
+/** Segments copied between two pauses: a few hundred ms of audio each, well under a millisecond of work. */
+const SEGMENTS_PER_SLICE = 50;
+const FILL_BYTES_PER_SLICE = 1 << 20;
+
+async function writeWav(parts: Layout, sampleRate: number, pause: () => Promise<void>): Promise<Uint8Array> {
+  const { width, frames, callerChannels } = parts;
+  const channelCount = callerChannels + (parts.bot === undefined ? 0 : 1);
+  const stride = channelCount * width;
+  const header = wavHeader(parts.format, channelCount, sampleRate, frames);
+  const out = new Uint8Array(header.byteLength + frames * stride);
+  out.set(header, 0);
+  const data = out.subarray(header.byteLength);
+  // Filling (and first touching) ~10 MB of fresh memory also takes tens of ms: a slice at a time.
+  for (let from = 0; from < data.byteLength; from += FILL_BYTES_PER_SLICE) {
+    data.fill(silenceByte(parts.format), from, from + FILL_BYTES_PER_SLICE);
+    await pause();
+  }
+  const callerBytes = callerChannels * width;
+  let copied = 0;
+  for (const { at, bytes } of parts.caller) {
+    const n = Math.min(bytes.byteLength / callerBytes, frames - at);
+    if (callerBytes === stride) data.set(bytes.subarray(0, n * stride), at * stride);
+    else {
+      for (let f = 0, from = 0, to = at * stride; f < n; f += 1, to += stride) {
+        for (let b = 0; b < callerBytes; b += 1, from += 1) data[to + b] = bytes[from] as number;
+      }
+    }
+    if (++copied % SEGMENTS_PER_SLICE === 0) await pause();
+  }
+  const botOffset = callerBytes;
+  for (const { at, bytes } of parts.bot ?? []) {
+    const n = Math.min(bytes.byteLength, frames - at);
+    const samples = width === 1 ? bytes : new Uint8Array(mulawToPcm16(bytes.subarray(0, Math.max(0, n))).buffer);
+    for (let f = 0, to = at * stride + botOffset; f < n; f += 1, to += stride) {
+      data[to] = samples[f * width] as number;
+      if (width === 2) data[to + 1] = samples[f * width + 1] as number;
+    }
+    if (++copied % SEGMENTS_PER_SLICE === 0) await pause();
+  }
+  return out;
+}
+
+/** Lays the segments out as one silent-filled buffer per channel. */
+function assemble(parts: Layout): Uint8Array[] {
   const { width, frames, callerChannels } = parts;
   const channelCount = callerChannels + (parts.bot === undefined ? 0 : 1);
   const out = Array.from({ length: channelCount }, () => new Uint8Array(frames * width).fill(silenceByte(parts.format)));

@@ -1,9 +1,8 @@
 import { parseDuration, type MediaFormat, type ServerMessage } from '../protocol/index.js';
-import type { Clock } from '../shared/clock.js';
+import { delay, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { ParticipantPolicy } from '../store/participant-policy.js';
 import type { PendingRecording } from '../store/recording-ports.js';
-import { encodeWav } from '../audio/wav-encoding.js';
 import { createCallCapture, type CallCapture, type CaptureLimits, type RecordingBudget } from './call-capture.js';
 import { buildSidecar, recordingKeys, type RecordedCall } from './recording-sidecar.js';
 
@@ -75,10 +74,11 @@ export function createCallRecordings(deps: CallRecordingsDeps): CallRecordings {
           deps.handoff({
             name: call.sessionId,
             reservedBytes: finished.reservedBytes,
-            objects: () => {
+            objects: async () => {
               const sidecar = buildSidecar(recorded, finished, endedAtMs, deps.participantPolicy, keys.wav);
+              const wav = await finished.wav(() => delay(deps.clock, 0));
               return [
-                { key: keys.wav, body: encodeWav(finished.format, finished.sampleRate, finished.channels()), contentType: 'audio/wav' },
+                { key: keys.wav, body: wav, contentType: 'audio/wav' },
                 { key: keys.sidecar, body: new TextEncoder().encode(JSON.stringify(sidecar)), contentType: 'application/json' },
               ];
             },

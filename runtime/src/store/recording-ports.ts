@@ -11,7 +11,8 @@ export interface PendingRecording {
   readonly name: string;
   /** Buffer bytes it holds of the process's recording budget; given back once stored or dropped. */
   readonly reservedBytes: number;
-  objects(): readonly RecordingObject[];
+  /** Builds the objects (the WAV in slices, off the event loop's long tasks). */
+  objects(): Promise<readonly RecordingObject[]>;
 }
 
 /** Where recordings are written: an S3 bucket, or the local data directory. Rejects on failure. */

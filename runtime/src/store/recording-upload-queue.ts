@@ -96,7 +96,7 @@ export function createRecordingUploadQueue(deps: RecordingUploadDeps): Recording
   async function attempt(held: Held): Promise<void> {
     held.attempts += 1;
     try {
-      held.objects ??= [...held.recording.objects()];
+      held.objects ??= [...(await held.recording.objects())];
       while (held.objects.length > 0) {
         const [next] = held.objects;
         if (next !== undefined) await deps.store.put(next);

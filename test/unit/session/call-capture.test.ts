@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MediaFormat } from '../../../runtime/src/protocol/index.js';
 import { createCallCapture, createRecordingBudget } from '../../../runtime/src/session/call-capture.js';
+import { encodeWav } from '../../../runtime/src/audio/wav-encoding.js';
 import { buildSidecar, recordingKeys } from '../../../runtime/src/session/recording-sidecar.js';
 
 const MONO: MediaFormat = { type: 'audio', format: 'PCMU', channels: ['external'], rate: 8000 };
@@ -57,6 +58,24 @@ describe('call capture', () => {
     expect(bot?.[600 * 8]).toBe(0xff);
     expect(bot?.[1000 * 8]).toBe(7);
     expect(done.frames).toBe(1100 * 8);
+  });
+
+  it('writes the same WAV in slices as the encoder makes from the channels, pausing between slices', async () => {
+    const capture = createCallCapture(STEREO, true, { ...LIMITS, maxDurationMs: 120_000 }, createRecordingBudget(1e8));
+    for (let i = 1; i <= 450; i += 1) {
+      capture.callerAudio(frame(200, i % 250, 7), i * 200);
+      if (i % 3 === 0) capture.botAudio(frame(300, 9));
+      if (i === 200) capture.bargeIn();
+    }
+    const done = capture.finish();
+    let pauses = 0;
+    const sliced = await done.wav(() => {
+      pauses += 1;
+      return Promise.resolve();
+    });
+    expect(done.truncated).toEqual([]);
+    expect(Buffer.from(sliced).equals(Buffer.from(encodeWav('mulaw', 8000, done.channels())))).toBe(true);
+    expect(pauses).toBeGreaterThanOrEqual(10);
   });
 
   it('stops at the maximum duration and says so; the budget is returned by whoever stores the recording', () => {

@@ -16,10 +16,10 @@ function recording(name: string): PendingRecording & { builds: number } {
     builds: 0,
     objects() {
       pending.builds += 1;
-      return [
+      return Promise.resolve([
         { key: `recordings/${name}.wav`, body: new Uint8Array(4), contentType: 'audio/wav' },
         { key: `recordings/${name}.json`, body: new Uint8Array(2), contentType: 'application/json' },
-      ];
+      ]);
     },
   };
   return pending;
