@@ -38,6 +38,9 @@ export const CONTEXT_KEYS = [
   'metricsNamespace',
   'logRetentionDays',
   'alarmTopicArn',
+  'recording',
+  'recordAllCalls',
+  'recordingRetentionDays',
 ] as const;
 
 /** One context key the app reads. */
@@ -114,7 +117,14 @@ export interface StackConfig {
   readonly logRetentionDays: number;
   /** SNS topic that receives alarm notifications, if any. */
   readonly alarmTopicArn?: string;
+  /** Call recording: off, or a bucket (and grant) for connectors with `record`, or for every call. */
+  readonly recording: RecordingConfig;
 }
+
+/** Call recording (docs/deploy.md, "Call recording"). */
+export type RecordingConfig =
+  | { readonly enabled: false }
+  | { readonly enabled: true; readonly allCalls: boolean; readonly retentionDays: number };
 
 /** The Data Action (REST) route: off, or served by API Gateway + Lambda or by the load balancer. */
 export type DataActionConfig =
@@ -176,6 +186,7 @@ const DEFAULTS = Object.freeze({
   dataActionReservedConcurrency: 20,
   wafRateLimit: 2_000,
   logRetentionDays: 30,
+  recordingRetentionDays: 30,
 });
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -336,6 +347,7 @@ export function parseStackConfig(context: RawContext, env: { readonly defaultAcc
     r.problem('invalid', ['logRetentionDays'], `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
   }
   const alarmTopicArn = r.string('alarmTopicArn', TOPIC_ARN, 'an SNS topic ARN');
+  const recording = resolveRecording(r);
 
   if (r.problems.length > 0 || region === undefined || domainName === undefined) {
     throw new StackConfigError(r.problems);
@@ -358,7 +370,21 @@ export function parseStackConfig(context: RawContext, env: { readonly defaultAcc
     metricsNamespace,
     logRetentionDays,
     ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
+    recording,
   });
+}
+
+function resolveRecording(r: ContextReader): RecordingConfig {
+  const enabled = r.bool('recording', false);
+  const allCalls = r.bool('recordAllCalls', false);
+  const retentionDays = r.int('recordingRetentionDays', DEFAULTS.recordingRetentionDays, 1, 3650);
+  if (!enabled) {
+    for (const key of ['recordAllCalls', 'recordingRetentionDays'] as const) {
+      if (r.has(key)) r.problem('conflict', [key, 'recording'], `${key} is set but recording is not true`);
+    }
+    return { enabled: false };
+  }
+  return { enabled: true, allCalls, retentionDays };
 }
 
 function resolveDataAction(r: ContextReader): DataActionConfig {

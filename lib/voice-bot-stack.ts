@@ -1,7 +1,8 @@
 import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HostedZone } from 'aws-cdk-lib/aws-route53';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { botEndpoints, taskEgressPorts } from './bot-egress.js';
 import { ApiKeySecret, DataActionKeySecret } from './constructs/api-key-secret.js';
@@ -10,7 +11,9 @@ import { DATA_ACTION_PATH, DataActionApi } from './constructs/data-action-api.js
 import { Network } from './constructs/network.js';
 import { Observability } from './constructs/observability.js';
 import { ParticipantHashSalt } from './constructs/participant-hash-salt.js';
+import { RecordingBucket } from './constructs/recording-bucket.js';
 import { SessionTable } from './constructs/session-table.js';
+import { ENV } from '../runtime/src/config/env-keys.js';
 import { VoiceBotService } from './constructs/voice-bot-service.js';
 import type { StackConfig } from './stack-config.js';
 
@@ -46,6 +49,8 @@ export class VoiceBotStack extends Stack {
   public readonly voiceBot: VoiceBotService;
   /** The optional Data Action API. */
   public readonly dataActionApi?: DataActionApi;
+  /** The call recordings bucket, when the `recording` context value is true. */
+  public readonly recordings?: RecordingBucket;
 
   constructor(scope: Construct, id: string, props: VoiceBotStackProps) {
     const { config, imageDirectory: _image, dataActionEntry: _entry, botsDirectory: _bots, ...stackProps } = props;
@@ -127,14 +132,16 @@ export class VoiceBotStack extends Stack {
     grantBedrockModels(this.voiceBot.taskDefinition.taskRole, llmModels);
     if (this.dataActionApi?.handler.role !== undefined) grantBedrockModels(this.dataActionApi.handler.role, llmModels);
 
+    const alarmTopic = config.alarmTopicArn === undefined ? undefined : Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn);
     const observability = new Observability(this, 'Observability', {
       metricsNamespace: config.metricsNamespace,
       loadBalancer: this.voiceBot.loadBalancer,
       targetGroup: this.voiceBot.targetGroup,
       service: this.voiceBot.service,
       ...(this.dataActionApi === undefined ? {} : { dataActionHandler: this.dataActionApi.handler }),
-      ...(config.alarmTopicArn === undefined ? {} : { alarmTopic: Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) }),
+      ...(alarmTopic === undefined ? {} : { alarmTopic }),
     });
+    if (config.recording.enabled) this.recordings = this.addRecording(config.recording, config.metricsNamespace, alarmTopic);
 
     const output = (id: string, value: string, description: string): CfnOutput =>
       new CfnOutput(this, id, { value, description });
@@ -157,6 +164,18 @@ export class VoiceBotStack extends Stack {
    * The secrets: API keys, the participant-hash salt and (with the Data Action route) its keys; each
    * created with generated content, or imported by name with the optional customer-managed KMS key.
    */
+  /** The recordings bucket, the task's write grant, the server's settings and the lost-recordings alarm. */
+  private addRecording(recording: Extract<StackConfig['recording'], { enabled: true }>, metricsNamespace: string, alarmTopic: ITopic | undefined): RecordingBucket {
+    const bucket = new RecordingBucket(this, 'Recordings', { retentionDays: recording.retentionDays, metricsNamespace });
+    bucket.grantWrite(this.voiceBot.taskDefinition.taskRole);
+    this.voiceBot.container.addEnvironment(ENV.RECORDINGS_BUCKET, bucket.bucket.bucketName);
+    this.voiceBot.container.addEnvironment(ENV.RECORDINGS_KMS_KEY_ID, bucket.key.keyArn);
+    if (recording.allCalls) this.voiceBot.container.addEnvironment(ENV.RECORD_ALL_CALLS, 'true');
+    if (alarmTopic !== undefined) bucket.lostAlarm.addAlarmAction(new SnsAction(alarmTopic));
+    new CfnOutput(this, 'RecordingsBucketName', { value: bucket.bucket.bucketName, description: 'Call recordings (WAV + JSON sidecar per call) under recordings/' });
+    return bucket;
+  }
+
   private createSecrets(config: StackConfig): { apiKeySecret: ApiKeySecret; salt: ParticipantHashSalt; dataActionKeys?: DataActionKeySecret } {
     const kms = config.secretsKmsKeyArn;
     const imported = (name: string | undefined): { existingSecretName?: string; encryptionKeyArn?: string } =>

@@ -204,6 +204,8 @@ export class Observability extends Construct {
       ]),
       // Never expected: a listen-only call past its transcript safety bound (docs/bots.md).
       graph('Transcript utterances dropped (listen-only bound)', [server(SERVER_METRICS.transcriptUtterancesDropped, 'Sum', 'Dropped utterances')]),
+      // Zero unless call recording is on and S3 failed through every retry (alarmed with the bucket).
+      graph('Call recordings lost', [server(SERVER_METRICS.recordingsLost, 'Sum', 'Recordings lost')]),
     );
     this.dashboard.addWidgets(
       graph(

@@ -146,6 +146,13 @@ export class RecordingControls implements CallControls {
     this.calls.push({ type: 'resume', atMs: this.clock.now() });
   }
 
+  /** Lines noted for a recording, in order. */
+  readonly transcript: { speaker: 'caller' | 'bot'; text: string }[] = [];
+
+  noteTranscript(speaker: 'caller' | 'bot', text: string): void {
+    this.transcript.push({ speaker, text });
+  }
+
   /** The calls of one type, in order. */
   callsOf<T extends ControlCall['type']>(type: T): Extract<ControlCall, { type: T }>[] {
     return this.calls.filter((c): c is Extract<ControlCall, { type: T }> => c.type === type);

@@ -28,6 +28,8 @@ export interface TestServer {
   readonly port: number;
   /** JSON log lines written so far. */
   readonly logs: Record<string, unknown>[];
+  /** LOCAL_DATA_DIR of this server (removed by `close`). */
+  readonly dataDir: string;
   url(path?: string): string;
   /** Connects a Genesys client with the signed test key unless overridden. */
   connect(options?: Partial<GenesysClientOptions> & { path?: string }): Promise<GenesysClient>;
@@ -42,7 +44,7 @@ export interface TestServer {
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  inject: Partial<Pick<AppDeps, 'speech' | 'secretsManager' | 'clock' | 'dynamoDb' | 'bedrock'>> = {},
+  inject: Partial<Pick<AppDeps, 'speech' | 'secretsManager' | 'clock' | 'dynamoDb' | 'bedrock' | 's3'>> = {},
 ): Promise<TestServer> {
   // Each server gets its own embedded table: LevelDB allows one process-wide owner per folder.
   const dataDir = mkdtempSync(join(tmpdir(), 'voice-bot-data-'));
@@ -79,6 +81,7 @@ export async function startTestServer(
     app,
     port: address.port,
     logs,
+    dataDir,
     url: (path = '/audiohook/default') => `${base}${path}`,
     connect: ({ path, ...options } = {}) =>
       GenesysClient.connect({ url: `${base}${path ?? '/audiohook/default'}`, ...SIGNED_KEY, organizationId: TEST_ORG_ID, ...options }),

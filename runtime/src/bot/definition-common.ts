@@ -31,6 +31,8 @@ export const commonDefinitionFields = {
   noInputTimeoutMs: z.number().int().min(1_000).max(60_000).default(COMMON_DEFAULTS.noInputTimeoutMs),
   // Four hours: far beyond any bot conversation, yet a cap so a stuck call cannot live forever.
   maxCallDurationMs: z.number().int().min(10_000).max(14_400_000).default(COMMON_DEFAULTS.maxCallDurationMs),
+  /** Record this connector's calls (WAV + JSON sidecar; personal data, so off unless asked for). */
+  record: z.boolean().default(false),
 };
 
 /** The parsed common fields, as every bot type's definition has them. */
@@ -40,6 +42,7 @@ export interface CommonDefinition {
   readonly voices: Readonly<Record<string, string>>;
   readonly noInputTimeoutMs: number;
   readonly maxCallDurationMs: number;
+  readonly record: boolean;
 }
 
 /** The speech settings a {@link Bot} exposes, taken from a parsed definition. */
@@ -49,5 +52,6 @@ export function toVoiceSettings(definition: CommonDefinition): BotVoiceSettings 
     voices: Object.freeze({ ...definition.voices }),
     noInputTimeoutMs: definition.noInputTimeoutMs,
     maxCallDurationMs: definition.maxCallDurationMs,
+    record: definition.record,
   });
 }

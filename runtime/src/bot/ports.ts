@@ -124,6 +124,8 @@ export interface BotVoiceSettings {
   readonly noInputTimeoutMs: number;
   /** Longest call before the bot is ended with the fallback outcome. */
   readonly maxCallDurationMs: number;
+  /** Its calls are recorded (bot file `record`), whatever the server's RECORD_ALL_CALLS. */
+  readonly record?: boolean;
 }
 
 /** How a Transcription Connector reports results (bot file fields `partials`, `partialIntervalMs`, `languages`). */

@@ -1,5 +1,6 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { authenticateUpgrade } from '../auth/authenticate-upgrade.js';
 import { createNonceReplayCache } from '../auth/nonce-replay-cache.js';
@@ -11,6 +12,7 @@ import { createCallRecorderFactory } from '../session/stored-call-recorder.js';
 import { composeDataActionKeys, composeKeyStore } from './keys.js';
 import { composeLanguageModel, probeCredentials } from './model.js';
 import { composeSpeech, type SpeechServices } from './speech.js';
+import { composeRecordings } from './recordings.js';
 import { VadSegmentRecognizer } from '../speech/offline/vad-segment-recognizer.js';
 import { composeStore, type ComposedStore } from './store.js';
 import { createDataActionHttpHandler } from '../data-action/node-http-handler.js';
@@ -18,6 +20,8 @@ import { createDynamoDbNonceStore } from '../store/dynamodb-nonce-store.js';
 import { createSessionWriter } from '../store/session-writer.js';
 import { createThrottledLogger } from '../shared/throttled-logger.js';
 import { createWriteBehindQueue, type WriteBehindQueue } from '../store/write-behind-queue.js';
+import type { ParticipantPolicy } from '../store/participant-policy.js';
+import type { RecordingUploadQueue } from '../store/recording-upload-queue.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_LINGER_MS, LISTENING_MEDIA, TALKING_MEDIA, type SessionOptions } from '../protocol/index.js';
 import { createAudioHookServer, type AudioHookServer } from '../server/http-server.js';
@@ -41,6 +45,8 @@ export interface App {
   readonly speech: SpeechServices;
   readonly storage: ComposedStore;
   readonly writeQueue: WriteBehindQueue;
+  /** Finished call recordings on their way to S3 or the local directory. */
+  readonly recordingUploads: RecordingUploadQueue;
   /** Stops background work (key refresh, metrics) and releases ECS task protection. Call after the drain. */
   stop(): Promise<void>;
 }
@@ -58,6 +64,8 @@ export interface AppDeps {
   readonly speech?: SpeechServices;
   /** Injected in tests (mocked at the SDK boundary); built here when an `llm` bot needs it. */
   readonly bedrock?: BedrockRuntimeClient;
+  /** Injected in tests (mocked at the SDK boundary); built here when RECORDINGS_BUCKET is set. */
+  readonly s3?: S3Client;
   /** Where embedded-metric-format lines go; absent = metrics are not published. */
   readonly writeMetricLine?: (line: string) => void;
 }
@@ -93,6 +101,25 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     logger: logger.child({ component: 'write-behind' }),
     options: { maxConcurrent: TUNING.writeQueueMaxConcurrent },
   });
+  const participantPolicy: ParticipantPolicy = {
+    mode: config.participantDataPolicy,
+    ...(config.participantHashSalt === undefined ? {} : { salt: new TextEncoder().encode(config.participantHashSalt) }),
+  };
+  const recording = composeRecordings(config, {
+    bots,
+    participantPolicy,
+    clock,
+    logger,
+    onLost: () => metrics.recordingLost(),
+    ...(deps.s3 === undefined ? {} : { s3: deps.s3 }),
+  });
+  if (config.recordAllCalls || bots.connectorIds.some((id) => bots.get(id)?.voice.record === true)) {
+    logger.info({ target: recording.target, allCalls: config.recordAllCalls }, 'call recording on');
+    // On AWS the task's file system is read-only: without the stack's bucket every upload would fail.
+    if (config.nodeEnv === 'production' && config.recordingsBucket === undefined) {
+      logger.warn({}, 'calls are to be recorded but RECORDINGS_BUCKET is unset: deploy with -c recording=true');
+    }
+  }
   const authenticate = composeAuthentication(config, keys, storage, clock, logger);
   const sessionOptions: SessionOptions = {
     openTimeoutMs: config.openTimeoutMs,
@@ -123,7 +150,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     sessionOptionsFor: (connectorId) => connectorSessionOptions.get(connectorId) ?? sessionOptions,
     createWriter: (sink) =>
       createPacedSender(sink, { packetBytes: config.audioPacketBytes, maxLeadMs: config.audioMaxLeadMs }, clock, logger),
-    createCall: composeVoiceCalls(config, { bots, speech, vad, clock, logger, metrics, storage, writeQueue }),
+    createCall: composeVoiceCalls(config, { bots, speech, vad, clock, logger, metrics, storage, writeQueue, participantPolicy }),
+    recordings: recording.recordings,
     dataAction: createDataActionHttpHandler({
       keys: dataActionKeys,
       bots,
@@ -158,13 +186,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     speech,
     storage,
     writeQueue,
+    recordingUploads: recording.uploads,
     async stop() {
       keys.stop();
       dataActionKeys.stop();
       publisher?.stop();
       // Session records still queued land before exit (bounded), then the local table closes.
-      await writeQueue.flush(TUNING.writeQueueFlushMs);
+      // Recordings waiting for S3 get their own (parallel) budget within the task's stop timeout.
+      await Promise.all([writeQueue.flush(TUNING.writeQueueFlushMs), recording.uploads.flush(TUNING.recordingFlushMs)]);
       writeQueue.close();
+      recording.uploads.close();
       await storage.close();
       await taskProtection.release();
     },
@@ -278,15 +309,12 @@ interface VoiceCallParts {
   readonly metrics: ServerMetrics;
   readonly storage: ComposedStore;
   readonly writeQueue: WriteBehindQueue;
+  readonly participantPolicy: ParticipantPolicy;
 }
 
 /** The voice call of every session: bot, speech, VAD and the session record's writer. */
 function composeVoiceCalls(config: Config, parts: VoiceCallParts): CallHandlerFactory {
-  const { bots, speech, vad, clock, logger, metrics, storage, writeQueue } = parts;
-  const participantPolicy = {
-    mode: config.participantDataPolicy,
-    ...(config.participantHashSalt === undefined ? {} : { salt: new TextEncoder().encode(config.participantHashSalt) }),
-  };
+  const { bots, speech, vad, clock, logger, metrics, storage, writeQueue, participantPolicy } = parts;
   // Without a recognizer (offline), Transcription Connector calls still get utterances with their
   // true times from the VAD, each marked as a placeholder (no words are recognized).
   if (speech.recognizer === undefined && bots.connectorIds.some((id) => bots.get(id)?.transcription !== undefined)) {

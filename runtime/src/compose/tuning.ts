@@ -25,4 +25,14 @@ export const TUNING = {
   metricsIntervalMs: 60_000,
   /** How long to wait for the AWS credential chain before deciding there are no credentials (SPEECH_MODE=auto). */
   credentialProbeMs: 3_000,
+  /**
+   * Call recordings waiting for S3: 32 held (their buffers count against RECORDING_BUFFER_MB, so the
+   * bound is memory, not this number), 4 uploads at once, 6 attempts over about a minute of back-off
+   * (1, 2, 4, 8, 16 s, jittered) before one is given up and counted in RecordingsLost.
+   */
+  recordingUploads: { maxQueued: 32, maxConcurrent: 4, maxAttempts: 6, retryBaseMs: 1_000, retryMaxMs: 30_000 },
+  /** Sidecar entries (protocol messages and transcript lines) per recording, and characters per line. */
+  recordingEntries: { maxEntries: 10_000, maxLineChars: 2_000 },
+  /** At shutdown, recordings still waiting get this long (alongside the session records' flush) to be stored. */
+  recordingFlushMs: 5_000,
 } as const;

@@ -53,6 +53,16 @@ export const ENV = Object.freeze({
   /** Key for hashing ANI/DNIS (HMAC-SHA256); without it plain SHA-256 is used. */
   PARTICIPANT_HASH_SALT: 'PARTICIPANT_HASH_SALT',
   LOCAL_DATA_DIR: 'LOCAL_DATA_DIR',
+  /** Record every call (personal data; off by default). A bot file's `record: true` records that connector's calls. */
+  RECORD_ALL_CALLS: 'RECORD_ALL_CALLS',
+  /** S3 bucket for recordings (set by the stack when recording is enabled); unset = `<LOCAL_DATA_DIR>/recordings`. */
+  RECORDINGS_BUCKET: 'RECORDINGS_BUCKET',
+  /** KMS key (ARN or id) the recordings are encrypted with; unset = the bucket's default key. */
+  RECORDINGS_KMS_KEY_ID: 'RECORDINGS_KMS_KEY_ID',
+  /** Longest audio one recording keeps; the rest of the call is not recorded and the sidecar says `truncated`. */
+  RECORDING_MAX_DURATION_MS: 'RECORDING_MAX_DURATION_MS',
+  /** Memory (MB) all recording buffers of the process may take, calls in progress and uploads waiting. */
+  RECORDING_BUFFER_MB: 'RECORDING_BUFFER_MB',
   /** CloudWatch namespace for the embedded-metric-format lines the server logs. */
   METRICS_NAMESPACE: 'METRICS_NAMESPACE',
   /** Set by the ECS agent on Fargate; enables task scale-in protection while calls are live. */

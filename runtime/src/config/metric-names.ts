@@ -32,4 +32,6 @@ export const METRIC_NAMES = Object.freeze({
   pollyThrottled: 'PollyThrottled',
   /** Count: utterances a listen-only bot did not store because its transcript safety bound was reached. */
   transcriptUtterancesDropped: 'TranscriptUtterancesDropped',
+  /** Count: call recordings not stored (upload given up after its retries, or dropped at the queue's bound). */
+  recordingsLost: 'RecordingsLost',
 } as const);

@@ -63,6 +63,13 @@ export const configSchema = z
     participantDataPolicy: z.enum(['store', 'hash', 'drop']).default('hash'),
     participantHashSalt: optionalText,
     localDataDir: z.string().min(1).default('.data'),
+    recordAllCalls: flag,
+    recordingsBucket: optionalText,
+    recordingsKmsKeyId: optionalText,
+    /** 30 min: 28.8 MB for a caller and a bot channel of PCMU, held until the upload. */
+    recordingMaxDurationMs: z.coerce.number().int().min(10_000).max(14_400_000).default(1_800_000),
+    /** A quarter of the default 1 GiB task. */
+    recordingBufferMb: z.coerce.number().int().min(1).max(65_536).default(256),
     metricsNamespace: z.string().min(1).default('GenesysVoiceBot'),
     ecsAgentUri: optionalText,
     awsRegion: optionalText,

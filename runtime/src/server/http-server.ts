@@ -14,6 +14,7 @@ import type { CallHandlerFactory } from '../session/ports.js';
 import { createConnectionCap, type ConnectionCap, type ConnectionCapStatus } from './connection-cap.js';
 import { errorBody, refuseUpgrade, sendJson } from './http-response.js';
 import { routeRequest } from './routes.js';
+import type { CallRecordings } from '../session/call-recording.js';
 import { createSessionRegistry, type SessionRegistry } from './session-registry.js';
 import { decideUpgrade, type UpgradeGateDeps } from './upgrade.js';
 
@@ -50,6 +51,8 @@ export interface HttpServerDeps {
   /** Session options of one connector (its languages and media); absent = `options.session` for all. */
   readonly sessionOptionsFor?: (connectorId: string) => SessionOptions;
   readonly createCall?: CallHandlerFactory;
+  /** Records the calls that should be (connector `record` or RECORD_ALL_CALLS); absent = none. */
+  readonly recordings?: CallRecordings;
   readonly dataAction?: HttpHandler;
   /** Told whenever the number of live sessions changes (task protection, metrics). */
   readonly onSessionCountChange?: (activeSessions: number) => void;

@@ -19,6 +19,8 @@ export interface ServerMetrics extends CallMetrics {
   modelTokens(inputTokens: number, outputTokens: number): void;
   /** A connection refused at the connection cap. */
   connectionRefused(): void;
+  /** A call recording was not stored (upload given up, or dropped at the queue's bound). */
+  recordingLost(): void;
   sample(activeSessions: number): MetricSample;
 }
 
@@ -39,6 +41,7 @@ export function createServerMetrics(): ServerMetrics {
       counts.modelOutputTokens += outputTokens;
     },
     connectionRefused: () => void (counts.connectionsRefused += 1),
+    recordingLost: () => void (counts.recordingsLost += 1),
     transcribeLimited: () => void (counts.transcribeLimited += 1),
     pollyThrottled: () => void (counts.pollyThrottled += 1),
     sessionEnded(summary) {
@@ -63,6 +66,7 @@ export function createServerMetrics(): ServerMetrics {
         [METRIC_NAMES.transcribeLimitExceeded]: { value: c.transcribeLimited, unit: 'Count' },
         [METRIC_NAMES.pollyThrottled]: { value: c.pollyThrottled, unit: 'Count' },
         [METRIC_NAMES.transcriptUtterancesDropped]: { value: c.transcriptDropped, unit: 'Count' },
+        [METRIC_NAMES.recordingsLost]: { value: c.recordingsLost, unit: 'Count' },
       };
       // One value per record: the interval's mean keeps the line small; the log summary has the detail.
       if (c.latencies.length > 0) {
@@ -88,6 +92,7 @@ function fresh(): {
   transcribeLimited: number;
   pollyThrottled: number;
   transcriptDropped: number;
+  recordingsLost: number;
 } {
   return {
     turns: 0,
@@ -103,5 +108,6 @@ function fresh(): {
     transcribeLimited: 0,
     pollyThrottled: 0,
     transcriptDropped: 0,
+    recordingsLost: 0,
   };
 }

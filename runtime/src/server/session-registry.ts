@@ -7,6 +7,7 @@ import { createThrottledLogger, SESSION_LOG_BUDGET } from '../shared/throttled-l
 import { createAudioHookSession, type AudioHookSession, type InboundLimits, type SessionSummary } from '../session/audiohook-session.js';
 import type { OutboundWriterFactory } from '../session/outbound-writer.js';
 import type { CallHandlerFactory } from '../session/ports.js';
+import type { CallRecordings } from '../session/call-recording.js';
 import { bindSocketToSession, toSessionSocket } from './connection.js';
 
 /** What every session of the server is built with. */
@@ -20,6 +21,8 @@ export interface SessionRegistryDeps {
   readonly logger: Logger;
   readonly createWriter: OutboundWriterFactory;
   readonly createCall?: CallHandlerFactory;
+  /** Records the calls that should be; absent = none. */
+  readonly recordings?: CallRecordings;
   readonly onSessionCountChange?: (activeSessions: number) => void;
   readonly onSessionEnded?: (summary: SessionSummary) => void;
 }
@@ -64,6 +67,7 @@ export function createSessionRegistry(deps: SessionRegistryDeps): SessionRegistr
       summaryLogger: { flush: () => log.flush(), logger: base },
       createWriter: deps.createWriter,
       ...(deps.createCall === undefined ? {} : { createCall: deps.createCall }),
+      ...(deps.recordings === undefined ? {} : { recordings: deps.recordings }),
       onEnded: (summary) => {
         sessions.delete(session);
         sockets.delete(ws);

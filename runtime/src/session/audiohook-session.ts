@@ -17,6 +17,7 @@ import { createCallControls, createHostedCall, type OpenedEvent } from './hosted
 import { DEFAULT_INBOUND_LIMITS, type InboundLimits } from './inbound-guard.js';
 import type { OutboundWriterFactory } from './outbound-writer.js';
 import type { CallHandlerFactory, SessionSocket } from './ports.js';
+import type { CallRecordings, SessionRecording } from './call-recording.js';
 import { createSessionInbound } from './session-inbound.js';
 import { createSessionOutbound } from './session-outbound.js';
 import { newCounters, reportProblem, toSummary, unthrottled, type SessionSummary, type SummaryLogger } from './session-summary.js';
@@ -47,6 +48,8 @@ export interface AudioHookSessionDeps {
   readonly createWriter: OutboundWriterFactory;
   /** Creates the call for an opened, non-probe session; absent = listen and stay silent. */
   readonly createCall?: CallHandlerFactory;
+  /** Starts the recording of calls whose connector (or the server) asks for one; absent = nothing recorded. */
+  readonly recordings?: CallRecordings;
   /** Called once when the socket is gone. */
   readonly onEnded?: (summary: SessionSummary) => void;
 }
@@ -66,7 +69,16 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
   const startedAtMs = clock.now();
   const timers = createNamedTimers(clock, (timer) => run({ kind: 'timer', timer }));
   const counters = newCounters();
-  const outbound = createSessionOutbound({ socket, createWriter: deps.createWriter, canSendAudio: () => canSendAudio(state), counters, logger });
+  // Set at `opened` when the call is recorded; every hook below is one optional call when it is not.
+  let recording: SessionRecording | undefined;
+  const outbound = createSessionOutbound({
+    socket,
+    createWriter: deps.createWriter,
+    canSendAudio: () => canSendAudio(state),
+    counters,
+    logger,
+    onAudioSent: (bytes) => recording?.capture.botAudio(bytes),
+  });
   const { writer } = outbound;
   const inbound = createSessionInbound({
     socket,
@@ -74,11 +86,14 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
     clock,
     counters,
     media: () => state.media,
-    run,
+    run: (input, audio) => {
+      if (input.kind === 'text') recording?.clientText(input.text);
+      run(input, audio);
+    },
     command,
     unthrottledLogger: () => unthrottled(logger, deps.summaryLogger),
   });
-  const controls = createCallControls(writer, command, () => state);
+  const controls = createCallControls(writer, command, () => state, (speaker, text) => recording?.capture.line(speaker, text));
   const call = createHostedCall({
     createCall: createCall === undefined ? undefined : (opened) => createCall(toCallContext(identity, opened), controls, logger),
     closingBudgetMs: deps.closingBudgetMs,
@@ -121,6 +136,7 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
   function apply(effect: Effect, audio: Uint8Array | undefined): void {
     switch (effect.kind) {
       case 'send':
+        recording?.serverMessage(effect.message);
         return outbound.send(effect.message);
       case 'emit':
         return onEvent(effect.event, audio);
@@ -139,17 +155,26 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
   function onEvent(event: SessionEvent, audio: Uint8Array | undefined): void {
     if (event.type === 'opened') {
       logger.info({ probe: event.probe, media: event.media?.format ?? 'none', channels: event.media?.channels.length ?? 0 }, 'session opened');
+      if (!event.probe) recording = startRecording(event);
     }
     if (event.type === 'audio') {
       counters.audioFramesIn += 1;
       counters.audioBytesIn += audio?.byteLength ?? 0;
+      if (audio !== undefined) recording?.capture.callerAudio(audio, event.positionMs);
     }
     if (event.type === 'clientError' && event.code === 429) outbound.rateLimited(event.retryAfterMs);
     call.onEvent(event, audio);
     if (event.type === 'ended') onEndedEvent(event.outcome, event.lastPhase);
   }
 
+  function startRecording(event: OpenedEvent): SessionRecording | undefined {
+    const { sessionId, connectorId, organizationId } = identity;
+    const call = { sessionId, connectorId, organizationId, conversationId: event.conversationId, participant: event.participant, inputVariables: event.inputVariables };
+    return deps.recordings?.open(call, event.media, logger);
+  }
+
   function onEndedEvent(outcome: 'closed' | 'socketLost', lastPhase: Phase): void {
+    recording?.end();
     writer.close();
     timers.cancelAll();
     inbound.cancelFloodClose();

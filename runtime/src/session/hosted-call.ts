@@ -80,8 +80,10 @@ export function createCallControls(
   writer: OutboundWriter,
   command: (c: SessionCommand) => void,
   currentState: () => SessionState,
+  noteTranscript: CallControls['noteTranscript'] = () => undefined,
 ): CallControls {
   return {
+    noteTranscript,
     sendAudio: (pcmu) => {
       if (canSendAudio(currentState())) writer.enqueueAudio(pcmu);
     },

@@ -51,6 +51,8 @@ export interface CallControls {
   disconnect(reason: 'completed' | 'error', outputVariables?: Readonly<Record<string, string>>, info?: string): void;
   pause(): void;
   resume(): void;
+  /** A line of the conversation (what the caller said, what the bot says) for the call's recording, if any. */
+  noteTranscript(speaker: 'caller' | 'bot', text: string): void;
 }
 
 export interface CallHandler {

@@ -75,6 +75,7 @@ export function createPromptSpeaker(deps: PromptSpeakerDeps): PromptSpeaker {
   async function speak(prompt: Prompt, options: SpeakOptions): Promise<boolean> {
     const stopped = new AbortController();
     speaking = stopped;
+    deps.controls.noteTranscript('bot', prompt.text);
     const voice = deps.voices[options.language];
     const request = { text: prompt.text, ssml: prompt.ssml === true, languageCode: options.language, ...(voice === undefined ? {} : { voice }) };
     const deadline = clock.now() + options.firstAudioWithinMs;

@@ -17,6 +17,8 @@ export interface SessionOutboundDeps {
   readonly canSendAudio: () => boolean;
   readonly counters: SessionCounters;
   readonly logger: Logger;
+  /** Bot audio as it leaves for Genesys (a recorded call keeps it); absent = nobody listens. */
+  readonly onAudioSent?: (bytes: Uint8Array) => void;
 }
 
 /** What a session sends, all through its one paced writer. */
@@ -35,7 +37,9 @@ export function createSessionOutbound(deps: SessionOutboundDeps): SessionOutboun
   const writer = deps.createWriter({
     sendText: (text) => socket.sendText(text),
     sendBinary: (bytes) => {
-      if (deps.canSendAudio()) socket.sendBinary(bytes);
+      if (!deps.canSendAudio()) return;
+      socket.sendBinary(bytes);
+      deps.onAudioSent?.(bytes);
     },
     get bufferedBytes() {
       return socket.bufferedBytes;

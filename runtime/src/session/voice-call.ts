@@ -177,7 +177,10 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
     language: () => driver.state.language,
     callSignal,
     hearing: () => hearsCaller(driver.state),
-    onUtterance: (input) => dispatch({ kind: 'callerInput', input }),
+    onUtterance: (input) => {
+      if (input.type === 'text') controls.noteTranscript('caller', input.text);
+      dispatch({ kind: 'callerInput', input });
+    },
     onSpeech: (transition) => dispatch({ kind: transition === 'speechStart' ? 'speechStarted' : 'speechEnded' }),
     onCallerWords: () => dispatch({ kind: 'callerTranscript' }),
     ...(transcription === undefined ? {} : { onRecognized: (result) => dispatch({ kind: 'recognized', result }) }),

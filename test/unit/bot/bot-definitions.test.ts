@@ -53,15 +53,15 @@ describe('loadBots', () => {
   it('applies the common defaults to the voice settings, with the listen-only call limit of 8 hours', async () => {
     await writeBots({ 'default.json': listen });
     const bots = await loadBots(dir, options);
-    expect(bots.get('default')?.voice).toEqual({ language: 'en-US', voices: {}, noInputTimeoutMs: 6000, maxCallDurationMs: 28_800_000 });
+    expect(bots.get('default')?.voice).toEqual({ language: 'en-US', voices: {}, noInputTimeoutMs: 6000, maxCallDurationMs: 28_800_000, record: false });
   });
 
   it('takes language, voices and timings from the definition', async () => {
     await writeBots({
-      'default.json': { ...listen, language: 'es-US', voices: { 'es-US': 'Lupe' }, noInputTimeoutMs: 8000, maxCallDurationMs: 120000 },
+      'default.json': { ...listen, language: 'es-US', voices: { 'es-US': 'Lupe' }, noInputTimeoutMs: 8000, maxCallDurationMs: 120000, record: true },
     });
     const bots = await loadBots(dir, options);
-    expect(bots.get('default')?.voice).toEqual({ language: 'es-US', voices: { 'es-US': 'Lupe' }, noInputTimeoutMs: 8000, maxCallDurationMs: 120000 });
+    expect(bots.get('default')?.voice).toEqual({ language: 'es-US', voices: { 'es-US': 'Lupe' }, noInputTimeoutMs: 8000, maxCallDurationMs: 120000, record: true });
   });
 
   it('ignores files that are not JSON definitions', async () => {
