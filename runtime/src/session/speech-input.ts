@@ -164,7 +164,8 @@ export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
 
   return {
     onAudio(frame, startMs) {
-      if (decode === undefined) return;
+      // Listen-only with no recognizer: nothing hears the caller's channel, so it is not decoded.
+      if (decode === undefined || (vad === undefined && caller.loop === undefined)) return;
       const pcm = decode(frame);
       vad?.write(pcm, onVoiceActivity);
       caller.loop?.write(pcm, startMs);

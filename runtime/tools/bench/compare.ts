@@ -23,6 +23,7 @@ import { percentile } from './stats.js';
 
 const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/audiohook/ws --compare-pid N
   --compare-api-key K --compare-secret BASE64 [--sessions 500] [--rate 200] [--window 20]
+  [--profile DIR]   write this server's CPU profile (.cpuprofile) to DIR
 `;
 const CLOCK_TICKS_PER_S = 100;
 const SLOTS = 10;
@@ -159,6 +160,7 @@ async function main(): Promise<number> {
       sessions: { type: 'string', default: '500' },
       rate: { type: 'string', default: '200' },
       window: { type: 'string', default: '20' },
+      profile: { type: 'string' },
     },
   });
   const sessions = Number(values.sessions);
@@ -179,7 +181,7 @@ async function main(): Promise<number> {
     nodeFlags: [],
     settings: { logLevel: 'warn', maxSessions: sessions + 100, speech: 'off' },
     core: SERVER_CORE,
-    cpuProfileDir: undefined,
+    cpuProfileDir: values.profile,
     logFile: join(work, 'server.log'),
   });
   const random = createPrng(1);
