@@ -42,6 +42,10 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.int.test.ts'],
           environment: 'node',
+          // Files in a worker share one module graph too: each file had re-imported the server, the
+          // AWS SDK and the local endpoints (half of the project's CPU). Every file starts and stops
+          // its own servers, ports and clocks, so nothing it needs is module state.
+          isolate: false,
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
