@@ -96,11 +96,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     clock,
     logger,
   });
-  const writeQueue = createWriteBehindQueue({
-    clock,
-    logger: logger.child({ component: 'write-behind' }),
-    options: { maxConcurrent: TUNING.writeQueueMaxConcurrent },
-  });
+  const writeQueue = composeWriteQueue(config, clock, logger);
   const participantPolicy: ParticipantPolicy = {
     mode: config.participantDataPolicy,
     ...(config.participantHashSalt === undefined ? {} : { salt: new TextEncoder().encode(config.participantHashSalt) }),
@@ -298,6 +294,18 @@ function composeAuthentication(config: Config, keys: KeyStore, storage: Composed
       clock,
       options,
     });
+}
+
+/** Session and conversation writes, sized so that every session the process may hold can close at once. */
+function composeWriteQueue(config: Config, clock: Clock, logger: Logger): WriteBehindQueue {
+  return createWriteBehindQueue({
+    clock,
+    logger: logger.child({ component: 'write-behind' }),
+    options: {
+      maxConcurrent: TUNING.writeQueueMaxConcurrent,
+      maxQueued: Math.max(TUNING.writeQueueMinQueued, config.maxSessions * TUNING.writeQueueSlotsPerSession),
+    },
+  });
 }
 
 interface VoiceCallParts {

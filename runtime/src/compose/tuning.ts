@@ -11,6 +11,14 @@ export const TUNING = {
   closingBudgetMs: 2_000,
   /** DynamoDB takes many writes in parallel; 32 in flight keeps a task's queue short at full load. */
   writeQueueMaxConcurrent: 32,
+  /**
+   * Writes the queue holds per session the process may hold (MAX_SESSIONS), at least 1,000: when every
+   * session closes at once against a slow store, each leaves its record, its conversation state and
+   * transcript lines queued (a session's repeated record writes coalesce). A queued write holds one
+   * item of a few KB, so 2,000 sessions hold at most about 8,000 of them, tens of MB.
+   */
+  writeQueueSlotsPerSession: 4,
+  writeQueueMinQueued: 1_000,
   /** At shutdown, queued session records get this long to land before the process exits. */
   writeQueueFlushMs: 5_000,
   /** How long a call's greeting may wait for the conversation state stored by the Data Action route. */
