@@ -97,10 +97,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     logger,
   });
   const writeQueue = composeWriteQueue(config, clock, logger);
-  const participantPolicy: ParticipantPolicy = {
-    mode: config.participantDataPolicy,
-    ...(config.participantHashSalt === undefined ? {} : { salt: new TextEncoder().encode(config.participantHashSalt) }),
-  };
+  const participantPolicy = participantPolicyOf(config);
   const recording = composeRecordings(config, {
     bots,
     participantPolicy,
@@ -109,13 +106,6 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     onLost: () => metrics.recordingLost(),
     ...(deps.s3 === undefined ? {} : { s3: deps.s3 }),
   });
-  if (config.recordAllCalls || bots.connectorIds.some((id) => bots.get(id)?.voice.record === true)) {
-    logger.info({ target: recording.target, allCalls: config.recordAllCalls }, 'call recording on');
-    // On AWS the task's file system is read-only: without the stack's bucket every upload would fail.
-    if (config.nodeEnv === 'production' && config.recordingsBucket === undefined) {
-      logger.warn({}, 'calls are to be recorded but RECORDINGS_BUCKET is unset: deploy with -c recording=true');
-    }
-  }
   const authenticate = composeAuthentication(config, keys, storage, clock, logger);
   const sessionOptions: SessionOptions = {
     openTimeoutMs: config.openTimeoutMs,
@@ -294,6 +284,14 @@ function composeAuthentication(config: Config, keys: KeyStore, storage: Composed
       clock,
       options,
     });
+}
+
+/** How caller data (ANI, names) is kept: PARTICIPANT_DATA_POLICY, hashed with the salt when one is set. */
+function participantPolicyOf(config: Config): ParticipantPolicy {
+  return {
+    mode: config.participantDataPolicy,
+    ...(config.participantHashSalt === undefined ? {} : { salt: new TextEncoder().encode(config.participantHashSalt) }),
+  };
 }
 
 /** Session and conversation writes, sized so that every session the process may hold can close at once. */

@@ -67,7 +67,18 @@ export function composeRecordings(config: Config, parts: RecordingParts): Compos
     clock,
   });
   const target = bucket === undefined ? join(config.localDataDir, RECORDINGS_PREFIX) : `s3://${bucket}/${RECORDINGS_PREFIX}`;
+  announceRecording(config, bots, target, logger);
   return { recordings, uploads, target };
+}
+
+/** Says at start whether calls are recorded, and warns when production would have nowhere to put them. */
+function announceRecording(config: Config, bots: BotRegistry, target: string, logger: Logger): void {
+  if (!(config.recordAllCalls || bots.connectorIds.some((id) => bots.get(id)?.voice.record === true))) return;
+  logger.info({ target, allCalls: config.recordAllCalls }, 'call recording on');
+  // On AWS the task's file system is read-only: without the stack's bucket every upload would fail.
+  if (config.nodeEnv === 'production' && config.recordingsBucket === undefined) {
+    logger.warn({}, 'calls are to be recorded but RECORDINGS_BUCKET is unset: deploy with -c recording=true');
+  }
 }
 
 /** Fails fast like the DynamoDB client: the upload queue retries, a hanging PutObject must not hold a slot. */

@@ -102,27 +102,10 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
     command,
   });
 
-  // Inputs raised while effects are being carried out (a call reacting to an event) wait their turn,
-  // so messages always leave in seq order.
-  const queue: { input: SessionInput; audio?: Uint8Array }[] = [];
-  let running = false;
-
+  const run = createInOrderRunner(handle);
   const initial = createSession(identity, deps.options, startedAtMs);
   let state: SessionState = initial.state;
   initial.effects.forEach((effect) => apply(effect, undefined));
-
-  function run(input: SessionInput, audio?: Uint8Array): void {
-    if (running || queue.length > 0) queue.push(audio === undefined ? { input } : { input, audio });
-    if (running) return;
-    running = true;
-    try {
-      // Most inputs (every audio frame) find nothing queued and are handled without a queue entry.
-      if (queue.length === 0) handle(input, audio);
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) handle(next.input, next.audio);
-    } finally {
-      running = false;
-    }
-  }
 
   function handle(input: SessionInput, audio: Uint8Array | undefined): void {
     const transition = step(state, input, clock.now());
@@ -155,7 +138,7 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
   function onEvent(event: SessionEvent, audio: Uint8Array | undefined): void {
     if (event.type === 'opened') {
       logger.info({ probe: event.probe, media: event.media?.format ?? 'none', channels: event.media?.channels.length ?? 0 }, 'session opened');
-      if (!event.probe) recording = startRecording(event);
+      if (!event.probe) recording = deps.recordings?.open(recordedCall(identity, event), event.media, logger);
     }
     if (event.type === 'audio') {
       counters.audioFramesIn += 1;
@@ -165,12 +148,6 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
     if (event.type === 'clientError' && event.code === 429) outbound.rateLimited(event.retryAfterMs);
     call.onEvent(event, audio);
     if (event.type === 'ended') onEndedEvent(event.outcome, event.lastPhase);
-  }
-
-  function startRecording(event: OpenedEvent): SessionRecording | undefined {
-    const { sessionId, connectorId, organizationId } = identity;
-    const call = { sessionId, connectorId, organizationId, conversationId: event.conversationId, participant: event.participant, inputVariables: event.inputVariables };
-    return deps.recordings?.open(call, event.media, logger);
   }
 
   function onEndedEvent(outcome: 'closed' | 'socketLost', lastPhase: Phase): void {
@@ -196,6 +173,33 @@ export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSes
       return state.phase;
     },
   };
+}
+
+/**
+ * Inputs raised while effects are being carried out (a call reacting to an event) wait their turn,
+ * so messages always leave in seq order.
+ */
+function createInOrderRunner(handle: (input: SessionInput, audio: Uint8Array | undefined) => void) {
+  const queue: { input: SessionInput; audio?: Uint8Array }[] = [];
+  let running = false;
+  return (input: SessionInput, audio?: Uint8Array): void => {
+    if (running || queue.length > 0) queue.push(audio === undefined ? { input } : { input, audio });
+    if (running) return;
+    running = true;
+    try {
+      // Most inputs (every audio frame) find nothing queued and are handled without a queue entry.
+      if (queue.length === 0) handle(input, audio);
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) handle(next.input, next.audio);
+    } finally {
+      running = false;
+    }
+  };
+}
+
+/** What a recording's sidecar names the call by. */
+function recordedCall(identity: SessionIdentity, event: OpenedEvent) {
+  const { sessionId, connectorId, organizationId } = identity;
+  return { sessionId, connectorId, organizationId, conversationId: event.conversationId, participant: event.participant, inputVariables: event.inputVariables };
 }
 
 /** The state machine's named timers on the injected clock; starting a running one restarts it. */

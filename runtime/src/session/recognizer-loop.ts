@@ -114,16 +114,9 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
   let carry: { readonly pcm: Int16Array; readonly atMs: number | undefined }[] | undefined;
   let cancelFinish: (() => void) | undefined;
   let origin: StreamOrigin = { generation: 0, timeline: createStreamTimeline() };
-  /** Set while the loop waits, paused, with no stream: nothing more will be reported until resumed. */
-  let idle = false;
+  const idle = createIdleSignal();
   /** `finish` was called: the call is closing. */
   let finishing = false;
-  let idleWaiters: (() => void)[] = [];
-  const settleIdle = (): void => {
-    const waiters = idleWaiters;
-    idleWaiters = [];
-    for (const resolve of waiters) resolve();
-  };
 
   const running = (): boolean => !stopped && !callSignal.aborted && deps.hearing();
   const wake = (): void => {
@@ -164,10 +157,9 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
       // Finishing with audio carried for a stream not yet open: that audio is transcribed first.
       const drainCarried = finishing && carry !== undefined && carry.length > 0;
       if (paused && !drainCarried) {
-        idle = true;
-        settleIdle();
+        idle.set(true);
         await untilResumed();
-        idle = false;
+        idle.set(false);
         continue;
       }
       const abort = new AbortController();
@@ -185,11 +177,7 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
         await delay(clock, REOPEN_DELAY_MS, callSignal).catch(() => undefined);
       } catch (error) {
         if (callSignal.aborted || abort.signal.aborted) continue;
-        deps.metrics.recognizerFailure();
-        const failures = deps.failures.record();
-        deps.logger.warn({ err: toError(error).message, failures }, 'recognizer failed; restarting');
-        if (failures > deps.maxFailuresPerMinute) return deps.onGaveUp(error);
-        await delay(clock, Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (failures - 1)), callSignal).catch(() => undefined);
+        if ((await backOffAfterFailure(deps, error)) === 'gaveUp') return;
       } finally {
         if (stream === open) stream = undefined;
         cancelFinish?.();
@@ -201,8 +189,7 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
 
   const done = run().finally(() => {
     callSignal.removeEventListener('abort', wake);
-    idle = true;
-    settleIdle();
+    idle.set(true);
   });
 
   return {
@@ -225,8 +212,7 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
       paused = true;
       finishing = true;
       finishStream(false);
-      if (idle) return Promise.resolve();
-      return new Promise<void>((resolve) => idleWaiters.push(resolve));
+      return idle.reached();
     },
     stop() {
       stopped = true;
@@ -237,6 +223,37 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
     },
     done,
   };
+}
+
+/** Set while the loop waits, paused, with no stream (or has stopped): nothing more will be reported. */
+function createIdleSignal() {
+  let idle = false;
+  let waiters: (() => void)[] = [];
+  return {
+    set(value: boolean): void {
+      idle = value;
+      if (!value) return;
+      const settled = waiters;
+      waiters = [];
+      for (const resolve of settled) resolve();
+    },
+    reached(): Promise<void> {
+      return idle ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve));
+    },
+  };
+}
+
+/** Counts a failed stream and waits out its back-off; past the per-minute limit the loop gives up. */
+async function backOffAfterFailure(deps: RecognizerLoopDeps, error: unknown): Promise<'retry' | 'gaveUp'> {
+  deps.metrics.recognizerFailure();
+  const failures = deps.failures.record();
+  deps.logger.warn({ err: toError(error).message, failures }, 'recognizer failed; restarting');
+  if (failures > deps.maxFailuresPerMinute) {
+    deps.onGaveUp(error);
+    return 'gaveUp';
+  }
+  await delay(deps.clock, Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (failures - 1)), deps.callSignal).catch(() => undefined);
+  return 'retry';
 }
 
 /** Writes a frame to a stream and places it on the stream's timeline (contiguous when its position is unknown). */

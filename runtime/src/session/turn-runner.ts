@@ -95,6 +95,35 @@ function createTurnRecording(deps: TurnRunnerDeps): (conversation: BotConversati
   };
 }
 
+/** Digit collection starts with the turn, not after the prompt that asks for it: callers key ahead. */
+function collectDigitsAhead(deps: TurnRunnerDeps, actions: readonly BotAction[]): void {
+  for (const action of actions) if (action.type === 'collectDigits') deps.digits.collect(action);
+}
+
+/** Tells the state machine what the bot decided besides speech. */
+function reportDecision(deps: TurnRunnerDeps, action: BotAction): void {
+  if (action.type === 'setOutputVariables') deps.report({ kind: 'outputsSet', variables: action.variables });
+  else if (action.type === 'end') deps.report({ kind: 'botEnded', outputVariables: action.outputVariables ?? {} });
+}
+
+/** Reads a streamed turn ahead of the speech, so the model writes on while a sentence is synthesized and played. */
+function readAhead(streaming: StreamingTurns, input: BotInput, signal: AbortSignal) {
+  const prompts = new AsyncQueue<string>();
+  let done: readonly BotAction[] | undefined;
+  const reading = (async () => {
+    try {
+      for await (const event of streaming.streamTurn(input, signal)) {
+        if (event.type === 'say') prompts.push(event.text);
+        else done = event.actions;
+      }
+      prompts.close();
+    } catch (error) {
+      prompts.fail(error);
+    }
+  })();
+  return { prompts, reading, actions: (): readonly BotAction[] | undefined => done };
+}
+
 export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   const { clock, logger, speaker, playback } = deps;
   const recordTurn = createTurnRecording(deps);
@@ -120,16 +149,8 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     if (!spoken) stop(turn);
   }
 
-  /** Digit collection starts with the turn, not after the prompt that asks for it: callers key ahead. */
-  function collectDigits(actions: readonly BotAction[]): void {
-    for (const action of actions) if (action.type === 'collectDigits') deps.digits.collect(action);
-  }
-
-  /** Tells the state machine what the bot decided besides speech. */
-  function report(action: BotAction): void {
-    if (action.type === 'setOutputVariables') deps.report({ kind: 'outputsSet', variables: action.variables });
-    else if (action.type === 'end') deps.report({ kind: 'botEnded', outputVariables: action.outputVariables ?? {} });
-  }
+  const collectDigits = (actions: readonly BotAction[]): void => collectDigitsAhead(deps, actions);
+  const report = (action: BotAction): void => reportDecision(deps, action);
 
   async function speakWholeTurn(conversation: BotConversation, input: BotInput, turn: RunningTurn): Promise<void> {
     const reply = await conversation.turn(input, turn.signal);
@@ -143,20 +164,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   }
 
   async function speakStreamedTurn(streaming: StreamingTurns, input: BotInput, turn: RunningTurn): Promise<void> {
-    const prompts = new AsyncQueue<string>();
-    let done: readonly BotAction[] | undefined;
-    // Read ahead of the speech, so the model writes on while a sentence is synthesized and played.
-    const reading = (async () => {
-      try {
-        for await (const event of streaming.streamTurn(input, turn.signal)) {
-          if (event.type === 'say') prompts.push(event.text);
-          else done = event.actions;
-        }
-        prompts.close();
-      } catch (error) {
-        prompts.fail(error);
-      }
-    })();
+    const { prompts, reading, actions } = readAhead(streaming, input, turn.signal);
     let spoken = 0;
     let failure: { readonly error: unknown } | undefined;
     try {
@@ -175,6 +183,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     // A failed synthesis ends the turn too: the bot's stream must not run on unheard.
     if (failure !== undefined || stopped(turn)) turn.abort.abort();
     await reading;
+    const done = actions();
     if (turn.heardWhenStopped !== undefined) streaming.interrupted(turn.heardWhenStopped);
     logger.debug({ input: input.type, prompts: spoken, actions: done?.map((a) => a.type), interrupted: turn.heardWhenStopped !== undefined }, 'bot turn');
     // A stopped turn's model failure (its abort) is no failure; a real one degrades the call.

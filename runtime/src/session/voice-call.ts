@@ -95,17 +95,8 @@ export function createVoiceCallFactory(deps: VoiceCallDeps): CallHandlerFactory 
   };
 }
 
-function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, logger: Logger, deps: VoiceCallDeps): CallHandler {
-  const { clock, options } = deps;
-  const metrics = deps.metrics ?? noCallMetrics;
-  // Aborted when the caller hangs up: bot turns, synthesis, recognition and waits all stop.
-  const callOver = new AbortController();
-  const callSignal = callOver.signal;
-  const recognizer = bot.transcription === undefined ? deps.recognizer : (deps.transcriptionRecognizer ?? deps.recognizer);
-  const requested = context.language ?? context.inputVariables.language;
-  const transcription =
-    bot.transcription === undefined ? undefined : createTranscriptionControl(bot.transcription, { recognizer, controls, clock, logger, requested, fallbackLanguage: bot.voice.language });
-  const language = transcription?.initialLanguage ?? callLanguage(recognizer, bot.voice.language, requested, logger);
+/** The call's recorder, and its bot conversation: one begun on the Data Action route continues here. */
+function startConversation(bot: Bot, context: CallContext, language: string, deps: VoiceCallDeps) {
   const recorder = deps.recorders?.({
     conversationId: context.conversationId,
     sessionId: context.sessionId,
@@ -115,7 +106,7 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
     inputVariables: context.inputVariables,
     language,
   });
-  // A conversation begun on the Data Action route continues here; the read is bounded by the recorder.
+  // The stored state's read is bounded by the recorder.
   const conversation = (async () =>
     bot.startConversation(
       {
@@ -127,6 +118,21 @@ function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, 
       },
       await recorder?.resume(),
     ))();
+  return { recorder, conversation };
+}
+
+function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, logger: Logger, deps: VoiceCallDeps): CallHandler {
+  const { clock, options } = deps;
+  const metrics = deps.metrics ?? noCallMetrics;
+  // Aborted when the caller hangs up: bot turns, synthesis, recognition and waits all stop.
+  const callOver = new AbortController();
+  const callSignal = callOver.signal;
+  const recognizer = bot.transcription === undefined ? deps.recognizer : (deps.transcriptionRecognizer ?? deps.recognizer);
+  const requested = context.language ?? context.inputVariables.language;
+  const transcription =
+    bot.transcription === undefined ? undefined : createTranscriptionControl(bot.transcription, { recognizer, controls, clock, logger, requested, fallbackLanguage: bot.voice.language });
+  const language = transcription?.initialLanguage ?? callLanguage(recognizer, bot.voice.language, requested, logger);
+  const { recorder, conversation } = startConversation(bot, context, language, deps);
 
   const opening = createCallState(
     {
