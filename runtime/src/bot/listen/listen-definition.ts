@@ -22,14 +22,19 @@ export const LISTEN_MAX_UTTERANCES = 50_000;
  */
 export const LISTEN_MAX_TRANSCRIPT_CHARS = 2_000_000;
 
+/** What every bot kind that never speaks (listen, transcription) has in its file. */
+export const listenOnlyDefinitionFields = {
+  /** Up to 24 hours; see {@link LISTEN_MAX_CALL_DURATION_MS}. */
+  maxCallDurationMs: z.number().int().min(10_000).max(24 * 60 * 60 * 1000).default(LISTEN_MAX_CALL_DURATION_MS),
+  /** Documents the behaviour in the file; such a bot is always listen-only. */
+  listenOnly: z.literal(true).default(true),
+};
+
 /** The definition of a listen-only bot (`"type": "listen"`): it never speaks, it records. */
 export const listenDefinitionSchema = z.strictObject({
   type: z.literal('listen'),
   ...commonDefinitionFields,
-  /** Up to 24 hours; see {@link LISTEN_MAX_CALL_DURATION_MS}. */
-  maxCallDurationMs: z.number().int().min(10_000).max(24 * 60 * 60 * 1000).default(LISTEN_MAX_CALL_DURATION_MS),
-  /** Documents the behaviour in the file; a listen bot is always listen-only. */
-  listenOnly: z.literal(true).default(true),
+  ...listenOnlyDefinitionFields,
   /**
    * Safety bound on the transcript lines of one conversation; later utterances are counted (logged
    * and metered as dropped), not stored. Lines are stored append-only, one item each, so the bound

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commonDefinitionFields, languageTagSchema } from '../definition-common.js';
-import { LISTEN_MAX_CALL_DURATION_MS, LISTEN_MAX_TRANSCRIPT_CHARS, LISTEN_MAX_UTTERANCES } from '../listen/listen-definition.js';
+import { LISTEN_MAX_TRANSCRIPT_CHARS, LISTEN_MAX_UTTERANCES, listenOnlyDefinitionFields } from '../listen/listen-definition.js';
 
 /**
  * Default least time between two partial transcripts of one channel: 1 s. Genesys allows a session
@@ -17,10 +17,7 @@ export const TRANSCRIPTION_PARTIAL_INTERVAL_MS = 1_000;
 export const transcriptionDefinitionSchema = z.strictObject({
   type: z.literal('transcription'),
   ...commonDefinitionFields,
-  /** As long as a listen-only stream; see {@link LISTEN_MAX_CALL_DURATION_MS}. */
-  maxCallDurationMs: z.number().int().min(10_000).max(24 * 60 * 60 * 1000).default(LISTEN_MAX_CALL_DURATION_MS),
-  /** Documents the behaviour in the file; a transcription connector never speaks. */
-  listenOnly: z.literal(true).default(true),
+  ...listenOnlyDefinitionFields,
   /** Send partial results as `transcript` events with `isFinal: false` (throttled by `partialIntervalMs`). */
   partials: z.boolean().default(false),
   /** Least time between two partials of one channel, ms; see {@link TRANSCRIPTION_PARTIAL_INTERVAL_MS}. */
