@@ -144,7 +144,12 @@ const binary: fc.Arbitrary<FuzzAction> = fc.record({
   fill: fc.integer({ min: 0, max: 255 }),
 });
 
-const wait: fc.Arbitrary<FuzzAction> = fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 40 }) });
+// Mostly short gaps; now and then one long enough (the greeting's first audio is about 20 ms after
+// `open`) that the session reaches playback, so audio going out meets the hostile messages too.
+const wait: fc.Arbitrary<FuzzAction> = fc.record({
+  kind: fc.constant('wait' as const),
+  ms: fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 0, max: 40 }) }, { weight: 1, arbitrary: fc.integer({ min: 40, max: 250 }) }),
+});
 
 export const fuzzAction: fc.Arbitrary<FuzzAction> = fc.oneof(
   { weight: 8, arbitrary: knownMessage },
