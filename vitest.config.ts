@@ -23,6 +23,7 @@ export default defineConfig({
         // module (vi.mock) is named *.isolated.test.ts and runs in the isolated project below.
         test: {
           name: 'unit',
+          sequence: { groupOrder: 1 },
           include: ['test/unit/**/*.test.ts'],
           exclude: ['test/unit/**/*.isolated.test.ts'],
           environment: 'node',
@@ -33,6 +34,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit-isolated',
+          sequence: { groupOrder: 1 },
           include: ['test/unit/**/*.isolated.test.ts'],
           environment: 'node',
         },
@@ -40,6 +42,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.int.test.ts'],
           environment: 'node',
           // Files in a worker share one module graph too: each file had re-imported the server, the
@@ -65,6 +68,11 @@ export default defineConfig({
           name: 'cdk',
           include: ['test/cdk/**/*.test.ts'],
           environment: 'node',
+          // One worker, before the other projects (a project with its own worker count needs its own
+          // group): each worker imports aws-cdk-lib and synthesizes the shared stacks once, so four
+          // workers spent 51 s of CPU on what one does in 14 s.
+          maxWorkers: 1,
+          sequence: { groupOrder: 0 },
           // aws-cdk-lib is imported once per worker instead of once per file (CPU 78 s -> 65 s); every
           // test builds its own App and stack, so nothing is shared but the modules.
           isolate: false,
