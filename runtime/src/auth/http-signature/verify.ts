@@ -114,9 +114,16 @@ function checkParams(
   const expiresMs = expires * 1000;
   const horizonMs = nowMs + options.clockSkewMs;
   if (createdMs > horizonMs) return fail('ERR_AUTH_SIGNATURE_FUTURE', 'created is in the future');
-  if (expiresMs < horizonMs) return fail('ERR_AUTH_SIGNATURE_EXPIRED', 'expires has passed');
+  // The details carry the numbers: a refusal in the log then tells clock skew from a slow path.
+  if (expiresMs < horizonMs) {
+    return fail('ERR_AUTH_SIGNATURE_EXPIRED', `expires has passed: ${horizonMs - expiresMs} ms before now plus the ${options.clockSkewMs} ms clock skew`);
+  }
   if (createdMs + options.maxSignatureAgeMs < horizonMs) {
-    return fail('ERR_AUTH_SIGNATURE_EXPIRED', 'older than the maximum signature age');
+    const allowedMs = options.maxSignatureAgeMs - options.clockSkewMs;
+    return fail(
+      'ERR_AUTH_SIGNATURE_EXPIRED',
+      `older than the maximum signature age: ${nowMs - createdMs} ms old, ${allowedMs} ms allowed (${options.maxSignatureAgeMs} ms maximum age less ${options.clockSkewMs} ms clock skew)`,
+    );
   }
   const validUntilEpochMs = Math.min(expiresMs, createdMs + options.maxSignatureAgeMs) - options.clockSkewMs;
   return ok({ nonce, validUntilEpochMs });

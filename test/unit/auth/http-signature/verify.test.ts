@@ -308,6 +308,22 @@ describe('verifySignature: time window (reference arithmetic, 3 s skew, 10 s max
     expect(codeOf(verify(signedAtEpoch(clock), clock))).toBe('ERR_AUTH_SIGNATURE_EXPIRED');
   });
 
+  it('says how old a stale signature was and what it allows, so a refusal in the log explains itself', () => {
+    const clock = at(7_001);
+    expect(verify(signedAtEpoch(clock), clock)).toMatchObject({
+      ok: false,
+      error: { detail: 'older than the maximum signature age: 7001 ms old, 7000 ms allowed (10000 ms maximum age less 3000 ms clock skew)' },
+    });
+  });
+
+  it('says by how much an expired signature missed its expires', () => {
+    const clock = at(0);
+    expect(verify(signedAtEpoch(clock, 2), clock)).toMatchObject({
+      ok: false,
+      error: { detail: 'expires has passed: 1000 ms before now plus the 3000 ms clock skew' },
+    });
+  });
+
   it('rejects a signature that expires within the clock skew', () => {
     const clock = at(0);
     expect(codeOf(verify(signedAtEpoch(clock, 2), clock))).toBe('ERR_AUTH_SIGNATURE_EXPIRED');
