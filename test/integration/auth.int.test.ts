@@ -86,6 +86,17 @@ describe('authentication at upgrade (real sockets)', () => {
     expect(text).not.toContain(SIGNED_KEY.apiKey);
   });
 
+  it('logs how old a stale signature was and how long its connection had been open, so the delay can be placed', async () => {
+    const created = Math.floor(Date.now() / 1000) - 20; // expires (created + 30 s) still ahead
+    await refused(server.connect({ signatureCreatedSec: created }));
+    const line = server.logs.filter((l) => l.msg === 'upgrade unauthorized').at(-1);
+    expect(line?.code).toBe('ERR_AUTH_SIGNATURE_EXPIRED');
+    expect(line?.detail).toMatch(/^older than the maximum signature age: 2\d{4} ms old, 7000 ms allowed/);
+    // Refused within moments of its connection: the signature was old before it reached the server.
+    expect(line?.sinceAcceptedMs).toEqual(expect.any(Number));
+    expect(line?.sinceAcceptedMs as number).toBeLessThan(5_000);
+  });
+
   it('ends a session whose open names another organization with disconnect unauthorized', async () => {
     const client = await server.connect();
     const answer = await client.open({ organizationId: '11111111-2222-4333-8444-555555555555' });

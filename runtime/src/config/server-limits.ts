@@ -31,3 +31,11 @@ export const TASK_NOFILE_LIMIT = 65_536;
  * instead of the kernel resetting upgrades when descriptors run out.
  */
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
+
+/**
+ * Connections the kernel queues for the server to accept (`listen` backlog; Linux caps it at
+ * `net.core.somaxconn`, 4096 on current kernels). Node's default, 511, overflows when a burst of
+ * calls meets a busy event loop: the kernel drops the excess and the client retries its SYN 1, 3 and
+ * 7 s later, by which time the upgrade's signature is too old and is refused.
+ */
+export const LISTEN_BACKLOG = 4_096;

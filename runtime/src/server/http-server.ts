@@ -6,7 +6,7 @@ import { delay, type Clock } from '../shared/clock.js';
 import { toError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { SessionOptions } from '../protocol/index.js';
-import { ALB_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, keepAliveTimeoutMsFor } from '../config/server-limits.js';
+import { ALB_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, keepAliveTimeoutMsFor, LISTEN_BACKLOG } from '../config/server-limits.js';
 import type { SessionSummary } from '../session/audiohook-session.js';
 import { DEFAULT_INBOUND_LIMITS, type InboundLimits } from '../session/inbound-guard.js';
 import type { OutboundWriterFactory } from '../session/outbound-writer.js';
@@ -84,6 +84,7 @@ export function createAudioHookServer(deps: HttpServerDeps): AudioHookServer {
     ...(deps.onConnectionRefused === undefined ? {} : { onRefused: deps.onConnectionRefused }),
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, perMessageDeflate: false, clientTracking: false });
+  const acceptedAt = new WeakMap<Duplex, number>();
   const gate: UpgradeGateDeps = {
     authenticate: deps.authenticate,
     connectors: deps.connectors,
@@ -92,9 +93,16 @@ export function createAudioHookServer(deps: HttpServerDeps): AudioHookServer {
     authFailureDelayMs: options.authFailureDelayMs,
     isDraining: () => draining,
     hasCapacity: () => registry.size < options.maxSessions,
+    msSinceAccepted: (req) => {
+      const at = acceptedAt.get(req.socket);
+      return at === undefined ? undefined : Math.round(clock.now() - at);
+    },
   };
   const server = createNodeServer(options);
-  server.on('connection', (socket: Socket) => cap.admit(socket));
+  server.on('connection', (socket: Socket) => {
+    acceptedAt.set(socket, clock.now());
+    cap.admit(socket);
+  });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     onRequest(req, res, { deps, cap, registry, isDraining: () => draining }).catch((error: unknown) => {
       logger.error({ err: toError(error) }, 'request failed');
@@ -232,7 +240,7 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex, log
 function listen(server: Server, port: number, host: string | undefined): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve(server.address() as AddressInfo);
     });

@@ -18,6 +18,12 @@ export interface UpgradeGateDeps {
   readonly authFailureDelayMs: number;
   readonly isDraining: () => boolean;
   readonly hasCapacity: () => boolean;
+  /**
+   * How long ago the request's connection was accepted, ms. Logged with a refusal: a signature that
+   * was already old when its connection arrived was delayed before this server (network, SYN
+   * retries), one that aged after it by this server.
+   */
+  readonly msSinceAccepted?: (req: IncomingMessage) => number | undefined;
 }
 
 export type UpgradeDecision =
@@ -40,6 +46,7 @@ const UNAUTHORIZED = errorBody('UNAUTHORIZED', 'Unauthorized');
  */
 export async function decideUpgrade(req: IncomingMessage, deps: UpgradeGateDeps): Promise<UpgradeDecision> {
   const startedAt = deps.clock.now();
+  const sinceAcceptedMs = deps.msSinceAccepted?.(req);
   const url = req.url ?? '/';
   const route = routeRequest(url);
   if (route.kind !== 'audiohook') return refuse(deps, 'ERR_HTTP_NOT_FOUND', 'Not found');
@@ -61,7 +68,7 @@ export async function decideUpgrade(req: IncomingMessage, deps: UpgradeGateDeps)
     }
     const waitMs = startedAt + deps.authFailureDelayMs - deps.clock.now();
     if (waitMs > 0) await delay(deps.clock, waitMs);
-    deps.logger.warn({ code, detail }, 'upgrade unauthorized');
+    deps.logger.warn({ code, detail, sinceAcceptedMs }, 'upgrade unauthorized');
     return { accept: false, status: 401, body: UNAUTHORIZED, headers: {} };
   }
   if (!isWellFormedConnectorId(route.connectorId) || !deps.connectors.has(route.connectorId)) {

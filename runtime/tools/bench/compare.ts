@@ -1,6 +1,7 @@
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { ServerMessage } from '../../src/protocol/index.js';
 import { createPrng } from '../support/audio-gen.js';
@@ -8,7 +9,7 @@ import { BENCH_KEY, FRAME_MS, PING_EVERY_MS } from './bench-constants.js';
 import { BenchConnection, type ConnectionListener } from './bench-connection.js';
 import { startDynamoDbStub } from './dynamodb-stub.js';
 import { GENERATOR_CORE, SERVER_CORE } from './run-mode.js';
-import { bundleBenchServer, pinSelf, startServerProcess } from './server-process.js';
+import { bundleBenchServer, pinSelf, startServerProcess, type ServerProcess } from './server-process.js';
 import { percentile } from './stats.js';
 
 /**
@@ -29,12 +30,16 @@ const CLOCK_TICKS_PER_S = 100;
 const SLOTS = 10;
 /** Sessions opened and closed on each target before the measured ramp, so neither is measured cold. */
 const WARM_UP_SESSIONS = 50;
+/** Resolution of the event-loop delay histograms, ms; only what exceeds it is delay. */
+const LAG_RESOLUTION_MS = 10;
 
 interface Target {
   readonly name: string;
   readonly url: string;
   readonly pid: number;
   readonly key: { readonly apiKey: string; readonly clientSecret: string };
+  /** This server only: its process, for its event-loop delay during the ramp. */
+  readonly process?: ServerProcess;
 }
 
 interface TargetResult {
@@ -48,6 +53,14 @@ interface TargetResult {
   readonly pingMaxMs: number;
   readonly rssMb: number;
   readonly violations: number;
+  /** Upgrades or opens that failed, by reason (e.g. `Unexpected server response: 401`). */
+  readonly failures: Readonly<Record<string, number>>;
+  /** Longest event-loop delay during the ramp: the generator's, and the server's where known (else null). */
+  readonly rampLoopMaxMs: { readonly generator: number; readonly server: number | null };
+  /** Listen-queue overflows on this machine during the ramp (NaN where not Linux). */
+  readonly rampListenOverflows: number;
+  /** This server's longest GC pause during the ramp (null for another server). */
+  readonly rampGcMaxMs: number | null;
 }
 
 /** utime + stime of a process in ms (/proc/<pid>/stat fields 14 and 15). */
@@ -62,6 +75,21 @@ function rssMb(pid: number): number {
   return line === null ? Number.NaN : Number(line[1]) / 1024;
 }
 
+/**
+ * The machine's listen-queue overflows so far (Linux TcpExt ListenOverflows, all sockets), or NaN:
+ * an overflow costs the client a SYN retransmit (1, 3, 7 s), which ages an upgrade's signature.
+ */
+function listenOverflows(): number {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((line) => line.startsWith('TcpExt:'));
+    const [names, values] = lines.map((line) => line.split(/\s+/));
+    const index = names?.indexOf('ListenOverflows') ?? -1;
+    return index < 0 ? Number.NaN : Number(values?.[index]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Listen-only load on one target: ramp, window, close. */
@@ -69,6 +97,7 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
   const opened: number[] = [];
   let pings: number[] = [];
   let failed = 0;
+  const failures: Record<string, number> = {};
   const listener: ConnectionListener = {
     onAudio: () => undefined,
     onMessage: (_message: ServerMessage) => undefined,
@@ -90,6 +119,11 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
       }
     }
   }, FRAME_MS / SLOTS);
+  // A signature verified long after it was made is refused as expired: these say which side was late.
+  const generatorLoop = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  generatorLoop.enable();
+  await target.process?.stats(false); // resets the server's delay histogram
+  const overflowsBefore = listenOverflows();
   const opening: Promise<void>[] = [];
   for (let i = 0; i < sessions; i++) {
     opening.push(
@@ -100,14 +134,21 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
           await connection.open();
           opened.push(performance.now() - sent);
           live.push({ connection, nextPingAt: performance.now() + PING_EVERY_MS * Math.random() });
-        } catch {
+        } catch (error) {
           failed += 1;
+          const reason = error instanceof Error ? error.message : String(error);
+          failures[reason] = (failures[reason] ?? 0) + 1;
         }
       })(),
     );
     await wait(1000 / ratePerS);
   }
   await Promise.all(opening);
+  generatorLoop.disable();
+  const rampListenOverflows = listenOverflows() - overflowsBefore;
+  const serverStats = await target.process?.stats(false);
+  const rampLoopMaxMs = { generator: Math.max(0, generatorLoop.max / 1e6 - LAG_RESOLUTION_MS), server: serverStats?.loopDelayMaxMs ?? null };
+  const rampGcMaxMs = serverStats?.gcPauseMaxMs ?? null;
   await wait(PING_EVERY_MS);
   pings = [];
   const cpuBefore = cpuMs(target.pid);
@@ -132,6 +173,10 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
     pingMaxMs: sortedPings.at(-1) ?? Number.NaN,
     rssMb: rss,
     violations,
+    failures,
+    rampLoopMaxMs,
+    rampGcMaxMs,
+    rampListenOverflows,
   };
 }
 
@@ -146,6 +191,10 @@ function table(results: readonly TargetResult[]): string {
     row('ping RTT p99 / max', (r) => `${r.pingP99Ms.toFixed(1)} / ${r.pingMaxMs.toFixed(1)} ms`),
     row('RSS', (r) => `${r.rssMb.toFixed(0)} MB`),
     row('protocol violations', (r) => String(r.violations)),
+    row('listen-queue overflows during the ramp', (r) => String(r.rampListenOverflows)),
+    row('event-loop max during the ramp: generator / server (server GC max)', (r) =>
+      `${r.rampLoopMaxMs.generator.toFixed(0)} / ${r.rampLoopMaxMs.server?.toFixed(0) ?? '–'} ms (${r.rampGcMaxMs?.toFixed(0) ?? '–'} ms)`,
+    ),
   ].join('\n');
 }
 
@@ -188,7 +237,7 @@ async function main(): Promise<number> {
   // Line noise near μ-law silence, the same bytes for every target.
   const frame = Uint8Array.from({ length: 1600 }, () => 0xf8 + Math.floor(random() * 8));
   const targets: Target[] = [
-    { name: 'this server (listen)', url: `ws://127.0.0.1:${server.port}/audiohook/listen`, pid: server.pid, key: BENCH_KEY },
+    { name: 'this server (listen)', url: `ws://127.0.0.1:${server.port}/audiohook/listen`, pid: server.pid, key: BENCH_KEY, process: server },
     { name: values['compare-name'], url: values['compare-url'], pid, key: { apiKey: values['compare-api-key'], clientSecret: values['compare-secret'] } },
   ];
   const results: TargetResult[] = [];
