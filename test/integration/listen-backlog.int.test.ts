@@ -19,7 +19,8 @@ const hasSs = ((): boolean => {
  * Node listens with a backlog of 511. When a burst of upgrades meets a busy event loop, connections
  * past it are dropped by the kernel and the client retransmits its SYN 1, 3 and 7 s later; the upgrade
  * then arrives with a signature that has aged past SIGNATURE_MAX_AGE_MS and is refused as expired
- * (4,000 benchmark sessions at 200/s: 847 listen-queue overflows, 342 refusals, signatures 7.0-9.3 s old).
+ * (three benchmark runs of 4,000 sessions at 200/s: 847 listen-queue overflows; one run refused 342
+ * upgrades, their signatures 7.0-9.3 s old).
  */
 describe.runIf(existsSync(SOMAXCONN) && hasSs)('the listening socket (Linux)', () => {
   let server: TestServer;
