@@ -26,7 +26,11 @@ function parsedSignatureHeaders(headers: readonly (readonly [string, string])[])
   return Object.fromEntries(
     headers.map(([name, value]) => {
       const lower = name.toLowerCase();
-      return [lower, lower === 'signature' || lower === 'signature-input' ? serializeDictionary(parseDictionary(value)) : value.trim()];
+      if (lower === 'signature-input') return [lower, serializeDictionary(parseDictionary(value))];
+      // A Signature member's parameters have no meaning (RFC 9421 §4.2: the value is the signature's
+      // bytes) and the server ignores them, so `sig1=:…:;keyid="x"` carries the same signature.
+      if (lower === 'signature') return [lower, serializeDictionary(new Map([...parseDictionary(value)].map(([label, [bytes]]) => [label, [bytes, new Map()]])))];
+      return [lower, value.trim()];
     }),
   );
 }
