@@ -18,7 +18,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
 import { ENV } from '../../runtime/src/config/env-keys.js';
-import { TASK_NOFILE_LIMIT } from '../../runtime/src/config/server-limits.js';
+import { LISTEN_BACKLOG, TASK_NOFILE_LIMIT } from '../../runtime/src/config/server-limits.js';
 import type { KeySecret } from './key-secret.js';
 import type { ParticipantHashSalt } from './participant-hash-salt.js';
 import type { SessionTable } from './session-table.js';
@@ -81,6 +81,9 @@ export class ServerTask {
       stopTimeout: STOP_TIMEOUT,
       // Explicit, so the server's connection cap (MAX_CONNECTIONS) stays below it whatever the platform default.
       ulimits: [{ name: UlimitName.NOFILE, softLimit: TASK_NOFILE_LIMIT, hardLimit: TASK_NOFILE_LIMIT }],
+      // The kernel caps the server's listen backlog at somaxconn; set, so a burst of calls is queued, not
+      // dropped into SYN retries that age the upgrades' signatures past their limit (Fargate 1.4+).
+      systemControls: [{ namespace: 'net.core.somaxconn', value: String(LISTEN_BACKLOG) }],
       logging: LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'server' }),
       healthCheck: {
         command: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${port}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],

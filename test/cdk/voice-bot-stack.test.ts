@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EgressPortError } from '../../lib/bot-egress.js';
 import { SERVER_METRICS } from '../../lib/constructs/observability.js';
-import { ALB_IDLE_TIMEOUT_SECONDS, keepAliveTimeoutMsFor, TASK_NOFILE_LIMIT } from '../../runtime/src/config/server-limits.js';
+import { ALB_IDLE_TIMEOUT_SECONDS, keepAliveTimeoutMsFor, LISTEN_BACKLOG, TASK_NOFILE_LIMIT } from '../../runtime/src/config/server-limits.js';
 import { pathPatternRegExp, ROUTE_PATH_PATTERNS, routeRequest } from '../../runtime/src/server/routes.js';
 import { BOTS_FIXTURE, maskedTemplate, synthVoiceBot, TEST_ACCOUNT } from './support/synth.js';
 
@@ -389,6 +389,12 @@ describe('VoiceBotStack (example context)', () => {
       ],
     });
     expect(keepAliveTimeoutMsFor(ALB_IDLE_TIMEOUT_SECONDS)).toBeGreaterThan(ALB_IDLE_TIMEOUT_SECONDS * 1_000);
+  });
+
+  it('lets the kernel queue the server’s whole listen backlog (net.core.somaxconn caps it), whatever the platform default', () => {
+    example().template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ SystemControls: [{ Namespace: 'net.core.somaxconn', Value: String(LISTEN_BACKLOG) }] })],
+    });
   });
 
   it('charts every server metric on the dashboard', () => {
