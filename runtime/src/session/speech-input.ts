@@ -117,7 +117,8 @@ export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
     vad === undefined
       ? undefined
       : createSpeechOnsetDetector({ frameMs: 20, onsetVoicedMs: options.bargeInOnsetMs, hangoverMs: options.endOfTurnSilenceMs });
-  const decode = media === null ? undefined : createCallerAudioDecoder(media);
+  // Listen-only with no recognizer: nothing hears the caller's channel, so no frame is decoded.
+  const decode = media === null || (vad === undefined && deps.recognizer === undefined) ? undefined : createCallerAudioDecoder(media);
 
   const onVoiceActivity = (voiced: boolean): void => {
     const transition = onset?.push(voiced);
@@ -164,8 +165,7 @@ export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
 
   return {
     onAudio(frame, startMs) {
-      // Listen-only with no recognizer: nothing hears the caller's channel, so it is not decoded.
-      if (decode === undefined || (vad === undefined && caller.loop === undefined)) return;
+      if (decode === undefined) return;
       const pcm = decode(frame);
       vad?.write(pcm, onVoiceActivity);
       caller.loop?.write(pcm, startMs);

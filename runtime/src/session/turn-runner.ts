@@ -149,17 +149,14 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     if (!spoken) stop(turn);
   }
 
-  const collectDigits = (actions: readonly BotAction[]): void => collectDigitsAhead(deps, actions);
-  const report = (action: BotAction): void => reportDecision(deps, action);
-
   async function speakWholeTurn(conversation: BotConversation, input: BotInput, turn: RunningTurn): Promise<void> {
     const reply = await conversation.turn(input, turn.signal);
     turn.transcript = reply.transcript;
     logger.debug({ input: input.type, actions: reply.actions.map((a) => a.type) }, 'bot turn');
-    collectDigits(reply.actions);
+    collectDigitsAhead(deps, reply.actions);
     for (const action of reply.actions) {
       if (action.type === 'say') await say(turn, action);
-      else report(action);
+      else reportDecision(deps, action);
     }
   }
 
@@ -188,8 +185,8 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     logger.debug({ input: input.type, prompts: spoken, actions: done?.map((a) => a.type), interrupted: turn.heardWhenStopped !== undefined }, 'bot turn');
     // A stopped turn's model failure (its abort) is no failure; a real one degrades the call.
     if (failure !== undefined && turn.heardWhenStopped === undefined && !deps.callSignal.aborted) throw failure.error;
-    collectDigits(done ?? []);
-    for (const action of done ?? []) report(action);
+    collectDigitsAhead(deps, done ?? []);
+    for (const action of done ?? []) reportDecision(deps, action);
   }
 
   async function runTurn(input: BotInput, receivedAt: number): Promise<void> {

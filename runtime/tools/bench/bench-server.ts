@@ -19,6 +19,7 @@ import {
   type ServerReply,
   type ServerRequest,
 } from './bench-constants.js';
+import { LAG_RESOLUTION_MS, loopDelayMs } from './stats.js';
 
 /**
  * The benchmark's server process: the real application (config loader, key store, signature checks,
@@ -62,8 +63,6 @@ function speechDoubles(clock: Clock): SpeechServices {
   const synthesizer = new PipelinedSynthesizer(new FixedLatencySynthesizer(new PromptCache(fake), clock, BENCH_SPEECH.synthesizerLatencyMs));
   return { mode: 'custom', recognizer, synthesizer };
 }
-
-const LAG_RESOLUTION_MS = 10;
 
 function send(reply: ServerReply): void {
   process.send?.(reply);
@@ -150,9 +149,8 @@ async function main(): Promise<void> {
         heapUsedBytes: memory.heapUsed,
         externalBytes: memory.external,
         activeSessions: app.server.activeSessions,
-        // The histogram records whole sampling intervals: the delay is what exceeds the resolution.
-        loopDelayP99Ms: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
-        loopDelayMaxMs: Math.max(0, lag.max / 1e6 - LAG_RESOLUTION_MS),
+        loopDelayP99Ms: loopDelayMs(lag.percentile(99)),
+        loopDelayMaxMs: loopDelayMs(lag.max),
         loopUtilisation: elu.utilization,
         gcPauseTotalMs: gc.totalMs,
         gcPauseMaxMs: gc.maxMs,

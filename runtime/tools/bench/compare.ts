@@ -10,7 +10,7 @@ import { BenchConnection, type ConnectionListener } from './bench-connection.js'
 import { startDynamoDbStub } from './dynamodb-stub.js';
 import { GENERATOR_CORE, SERVER_CORE } from './run-mode.js';
 import { bundleBenchServer, pinSelf, startServerProcess, type ServerProcess } from './server-process.js';
-import { percentile } from './stats.js';
+import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
 
 /**
  * `npm run bench:compare`: side by side, one generator and one run. Drives this server's `listen`
@@ -30,8 +30,6 @@ const CLOCK_TICKS_PER_S = 100;
 const SLOTS = 10;
 /** Sessions opened and closed on each target before the measured ramp, so neither is measured cold. */
 const WARM_UP_SESSIONS = 50;
-/** Resolution of the event-loop delay histograms, ms; only what exceeds it is delay. */
-const LAG_RESOLUTION_MS = 10;
 
 interface Target {
   readonly name: string;
@@ -147,7 +145,7 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
   generatorLoop.disable();
   const rampListenOverflows = listenOverflows() - overflowsBefore;
   const serverStats = await target.process?.stats(false);
-  const rampLoopMaxMs = { generator: Math.max(0, generatorLoop.max / 1e6 - LAG_RESOLUTION_MS), server: serverStats?.loopDelayMaxMs ?? null };
+  const rampLoopMaxMs = { generator: loopDelayMs(generatorLoop.max), server: serverStats?.loopDelayMaxMs ?? null };
   const rampGcMaxMs = serverStats?.gcPauseMaxMs ?? null;
   await wait(PING_EVERY_MS);
   pings = [];

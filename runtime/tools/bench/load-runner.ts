@@ -10,6 +10,7 @@ import { foreignLoad, readCoreBusyMs } from './host-load.js';
 import { SimulatedCaller } from './caller.js';
 import { Recorder, type Samples } from './samples.js';
 import { HOST_LIMITS } from './slo.js';
+import { LAG_RESOLUTION_MS, loopDelayMs } from './stats.js';
 import type { ServerProcess } from './server-process.js';
 
 /**
@@ -22,7 +23,6 @@ const SLOT_MS = 20;
 const SLOTS = 10;
 /** Sends older than this before a window still feed the rate checker's buckets. */
 const RATE_HISTORY_MS = 30_000;
-const LAG_RESOLUTION_MS = 10;
 const QUIET_PROBE_MS = 2_000;
 
 interface Session {
@@ -185,8 +185,8 @@ export class LoadRunner {
           ? undefined
           : foreignLoad(coresBefore, coresAfter, this.cores.generator, (cpu.user + cpu.system) / 1000, to - from),
       // The histogram records whole sampling intervals: the delay is what exceeds the resolution.
-      generatorLoopDelayP99Ms: Math.max(0, loopDelay.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
-      generatorLoopDelayMaxMs: Math.max(0, loopDelay.max / 1e6 - LAG_RESOLUTION_MS),
+      generatorLoopDelayP99Ms: loopDelayMs(loopDelay.percentile(99)),
+      generatorLoopDelayMaxMs: loopDelayMs(loopDelay.max),
       generatorGcPauseMaxMs: gcPauseMaxMs,
       generatorHeapUsedBytes: process.memoryUsage().heapUsed,
     };

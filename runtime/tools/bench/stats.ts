@@ -42,3 +42,11 @@ export function summarize(samples: readonly number[], decimals = 2): Summary | n
 export function appendAll(into: number[], from: readonly number[]): void {
   for (const value of from) into.push(value);
 }
+
+/** Resolution of the benchmark's event-loop delay histograms (`monitorEventLoopDelay`), ms. */
+export const LAG_RESOLUTION_MS = 10;
+
+/** A loop-delay histogram value (ns) as delay in ms: the histogram records whole sampling intervals. */
+export function loopDelayMs(histogramNs: number): number {
+  return Math.max(0, histogramNs / 1e6 - LAG_RESOLUTION_MS);
+}
