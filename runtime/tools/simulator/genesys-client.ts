@@ -270,7 +270,9 @@ export class GenesysClient {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (isBinary) {
-      if (this.disconnectSeen || this.closeSent) this.violations.push('audio after disconnect or close');
+      // Audio sent before the server read our `close` may still arrive after it left (the protocol's
+      // own race); only audio after `closed` or a `disconnect` proves the server wrong.
+      if (this.disconnectSeen || this.envelope.closedSeen) this.violations.push('audio after disconnect or closed');
       this.audio.push(new Uint8Array(data));
       this.audioTimes.push(performance.now());
       this.onBotAudio(data.byteLength);
