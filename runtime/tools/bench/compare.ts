@@ -7,7 +7,7 @@ import type { ServerMessage } from '../../src/protocol/index.js';
 import { createPrng } from '../support/audio-gen.js';
 import { BENCH_KEY, FRAME_MS, PING_EVERY_MS } from './bench-constants.js';
 import { BenchConnection, type ConnectionListener } from './bench-connection.js';
-import { startDynamoDbStub } from './dynamodb-stub.js';
+import { startDynamoDbStub, type DynamoDbStub } from './dynamodb-stub.js';
 import { GENERATOR_CORE, SERVER_CORE } from './run-mode.js';
 import { bundleBenchServer, pinSelf, startServerProcess, type ServerProcess } from './server-process.js';
 import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
@@ -38,6 +38,8 @@ interface Target {
   readonly key: { readonly apiKey: string; readonly clientSecret: string };
   /** This server only: its process, for its event-loop delay during the ramp. */
   readonly process?: ServerProcess;
+  /** This server only: the DynamoDB stub its session store talks to. */
+  readonly store?: DynamoDbStub;
 }
 
 interface TargetResult {
@@ -57,8 +59,12 @@ interface TargetResult {
   readonly rampLoopMaxMs: { readonly generator: number; readonly server: number | null };
   /** Listen-queue overflows on this machine during the ramp (NaN where not Linux). */
   readonly rampListenOverflows: number;
+  /** Most connections seen waiting in the target's accept queue, sampled every 100 ms during the ramp (NaN where not Linux). */
+  readonly rampAcceptQueueMax: number;
   /** This server's longest GC pause during the ramp (null for another server). */
   readonly rampGcMaxMs: number | null;
+  /** This server's DynamoDB requests by operation, during the ramp and during the window (null for another server). */
+  readonly storeRequests: { readonly ramp: Readonly<Record<string, number>>; readonly window: Readonly<Record<string, number>> } | null;
 }
 
 /** utime + stime of a process in ms (/proc/<pid>/stat fields 14 and 15). */
@@ -83,6 +89,25 @@ function listenOverflows(): number {
     const [names, values] = lines.map((line) => line.split(/\s+/));
     const index = names?.indexOf('ListenOverflows') ?? -1;
     return index < 0 ? Number.NaN : Number(values?.[index]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Connections waiting in the accept queue of the socket listening on 127.0.0.1:`port` (the
+ * rx_queue of its LISTEN row in /proc/net/tcp), or NaN. Since libuv 1.45 Node accepts one
+ * connection per event-loop turn, so a busy loop leaves arrivals waiting here, where their
+ * signatures age before the server sees them.
+ */
+function acceptQueueLength(port: number): number {
+  try {
+    const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+    for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n')) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[1] === local && fields[3] === '0A') return Number.parseInt(fields[4]?.split(':')[1] ?? '', 16);
+    }
+    return Number.NaN;
   } catch {
     return Number.NaN;
   }
@@ -122,6 +147,10 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
   generatorLoop.enable();
   await target.process?.stats(false); // resets the server's delay histogram
   const overflowsBefore = listenOverflows();
+  const storeAtStart = target.store?.byOperation;
+  const port = Number(new URL(target.url).port);
+  let rampAcceptQueueMax = acceptQueueLength(port);
+  const queueSampler = setInterval(() => (rampAcceptQueueMax = Math.max(rampAcceptQueueMax, acceptQueueLength(port))), 100);
   const opening: Promise<void>[] = [];
   for (let i = 0; i < sessions; i++) {
     opening.push(
@@ -142,6 +171,7 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
     await wait(1000 / ratePerS);
   }
   await Promise.all(opening);
+  clearInterval(queueSampler);
   generatorLoop.disable();
   const rampListenOverflows = listenOverflows() - overflowsBefore;
   const serverStats = await target.process?.stats(false);
@@ -149,10 +179,12 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
   const rampGcMaxMs = serverStats?.gcPauseMaxMs ?? null;
   await wait(PING_EVERY_MS);
   pings = [];
+  const storeAtWindow = target.store?.byOperation;
   const cpuBefore = cpuMs(target.pid);
   const started = performance.now();
   await wait(windowS * 1000);
   const cpu = cpuMs(target.pid) - cpuBefore;
+  const storeAtEnd = target.store?.byOperation;
   const elapsedS = (performance.now() - started) / 1000;
   const rss = rssMb(target.pid);
   clearInterval(ticker);
@@ -175,7 +207,17 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
     rampLoopMaxMs,
     rampGcMaxMs,
     rampListenOverflows,
+    rampAcceptQueueMax,
+    storeRequests:
+      storeAtStart === undefined || storeAtWindow === undefined || storeAtEnd === undefined
+        ? null
+        : { ramp: countsBetween(storeAtStart, storeAtWindow), window: countsBetween(storeAtWindow, storeAtEnd) },
   };
+}
+
+/** Per-key growth from `before` to `after` (keys that did not grow are left out). */
+function countsBetween(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).flatMap(([key, n]) => (n > (before[key] ?? 0) ? [[key, n - (before[key] ?? 0)]] : [])));
 }
 
 function table(results: readonly TargetResult[]): string {
@@ -189,11 +231,17 @@ function table(results: readonly TargetResult[]): string {
     row('ping RTT p99 / max', (r) => `${r.pingP99Ms.toFixed(1)} / ${r.pingMaxMs.toFixed(1)} ms`),
     row('RSS', (r) => `${r.rssMb.toFixed(0)} MB`),
     row('protocol violations', (r) => String(r.violations)),
-    row('listen-queue overflows during the ramp', (r) => String(r.rampListenOverflows)),
+    row('DynamoDB requests: ramp / window', (r) => (r.storeRequests === null ? '–' : `${formatCounts(r.storeRequests.ramp)} / ${formatCounts(r.storeRequests.window)}`)),
+    row('listen-queue overflows / most connections waiting to be accepted, during the ramp', (r) => `${r.rampListenOverflows} / ${r.rampAcceptQueueMax}`),
     row('event-loop max during the ramp: generator / server (server GC max)', (r) =>
       `${r.rampLoopMaxMs.generator.toFixed(0)} / ${r.rampLoopMaxMs.server?.toFixed(0) ?? '–'} ms (${r.rampGcMaxMs?.toFixed(0) ?? '–'} ms)`,
     ),
   ].join('\n');
+}
+
+function formatCounts(counts: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(counts);
+  return entries.length === 0 ? 'none' : entries.map(([key, n]) => `${n} ${key}`).join(', ');
 }
 
 async function main(): Promise<number> {
@@ -235,7 +283,7 @@ async function main(): Promise<number> {
   // Line noise near μ-law silence, the same bytes for every target.
   const frame = Uint8Array.from({ length: 1600 }, () => 0xf8 + Math.floor(random() * 8));
   const targets: Target[] = [
-    { name: 'this server (listen)', url: `ws://127.0.0.1:${server.port}/audiohook/listen`, pid: server.pid, key: BENCH_KEY, process: server },
+    { name: 'this server (listen)', url: `ws://127.0.0.1:${server.port}/audiohook/listen`, pid: server.pid, key: BENCH_KEY, process: server, store },
     { name: values['compare-name'], url: values['compare-url'], pid, key: { apiKey: values['compare-api-key'], clientSecret: values['compare-secret'] } },
   ];
   const results: TargetResult[] = [];
