@@ -2,14 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pcm16ToMulaw } from '../../runtime/src/audio/codec.js';
 import { formatDuration, type MediaOffer } from '../../runtime/src/protocol/index.js';
-import type { TranscriptEntityData } from '../../runtime/src/session/transcript-entity.js';
 import { PLACEHOLDER_WORD } from '../../runtime/src/speech/offline/vad-segment-recognizer.js';
 import { readConversationTranscript } from '../../runtime/src/store/conversation-transcript.js';
 import type { GenesysClient } from '../../runtime/tools/simulator/genesys-client.js';
-import { concat, silence, speechLike } from '../../runtime/tools/support/audio-gen.js';
 import { eventually, startTestServer, type TestServer } from '../support/test-server.js';
+import { MONO, STEREO, expectSpans, frames, ms, send, spans, speechAt, transcripts } from '../support/transcription-audio.js';
 
 /**
  * The Transcription Connector over real sockets, offline: the server's local recognizer segments
@@ -18,56 +16,6 @@ import { eventually, startTestServer, type TestServer } from '../support/test-se
  * call stays within its 5 s burst), so nothing here depends on wall-clock pacing.
  */
 
-const FRAME_SAMPLES = 1_600;
-/** How far a VAD-found boundary may lie from the generated one (measured: starts within 20 ms, ends 80–100 ms late, the VAD hearing the last syllable's tail). */
-const TOLERANCE_MS = 150;
-const MONO: MediaOffer = { type: 'audio', format: 'PCMU', channels: ['external'], rate: 8000 };
-const STEREO: MediaOffer = { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 };
-
-/** Speech from `from` to `to` ms inside `totalMs` of audio; silence around it. */
-function speechAt(segments: readonly (readonly [number, number])[], totalMs: number, seed = 1): Int16Array {
-  const parts: Int16Array[] = [];
-  let at = 0;
-  for (const [from, to] of segments) {
-    parts.push(silence(from - at), speechLike(to - from, { dbfs: -20, seed: seed + from }));
-    at = to;
-  }
-  parts.push(silence(totalMs - at));
-  return concat(...parts);
-}
-
-/** PCMU frames of 200 ms; with `internal`, stereo frames interleaved external first. */
-function frames(external: Int16Array, internal?: Int16Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let at = 0; at < external.length; at += FRAME_SAMPLES) {
-    const ext = pcm16ToMulaw(external.subarray(at, at + FRAME_SAMPLES));
-    if (internal === undefined) {
-      out.push(ext);
-      continue;
-    }
-    const int = pcm16ToMulaw(internal.subarray(at, at + FRAME_SAMPLES));
-    const both = new Uint8Array(ext.length * 2);
-    for (let i = 0; i < ext.length; i++) {
-      both[2 * i] = ext[i]!;
-      both[2 * i + 1] = int[i]!;
-    }
-    out.push(both);
-  }
-  return out;
-}
-
-function send(client: GenesysClient, audio: readonly Uint8Array[], stereo = false): void {
-  for (const frame of audio) client.sendAudio(frame, stereo ? 2 : 1);
-}
-
-function transcripts(client: GenesysClient): TranscriptEntityData[] {
-  return client.received
-    .filter((m) => m.type === 'event')
-    .flatMap((m) => (m.parameters as { entities: { type: string; data: unknown }[] }).entities)
-    .filter((e) => e.type === 'transcript')
-    .map((e) => e.data as TranscriptEntityData);
-}
-
 /** Polls an async condition as `eventually` polls a sync one. */
 async function eventuallyAsync(predicate: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -75,23 +23,6 @@ async function eventuallyAsync(predicate: () => Promise<boolean>, timeoutMs = 5_
     if (performance.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-const ms = (duration: string): number => Math.round(Number(duration.slice(2, -1)) * 1000);
-
-/** [channelId, offset, end] of each final, in ms. */
-function spans(client: GenesysClient): [number, number, number][] {
-  return transcripts(client)
-    .filter((t) => t.isFinal)
-    .map((t) => [t.channelId, ms(t.offset), ms(t.offset) + ms(t.duration)]);
-}
-
-function expectSpans(actual: [number, number, number][], expected: readonly (readonly [number, number, number])[]): void {
-  expect(actual.map(([channel]) => channel)).toEqual(expected.map(([channel]) => channel));
-  actual.forEach(([, start, end], i) => {
-    expect(Math.abs(start - expected[i]![1]), `start of #${i}: ${start} vs ${expected[i]![1]}`).toBeLessThanOrEqual(TOLERANCE_MS);
-    expect(Math.abs(end - expected[i]![2]), `end of #${i}: ${end} vs ${expected[i]![2]}`).toBeLessThanOrEqual(TOLERANCE_MS);
-  });
 }
 
 describe('transcription connector (offline recognizer, real sockets)', () => {

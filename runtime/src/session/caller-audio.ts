@@ -44,3 +44,22 @@ export function createChannelDecoder(media: MediaFormat, channel: 'external' | '
     return samples;
   };
 }
+
+/**
+ * Decodes a whole frame, every channel, to interleaved PCM16 in the media's channel order: the form
+ * a recognizer with channel identification takes (channel `i` of its results is `media.channels[i]`).
+ */
+export function createInterleavedDecoder(media: MediaFormat): ChannelDecoder {
+  let out = new Int16Array(0);
+  const bufferFor = (samples: number): Int16Array => {
+    if (out.length !== samples) out = new Int16Array(samples);
+    return out;
+  };
+  if (media.format === 'PCMU') return (frame) => mulawToPcm16(frame, bufferFor(frame.byteLength));
+  return (frame) => {
+    const samples = bufferFor(frame.byteLength >> 1);
+    const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+    for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(i * 2, true);
+    return samples;
+  };
+}

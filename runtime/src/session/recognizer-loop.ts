@@ -52,6 +52,8 @@ export interface RecognizerLoopDeps {
   readonly language: () => string;
   /** Aborted when the caller hangs up. */
   readonly callSignal: AbortSignal;
+  /** Interleaved channels written to each stream (2: channel identification). Default 1. */
+  readonly channels?: 1 | 2;
   /** Whether the call still hears the caller; no new stream opens once it does not (the call is ending). */
   readonly hearing: () => boolean;
   /** Every result of the open stream, in order, with the stream it came from. */
@@ -72,9 +74,10 @@ export interface StreamOrigin {
 }
 
 /**
- * Keeps one recognizer stream open for one listener (a channel of the call) until `stop`: reopens
- * it when it ends, fails (with back-off, up to the failure limit) or is restarted for a new
- * language, and holds it closed while the client has paused the audio.
+ * Keeps one recognizer stream open for one listener (a channel of the call, or both channels of a
+ * stereo call on a recognizer with channel identification) until `stop`: reopens it when it ends,
+ * fails (with back-off, up to the failure limit) or is restarted for a new language, and holds it
+ * closed while the client has paused the audio.
  */
 export interface RecognizerLoop {
   /**
@@ -164,11 +167,11 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
       }
       const abort = new AbortController();
       streamAbort = abort;
-      const open = deps.recognizer.start({ languageCode: deps.language(), sampleRateHz: 8000 }, AbortSignal.any([abort.signal, callSignal]));
+      const open = openStream(deps, AbortSignal.any([abort.signal, callSignal]));
       stream = open;
       const from: StreamOrigin = { generation: origin.generation + 1, timeline: createStreamTimeline() };
       origin = from;
-      for (const frame of carry ?? []) writeTo(open, from, frame.pcm, frame.atMs);
+      for (const frame of carry ?? []) writeTo(open, from, frame.pcm, frame.atMs, deps.channels);
       carry = undefined;
       if (drainCarried) finishStream(false);
       try {
@@ -194,7 +197,7 @@ export function startRecognizerLoop(deps: RecognizerLoopDeps): RecognizerLoop {
 
   return {
     write(pcm, atMs) {
-      if (stream !== undefined) writeTo(stream, origin, pcm, atMs);
+      if (stream !== undefined) writeTo(stream, origin, pcm, atMs, deps.channels);
       else if (carry !== undefined && carry.length < MAX_CARRIED_FRAMES) carry.push({ pcm: pcm.slice(), atMs });
     },
     pause() {
@@ -256,8 +259,14 @@ async function backOffAfterFailure(deps: RecognizerLoopDeps, error: unknown): Pr
   return 'retry';
 }
 
+/** A stream in the call's language now, 8 kHz, of one channel or two interleaved. */
+function openStream(deps: RecognizerLoopDeps, signal: AbortSignal): RecognizerStream {
+  const channels = deps.channels ?? 1;
+  return deps.recognizer.start({ languageCode: deps.language(), sampleRateHz: 8000, ...(channels === 1 ? {} : { channels }) }, signal);
+}
+
 /** Writes a frame to a stream and places it on the stream's timeline (contiguous when its position is unknown). */
-function writeTo(open: RecognizerStream, to: StreamOrigin, pcm: Int16Array, atMs: number | undefined): void {
+function writeTo(open: RecognizerStream, to: StreamOrigin, pcm: Int16Array, atMs: number | undefined, channels = 1): void {
   open.write(pcm);
-  to.timeline.wrote(pcm.length, atMs ?? to.timeline.streamMs);
+  to.timeline.wrote(pcm.length / channels, atMs ?? to.timeline.streamMs);
 }

@@ -5,10 +5,10 @@ import type { MediaFormat } from '../protocol/index.js';
 import type { Clock } from '../shared/clock.js';
 import { toError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { SpeechRecognizer } from '../speech/ports.js';
+import type { SpeechRecognizer, TranscriptEvent } from '../speech/ports.js';
 import type { CallMetrics } from './call-metrics.js';
-import { createCallerAudioDecoder, createChannelDecoder } from './caller-audio.js';
-import { createFailureWindow, startRecognizerLoop, type RecognizerLoop } from './recognizer-loop.js';
+import { createCallerAudioDecoder, createChannelDecoder, createInterleavedDecoder } from './caller-audio.js';
+import { createFailureWindow, startRecognizerLoop, type FailureWindow, type RecognizerLoop } from './recognizer-loop.js';
 import type { RecognizedResult } from './transcript-publisher.js';
 import { createTurnDetector, type TurnDetector } from './turn-detector.js';
 
@@ -82,6 +82,13 @@ interface Channel {
   readonly channelId: number;
   readonly turnDetector: TurnDetector;
   readonly decode?: (frame: Uint8Array) => Int16Array;
+}
+
+/** One recognizer loop and the channels it hears: one channel, or both of a stereo call (channel identification). */
+interface Listener {
+  readonly channels: readonly Channel[];
+  /** The frame as this loop's streams take it (one channel, or all interleaved). */
+  readonly decode: (frame: Uint8Array) => Int16Array;
   loop?: RecognizerLoop;
 }
 
@@ -119,6 +126,15 @@ export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
       : createSpeechOnsetDetector({ frameMs: 20, onsetVoicedMs: options.bargeInOnsetMs, hangoverMs: options.endOfTurnSilenceMs });
   // Listen-only with no recognizer: nothing hears the caller's channel, so no frame is decoded.
   const decode = media === null || (vad === undefined && deps.recognizer === undefined) ? undefined : createCallerAudioDecoder(media);
+  const { recognizer } = deps;
+  // Stereo on a recognizer with channel identification: one stream hears both channels (billed
+  // once, one of the Region's concurrent streams); otherwise one stream per transcribed channel.
+  const listeners: Listener[] =
+    recognizer === undefined || media === null || decode === undefined
+      ? []
+      : agent !== undefined && recognizer.channelIdentification === true && media.channels.length === 2
+        ? [{ channels, decode: createInterleavedDecoder(media) }]
+        : channels.map((channel) => ({ channels: [channel], decode: channel.decode ?? decode }));
 
   const onVoiceActivity = (voiced: boolean): void => {
     const transition = onset?.push(voiced);
@@ -129,64 +145,34 @@ export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
   };
 
   const failures = createFailureWindow(clock);
-  const { recognizer } = deps;
-  if (recognizer !== undefined && media !== null) {
-    for (const channel of channels) {
-      channel.loop = startRecognizerLoop({
-        recognizer,
-        clock,
-        logger,
-        metrics: deps.metrics,
-        failures,
-        maxFailuresPerMinute: options.maxRecognizerFailuresPerMinute,
-        language: deps.language,
-        callSignal: deps.callSignal,
-        hearing: deps.hearing,
-        onTranscript: (event, origin) => {
-          deps.onRecognized?.({
-            channelId: channel.channelId,
-            streamGeneration: origin.generation,
-            event,
-            toTimeline: (ms) => origin.timeline.toTimeline(ms),
-          });
-          if (channel.speaker === 'caller' && event.kind === 'partial' && event.text !== '') deps.onCallerWords();
-          channel.turnDetector.transcript(event);
-        },
-        onStreamFinished: () => channel.turnDetector.flush(),
-        onStreamClosed: () => channel.turnDetector.reset(),
-        onGaveUp: (error) => deps.onRecognizerFailed(error, 'gaveUp'),
-      });
-      channel.loop.done.catch((error: unknown) => {
-        logger.warn({ err: toError(error).message, speaker: channel.speaker }, 'recognizer stopped');
-        deps.onRecognizerFailed(error, 'crashed');
-      });
-    }
-  }
+  if (recognizer !== undefined) for (const listener of listeners) listener.loop = startListening(listener, caller, recognizer, failures, deps);
 
   return {
     onAudio(frame, startMs) {
       if (decode === undefined) return;
-      const pcm = decode(frame);
-      vad?.write(pcm, onVoiceActivity);
-      caller.loop?.write(pcm, startMs);
-      if (agent?.loop !== undefined && agent.decode !== undefined) agent.loop.write(agent.decode(frame), startMs);
+      // The caller's channel is decoded once per frame, for the VAD and its recognizer alike.
+      let callerPcm: Int16Array | undefined;
+      if (vad !== undefined) vad.write((callerPcm = decode(frame)), onVoiceActivity);
+      for (const listener of listeners) {
+        listener.loop?.write(listener.decode === decode ? (callerPcm ??= decode(frame)) : listener.decode(frame), startMs);
+      }
     },
     pause() {
-      for (const channel of channels) channel.loop?.pause();
+      for (const listener of listeners) listener.loop?.pause();
     },
     resume() {
-      for (const channel of channels) channel.loop?.resume();
+      for (const listener of listeners) listener.loop?.resume();
       vad?.reset();
       onset?.reset();
     },
     restart() {
-      for (const channel of channels) channel.loop?.restart();
+      for (const listener of listeners) listener.loop?.restart();
     },
     async finish() {
-      await Promise.all(channels.map((channel) => channel.loop?.finish() ?? Promise.resolve()));
+      await Promise.all(listeners.map((listener) => listener.loop?.finish() ?? Promise.resolve()));
     },
     stop() {
-      for (const channel of channels) channel.loop?.stop();
+      for (const listener of listeners) listener.loop?.stop();
       vad?.close();
     },
     get utterances() {
@@ -196,4 +182,42 @@ export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
       return failures.total;
     },
   };
+}
+
+/** Starts the recognizer loop of one listener; each result goes to the channel it was heard on. */
+function startListening(listener: Listener, caller: Channel, recognizer: SpeechRecognizer, failures: FailureWindow, deps: SpeechInputDeps): RecognizerLoop {
+  const { clock, logger, options } = deps;
+  const heardOn = (event: TranscriptEvent): Channel =>
+    listener.channels.length === 1 ? listener.channels[0]! : (listener.channels.find((c) => c.channelId === event.channel) ?? caller);
+  const loop = startRecognizerLoop({
+    recognizer,
+    clock,
+    logger,
+    metrics: deps.metrics,
+    failures,
+    maxFailuresPerMinute: options.maxRecognizerFailuresPerMinute,
+    language: deps.language,
+    callSignal: deps.callSignal,
+    hearing: deps.hearing,
+    ...(listener.channels.length === 2 ? { channels: 2 as const } : {}),
+    onTranscript: (event, origin) => {
+      const channel = heardOn(event);
+      deps.onRecognized?.({
+        channelId: channel.channelId,
+        streamGeneration: origin.generation,
+        event,
+        toTimeline: (ms) => origin.timeline.toTimeline(ms),
+      });
+      if (channel.speaker === 'caller' && event.kind === 'partial' && event.text !== '') deps.onCallerWords();
+      channel.turnDetector.transcript(event);
+    },
+    onStreamFinished: () => listener.channels.forEach((channel) => channel.turnDetector.flush()),
+    onStreamClosed: () => listener.channels.forEach((channel) => channel.turnDetector.reset()),
+    onGaveUp: (error) => deps.onRecognizerFailed(error, 'gaveUp'),
+  });
+  loop.done.catch((error: unknown) => {
+    logger.warn({ err: toError(error).message, speakers: listener.channels.map((c) => c.speaker) }, 'recognizer stopped');
+    deps.onRecognizerFailed(error, 'crashed');
+  });
+  return loop;
 }

@@ -16,6 +16,7 @@ function isThrottled(error: unknown): boolean {
 export function watchRecognizerCapacity(inner: SpeechRecognizer, onLimited: CapacityListener): SpeechRecognizer {
   return {
     ...(inner.languages === undefined ? {} : { languages: inner.languages }),
+    ...(inner.channelIdentification === undefined ? {} : { channelIdentification: inner.channelIdentification }),
     start(options: RecognizerOptions, signal: AbortSignal): RecognizerStream {
       const stream = inner.start(options, signal);
       return {

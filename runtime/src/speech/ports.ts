@@ -32,6 +32,8 @@ export interface TranscriptEvent {
   readonly words?: readonly RecognizedWord[];
   /** The text is a stand-in, not recognized speech (the offline recognizer marks its segments so). */
   readonly placeholder?: boolean;
+  /** On a two-channel stream: the channel the result was heard on (0 or 1, as interleaved). */
+  readonly channel?: number;
 }
 
 export interface RecognizerOptions {
@@ -39,9 +41,14 @@ export interface RecognizerOptions {
   readonly languageCode: string;
   /** Sample rate of the PCM written to the stream. */
   readonly sampleRateHz: number;
+  /**
+   * Channels of the PCM written: 2 = interleaved two-channel audio, each result tagged with its
+   * `channel` (only for a recognizer with `channelIdentification`). Default 1.
+   */
+  readonly channels?: 1 | 2;
 }
 
-/** One live recognition stream. Written with 16-bit PCM (host order, mono) as audio arrives. */
+/** One live recognition stream. Written with 16-bit PCM (host order; mono, or interleaved when `channels` is 2) as audio arrives. */
 export interface RecognizerStream {
   /**
    * Queues audio; never blocks the caller. Audio written after `end()` is ignored. The caller reuses
@@ -63,6 +70,11 @@ export interface SpeechRecognizer {
    * another language keeps its current one.
    */
   readonly languages?: ReadonlySet<string>;
+  /**
+   * Whether one stream can take two interleaved channels and say which one each result was heard on
+   * (Transcribe's channel identification): a stereo call then needs one stream, not one per channel.
+   */
+  readonly channelIdentification?: boolean;
   /** Opens a stream; aborting `signal` tears it down at once. */
   start(options: RecognizerOptions, signal: AbortSignal): RecognizerStream;
 }

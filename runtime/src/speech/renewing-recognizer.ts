@@ -20,6 +20,7 @@ export interface RenewingRecognizerOptions {
  */
 export class RenewingRecognizer implements SpeechRecognizer {
   readonly languages?: ReadonlySet<string>;
+  readonly channelIdentification?: boolean;
 
   constructor(
     private readonly inner: SpeechRecognizer,
@@ -27,6 +28,7 @@ export class RenewingRecognizer implements SpeechRecognizer {
     private readonly clock: Clock,
   ) {
     if (inner.languages !== undefined) this.languages = inner.languages;
+    if (inner.channelIdentification !== undefined) this.channelIdentification = inner.channelIdentification;
   }
 
   start(options: RecognizerOptions, signal: AbortSignal): RecognizerStream {
@@ -42,7 +44,8 @@ class RenewingStream implements RecognizerStream {
   private carry: Int16Array[] | undefined;
   private ended = false;
   private renewDue = false;
-  private inUtterance = false;
+  /** Channels with an utterance in progress (a partial not yet followed by its final). */
+  private readonly speakingChannels = new Set<number>();
   private cancelTimers: Cancel[] = [];
 
   constructor(
@@ -79,7 +82,8 @@ class RenewingStream implements RecognizerStream {
       for (;;) {
         const offsetMs = this.currentStartedAt - this.startedAt;
         for await (const event of this.current.results) {
-          this.inUtterance = event.kind === 'partial';
+          if (event.kind === 'partial') this.speakingChannels.add(event.channel ?? 0);
+          else this.speakingChannels.delete(event.channel ?? 0);
           yield offsetMs === 0 ? event : { ...event, startMs: event.startMs + offsetMs, endMs: event.endMs + offsetMs };
           if (this.renewDue && !this.inUtterance) this.renew();
         }
@@ -97,9 +101,14 @@ class RenewingStream implements RecognizerStream {
     }
   }
 
+  /** Whether any channel is mid-utterance: a renewal then waits for the pause. */
+  private get inUtterance(): boolean {
+    return this.speakingChannels.size > 0;
+  }
+
   private armRenewal(): void {
     this.renewDue = false;
-    this.inUtterance = false;
+    this.speakingChannels.clear();
     this.cancelTimers.push(
       this.clock.setTimer(this.settings.renewAfterMs, () => {
         this.renewDue = true;

@@ -77,6 +77,9 @@ describe('local Transcribe streaming endpoint', () => {
     [{ MediaSampleRateHertz: 96000 }, /mediaSampleRateHertz/],
     [{ MediaEncoding: 'ogg-opus' as const }, /pcm only/],
     [{ LanguageCode: 'xx-XX' as never }, /languageCode/],
+    [{ EnableChannelIdentification: true }, /requires NumberOfChannels/],
+    [{ NumberOfChannels: 2 }, /requires EnableChannelIdentification/],
+    [{ EnableChannelIdentification: true, NumberOfChannels: 3 }, /numberOfChannels/],
   ])('refuses %o with BadRequestException', async (overrides, message) => {
     const error = await results(request(audioEvents(utterance()), overrides)).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'BadRequestException', $metadata: { httpStatusCode: 400 } });

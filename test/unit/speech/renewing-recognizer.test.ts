@@ -79,6 +79,26 @@ describe('RenewingRecognizer', () => {
     expect(received.filter((e) => e.kind === 'final').map((e) => e.text)).toEqual(['I am still talking']);
   });
 
+  it('on a two-channel stream waits until neither channel is mid-utterance', async () => {
+    const { service, received, advance } = setUp();
+    await advance(9_900);
+    const stream = service.streams[0]!;
+    stream.results.push({ ...transcriptEvent('partial', 'a', 'the caller'), channel: 0 });
+    stream.results.push({ ...transcriptEvent('partial', 'b', 'the agent'), channel: 1 });
+    await settle();
+    await advance(500);
+    stream.results.push({ ...transcriptEvent('final', 'b', 'the agent speaks'), channel: 1 });
+    await settle();
+    await advance(200);
+    // The caller is still speaking on channel 0: no renewal yet.
+    expect(service.streams).toHaveLength(1);
+    stream.results.push({ ...transcriptEvent('final', 'a', 'the caller speaks'), channel: 0 });
+    await settle();
+    await advance(100);
+    expect(service.streams).toHaveLength(2);
+    expect(received.filter((e) => e.kind === 'final').map((e) => e.text)).toEqual(['the agent speaks', 'the caller speaks']);
+  });
+
   it('renews by quietWaitMs at the latest, and the final of the cut utterance still arrives', async () => {
     const { service, received, advance } = setUp();
     await advance(9_000);

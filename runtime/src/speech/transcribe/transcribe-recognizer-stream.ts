@@ -55,8 +55,11 @@ export class TranscribeRecognizerStream implements RecognizerStream {
       throw new RangeError('Transcribe needs a sample rate between 8000 and 48000 Hz');
     }
     if (!(settings.chunkMs >= 20 && settings.chunkMs <= 1000)) throw new RangeError('chunkMs must be in [20, 1000]');
-    this.bytesPerMs = (sampleRateHz * 2) / 1000;
-    const chunkBytes = Math.round((sampleRateHz * settings.chunkMs) / 1000) * 2;
+    const channels = options.channels ?? 1;
+    // A chunk holds whole sample frames (one sample per channel), so a dropped chunk never shifts the channels.
+    const bytesPerFrame = 2 * channels;
+    this.bytesPerMs = (sampleRateHz * bytesPerFrame) / 1000;
+    const chunkBytes = Math.round((sampleRateHz * settings.chunkMs) / 1000) * bytesPerFrame;
     this.queue = new PcmChunkQueue({
       chunkBytes,
       maxQueuedBytes: Math.max(chunkBytes, Math.round(settings.maxQueuedMs * this.bytesPerMs)),
@@ -68,6 +71,8 @@ export class TranscribeRecognizerStream implements RecognizerStream {
       MediaSampleRateHertz: sampleRateHz,
       EnablePartialResultsStabilization: true,
       PartialResultsStability: settings.partialResultsStability,
+      // Two channels: one stream, billed once for its duration, results tagged ch_0 / ch_1 (aws-notes §1).
+      ...(channels === 2 ? { EnableChannelIdentification: true, NumberOfChannels: 2 } : {}),
       AudioStream: this.audioEvents(),
     });
     this.response = client.send(command, { abortSignal: signal });
@@ -144,7 +149,7 @@ export class TranscribeRecognizerStream implements RecognizerStream {
    */
   private armKeepAlive(): void {
     if (this.settings.keepAliveIntervalMs <= 0) return;
-    const silence = new Int16Array(Math.round((this.options.sampleRateHz * this.settings.keepAliveSilenceMs) / 1000));
+    const silence = new Int16Array(Math.round((this.options.sampleRateHz * this.settings.keepAliveSilenceMs) / 1000) * (this.options.channels ?? 1));
     const tick = (): void => {
       if (this.ended) return;
       if (!this.wroteSinceTick) this.queue.write(silence);

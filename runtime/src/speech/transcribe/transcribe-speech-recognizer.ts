@@ -50,6 +50,7 @@ export interface TranscribeRecognizerOptions {
  */
 export class TranscribeSpeechRecognizer implements SpeechRecognizer {
   readonly languages = TRANSCRIBE_STREAMING_LANGUAGES;
+  readonly channelIdentification = true;
   private readonly settings: TranscribeRecognizerOptions & { readonly logger: Logger };
 
   constructor(

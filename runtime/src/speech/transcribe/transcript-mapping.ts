@@ -32,7 +32,14 @@ function toTranscriptEvent(result: Result, fallbackLanguageCode: string): Transc
     ...(confidence === undefined ? {} : { confidence }),
     languageCode: result.LanguageCode ?? fallbackLanguageCode,
     words: toWords(items),
+    ...channelOf(result),
   };
+}
+
+/** `ch_0` / `ch_1` (channel identification) as the channel's index; nothing without it. */
+function channelOf(result: Result): { channel?: number } {
+  const match = /^ch_(\d+)$/.exec(result.ChannelId ?? '');
+  return match === null ? {} : { channel: Number(match[1]) };
 }
 
 /** Pronunciation items as words; punctuation has no time of its own worth reporting. */

@@ -10,6 +10,8 @@ export interface TranscribeRequest {
   readonly sessionId: string | undefined;
   readonly stabilization: boolean;
   readonly stability: string | undefined;
+  /** 2 with channel identification (interleaved two-channel PCM, results tagged `ch_0`/`ch_1`), else 1. */
+  readonly channels: 1 | 2;
 }
 
 const LANGUAGES = new Set<string>(Object.values(LanguageCode));
@@ -48,6 +50,7 @@ export function parseTranscribeRequest(headers: IncomingHttpHeaders): Transcribe
     throw badRequest(`1 validation error detected: Value '${mediaEncoding}' at 'mediaEncoding' failed to satisfy constraint: Member must satisfy enum value set`);
   }
   if (mediaEncoding !== 'pcm') throw badRequest(`The local Transcribe endpoint decodes pcm only, not ${mediaEncoding}.`);
+  const channels = parseChannels(header('enable-channel-identification'), header('number-of-channels'));
   return {
     languageCode,
     sampleRateHz,
@@ -55,5 +58,19 @@ export function parseTranscribeRequest(headers: IncomingHttpHeaders): Transcribe
     sessionId: header('session-id'),
     stabilization: header('enable-partial-results-stabilization') === 'true',
     stability: header('partial-results-stability'),
+    channels,
   };
+}
+
+/** Channel identification and the channel count come together, and the count is 2 (aws-notes §1). */
+function parseChannels(identification: string | undefined, count: string | undefined): 1 | 2 {
+  if (identification !== 'true') {
+    if (count !== undefined) throw badRequest('NumberOfChannels requires EnableChannelIdentification.');
+    return 1;
+  }
+  if (count === undefined) throw badRequest('EnableChannelIdentification requires NumberOfChannels.');
+  if (count !== '2') {
+    throw badRequest(`1 validation error detected: Value '${count}' at 'numberOfChannels' failed to satisfy constraint: Member must have value equal to 2`);
+  }
+  return 2;
 }

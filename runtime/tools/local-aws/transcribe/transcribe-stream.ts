@@ -50,16 +50,24 @@ export async function serveTranscribeStream(stream: ServerHttp2Stream, headers: 
   }
 }
 
+/** One channel of the stream: its segmenter and the segment it has open. */
+interface ChannelState {
+  readonly segmenter: UtteranceSegmenter;
+  segmentId: string | undefined;
+  segmentPhrase: string;
+}
+
 class TranscribeStreamSession {
-  private readonly segmenter: UtteranceSegmenter;
+  /** One per channel: one, or two with channel identification (results then carry `ch_0`/`ch_1`). */
+  private readonly channels: readonly ChannelState[];
   private readonly decoder = new Pcm16LeDecoder();
+  /** With two channels, a left sample whose right one is still to come. */
+  private pendingLeft: number | undefined;
   private readonly timers = new Set<Cancel>();
   private cancelIdle: Cancel | undefined;
   /** Frames (and the end of the response) waiting for their time, in send order. */
   private readonly outbox: { readonly dueAt: number; readonly frame: Uint8Array | 'end' }[] = [];
   private audioMs = 0;
-  private segmentId: string | undefined;
-  private segmentPhrase = '';
   private finished = false;
   private readonly done: Promise<void>;
   private resolveDone!: () => void;
@@ -71,12 +79,16 @@ class TranscribeStreamSession {
     private readonly fault: Extract<TranscribeFault, { kind: 'internalFailure' }> | undefined,
   ) {
     const { settings } = deps.controls;
-    this.segmenter = new UtteranceSegmenter(deps.vad, {
-      sampleRateHz: request.sampleRateHz,
-      hangoverMs: settings.hangoverMs,
-      onsetVoicedMs: settings.onsetVoicedMs,
-      partialEveryMs: settings.partialEveryMs,
-    });
+    this.channels = Array.from({ length: request.channels }, () => ({
+      segmenter: new UtteranceSegmenter(deps.vad, {
+        sampleRateHz: request.sampleRateHz,
+        hangoverMs: settings.hangoverMs,
+        onsetVoicedMs: settings.onsetVoicedMs,
+        partialEveryMs: settings.partialEveryMs,
+      }),
+      segmentId: undefined,
+      segmentPhrase: '',
+    }));
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -115,6 +127,7 @@ class TranscribeStreamSession {
       'x-amzn-transcribe-media-encoding': this.request.mediaEncoding,
       ...(this.request.stabilization ? { 'x-amzn-transcribe-enable-partial-results-stabilization': 'true' } : {}),
       ...(this.request.stability === undefined ? {} : { 'x-amzn-transcribe-partial-results-stability': this.request.stability }),
+      ...(this.request.channels === 2 ? { 'x-amzn-transcribe-enable-channel-identification': 'true', 'x-amzn-transcribe-number-of-channels': '2' } : {}),
     });
     // The service sends TranscriptEvents with no results while nothing is recognised, the first right
     // away; the SDK's send() resolves only once it has read the first event of the stream.
@@ -125,36 +138,66 @@ class TranscribeStreamSession {
     if (chunk.length === 0) return;
     this.armIdle();
     const pcm = this.decoder.push(chunk);
-    this.audioMs += (pcm.length * 1000) / this.request.sampleRateHz;
-    this.segmenter.write(pcm, this.onSegment);
+    if (this.channels.length === 1) {
+      this.audioMs += (pcm.length * 1000) / this.request.sampleRateHz;
+      this.channels[0]!.segmenter.write(pcm, (event) => this.onSegment(event, undefined));
+    } else {
+      const [left, right] = this.deinterleave(pcm);
+      this.audioMs += (left.length * 1000) / this.request.sampleRateHz;
+      this.channels[0]!.segmenter.write(left, (event) => this.onSegment(event, 0));
+      this.channels[1]!.segmenter.write(right, (event) => this.onSegment(event, 1));
+    }
     if (this.fault !== undefined && this.audioMs >= this.fault.afterAudioMs) {
       this.fail(new AwsServiceError('InternalFailureException', 500, 'An internal error occurred while processing the audio. Try your request again.', 'Message'));
     }
   }
 
-  private readonly onSegment = (event: SegmentEvent): void => {
-    if (this.segmentId === undefined) {
-      this.segmentId = randomUUID();
-      this.segmentPhrase = this.deps.controls.takePhrase();
+  /** Splits interleaved two-channel samples (left first), carrying a lone left sample to the next chunk. */
+  private deinterleave(pcm: Int16Array): [Int16Array, Int16Array] {
+    const carried = this.pendingLeft === undefined ? 0 : 1;
+    const frames = (carried + pcm.length) >> 1;
+    const left = new Int16Array(frames);
+    const right = new Int16Array(frames);
+    let offset = 0;
+    for (let frame = 0; frame < frames; frame++) {
+      if (frame === 0 && this.pendingLeft !== undefined) {
+        left[0] = this.pendingLeft;
+        this.pendingLeft = undefined;
+      } else {
+        left[frame] = pcm[offset++]!;
+      }
+      right[frame] = pcm[offset++]!;
+    }
+    if (offset < pcm.length) this.pendingLeft = pcm[offset]!;
+    return [left, right];
+  }
+
+  /** A segment event of channel `channel` (undefined without channel identification). */
+  private onSegment(event: SegmentEvent, channel: number | undefined): void {
+    const state = this.channels[channel ?? 0]!;
+    if (state.segmentId === undefined) {
+      state.segmentId = randomUUID();
+      state.segmentPhrase = this.deps.controls.takePhrase();
     }
     const isPartial = event.type === 'progress';
-    const words = this.segmentPhrase.split(/\s+/).length;
+    const words = state.segmentPhrase.split(/\s+/).length;
     // A word per ~300 ms of speech heard, so partials grow as a real recogniser's do.
     const heard = isPartial ? (event.endMs - event.startMs) / Math.max(300, words * 300) : 1;
     const payload = buildTranscriptEvent({
-      resultId: this.segmentId,
-      phrase: this.segmentPhrase,
+      resultId: state.segmentId,
+      phrase: state.segmentPhrase,
       startMs: event.startMs,
       endMs: event.endMs,
       heard: Math.min(heard, 0.99),
       isPartial,
       stabilization: this.request.stabilization,
+      ...(channel === undefined ? {} : { channel }),
     });
-    if (!isPartial) this.segmentId = undefined;
+    if (!isPartial) state.segmentId = undefined;
     if (payload === undefined) return;
     const frame = encodeJsonEvent('TranscriptEvent', payload);
     this.send(frame, isPartial ? 0 : this.deps.controls.settings.finalLatencyMs);
-  };
+  }
 
   /** Queues a frame `latencyMs` (plus the slow-service delay) from now, never before one queued ahead of it. */
   private send(frame: Uint8Array | 'end', latencyMs: number): void {
@@ -182,7 +225,7 @@ class TranscribeStreamSession {
   /** The client's end frame: the open segment ends, then the results still due, then the response. */
   private endOfAudio(): void {
     this.cancelIdle?.();
-    this.segmenter.finish(this.onSegment);
+    this.channels.forEach((state, index) => state.segmenter.finish((event) => this.onSegment(event, this.channels.length === 1 ? undefined : index)));
     this.send('end', 0);
   }
 
@@ -221,7 +264,7 @@ class TranscribeStreamSession {
     this.finished = true;
     for (const cancel of this.timers) cancel();
     this.timers.clear();
-    this.segmenter.close();
+    for (const state of this.channels) state.segmenter.close();
     this.respond();
     if (!this.stream.destroyed) this.stream.end();
     this.resolveDone();

@@ -19,6 +19,8 @@ export interface TranscriptResultJson {
   readonly StartTime: number;
   readonly EndTime: number;
   readonly IsPartial: boolean;
+  /** With channel identification: `ch_0` or `ch_1`. */
+  readonly ChannelId?: string;
   readonly Alternatives: readonly { readonly Transcript: string; readonly Items: readonly TranscriptItemJson[] }[];
 }
 
@@ -37,6 +39,8 @@ export interface SegmentResultInput {
   readonly isPartial: boolean;
   /** Partial-results stabilization on: all but the last word of a partial are marked stable. */
   readonly stabilization: boolean;
+  /** With channel identification: the channel the segment was heard on (0 or 1). */
+  readonly channel?: number;
 }
 
 /** A TranscriptEvent with one result; undefined when a partial would contain no word yet. */
@@ -67,6 +71,7 @@ export function buildTranscriptEvent(input: SegmentResultInput): TranscriptEvent
           StartTime: seconds(input.startMs),
           EndTime: seconds(input.endMs),
           IsPartial: input.isPartial,
+          ...(input.channel === undefined ? {} : { ChannelId: `ch_${input.channel}` }),
           Alternatives: [{ Transcript: shown.join(' '), Items: items }],
         },
       ],

@@ -25,6 +25,12 @@ function result(overrides: Partial<Result> & { transcript?: string; items?: Item
 const map = (...results: Result[]) => toTranscriptEvents({ Transcript: { Results: results } }, 'en-US');
 
 describe('toTranscriptEvents', () => {
+  it('tells the channel of a result of a two-channel stream (ch_0 / ch_1), and none without channel identification', () => {
+    expect(map(result({ ChannelId: 'ch_1' }))[0]).toMatchObject({ channel: 1 });
+    expect(map(result({ ChannelId: 'ch_0' }))[0]).toMatchObject({ channel: 0 });
+    expect(map(result())[0]).not.toHaveProperty('channel');
+  });
+
   it('maps a partial result to a partial event with offsets in milliseconds', () => {
     expect(map(result())[0]).toMatchObject({ kind: 'partial', resultId: 'r-1', text: 'I need help.', startMs: 1250, endMs: 2500 });
   });
