@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDuration, type MediaOffer } from '../../runtime/src/protocol/index.js';
+import { formatDuration } from '../../runtime/src/protocol/index.js';
 import { PLACEHOLDER_WORD } from '../../runtime/src/speech/offline/vad-segment-recognizer.js';
 import { readConversationTranscript } from '../../runtime/src/store/conversation-transcript.js';
 import type { GenesysClient } from '../../runtime/tools/simulator/genesys-client.js';
 import { eventually, startTestServer, type TestServer } from '../support/test-server.js';
-import { MONO, STEREO, expectSpans, frames, ms, send, spans, speechAt, transcripts } from '../support/transcription-audio.js';
+import { MONO, STEREO, expectSpans, frames, send, spans, speechAt, transcripts } from '../support/transcription-audio.js';
 
 /**
  * The Transcription Connector over real sockets, offline: the server's local recognizer segments
