@@ -16,6 +16,8 @@ export interface CallRecorder {
     readonly language: string;
     /** Transcript lines the turn added (listen-only bots): appended once each, before the state that counts them. */
     readonly transcript?: readonly TranscriptLine[];
+    /** Turns this checkpoint covers (default 1): turns before it that changed nothing stored were not recorded. */
+    readonly turns?: number;
   }): void;
   /** Once, when the call is over. */
   ended(result: {

@@ -30,7 +30,7 @@ function fold(earlier: ConversationTurn | undefined, turn: Parameters<CallRecord
     outputVariables: { ...earlier?.outputVariables, ...turn.outputVariables },
     ended: (earlier?.ended ?? false) || turn.ended,
     language: turn.language,
-    turns: (earlier?.turns ?? 0) + 1,
+    turns: (earlier?.turns ?? 0) + (turn.turns ?? 1),
   };
 }
 

@@ -72,26 +72,53 @@ interface RunningTurn {
   transcript: TranscriptAppend | undefined;
 }
 
+/** What a checkpoint stores of a turn besides transcript lines, as one comparable string. */
+function storedSnapshot(conversation: BotConversation, call: Pick<CallView, 'outputVariables' | 'language'>): string {
+  return JSON.stringify([conversation.state(), call.outputVariables, call.language]);
+}
+
 /**
- * Records a finished turn's checkpoint (bot state, output variables, transcript lines). Utterances
+ * Records a finished turn's checkpoint (bot state, output variables, transcript lines). A turn that
+ * changes nothing stored (a listen-only bot's start, which adds no line) is not recorded: each
+ * checkpoint is a DynamoDB write, and every listen-only call would make one for nothing. Utterances
  * past the bot's transcript bound are metered each time and logged once (never silent, never per line).
  */
-function createTurnRecording(deps: TurnRunnerDeps): (conversation: BotConversation, transcript: TranscriptAppend | undefined) => void {
+function createTurnRecording(deps: TurnRunnerDeps) {
   let droppedLines = 0;
-  return (conversation, transcript) => {
-    if (transcript !== undefined && transcript.dropped > 0) {
-      deps.metrics.transcriptDropped(transcript.dropped);
-      if (droppedLines === 0) deps.logger.warn({ dropped: transcript.dropped }, 'transcript bound reached: later utterances are counted, not stored');
-      droppedLines += transcript.dropped;
-    }
-    const call = deps.call();
-    deps.recorder?.turnTaken({
-      botState: conversation.state(),
-      outputVariables: { ...call.outputVariables },
-      ended: call.ending,
-      language: call.language,
-      ...(transcript === undefined || transcript.lines.length === 0 ? {} : { transcript: transcript.lines }),
-    });
+  /** What the last checkpoint holds, or the conversation before its first turn. */
+  let stored: string | undefined;
+  /** Turns since the last checkpoint that changed nothing stored: the next checkpoint counts them. */
+  let unrecordedTurns = 0;
+  return {
+    /** Notes the conversation as it stands before a turn; only the first call counts (the stored or initial state). */
+    before(conversation: BotConversation): void {
+      stored ??= storedSnapshot(conversation, deps.call());
+    },
+    after(conversation: BotConversation, transcript: TranscriptAppend | undefined): void {
+      if (transcript !== undefined && transcript.dropped > 0) {
+        deps.metrics.transcriptDropped(transcript.dropped);
+        if (droppedLines === 0) deps.logger.warn({ dropped: transcript.dropped }, 'transcript bound reached: later utterances are counted, not stored');
+        droppedLines += transcript.dropped;
+      }
+      const call = deps.call();
+      const lines = transcript?.lines ?? [];
+      const snapshot = storedSnapshot(conversation, call);
+      if (lines.length === 0 && !call.ending && snapshot === stored) {
+        unrecordedTurns += 1;
+        return;
+      }
+      stored = snapshot;
+      const turns = unrecordedTurns + 1;
+      unrecordedTurns = 0;
+      deps.recorder?.turnTaken({
+        turns,
+        botState: conversation.state(),
+        outputVariables: { ...call.outputVariables },
+        ended: call.ending,
+        language: call.language,
+        ...(lines.length === 0 ? {} : { transcript: lines }),
+      });
+    },
   };
 }
 
@@ -201,6 +228,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       transcript: undefined,
     };
     running = turn;
+    recordTurn.before(conversation);
     try {
       const streaming = streamingTurns(conversation);
       if (streaming === undefined) await speakWholeTurn(conversation, input, turn);
@@ -208,7 +236,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     } finally {
       if (running === turn) running = undefined;
     }
-    recordTurn(conversation, turn.transcript);
+    recordTurn.after(conversation, turn.transcript);
     const replied = input.type === 'text' || input.type === 'digits';
     deps.metrics.turn(replied && turn.firstAudioAt !== undefined ? turn.firstAudioAt - receivedAt : undefined);
     await playback.done();

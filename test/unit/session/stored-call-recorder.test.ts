@@ -146,6 +146,14 @@ describe('call recorder conversation checkpoints', () => {
     ]);
   });
 
+  it('counts the turns a checkpoint covers, unrecorded ones before it included', () => {
+    const { writer, recorder, clock } = startCall();
+    recorder.turnTaken({ ...turn(1), turns: 3 });
+    recorder.turnTaken(turn(2));
+    clock.advance(INTERVAL_MS);
+    expect(writer.conversations().map((c) => c.turnCount)).toEqual([4]);
+  });
+
   it('writes nothing at the interval when no turn came', () => {
     const { writer, recorder, clock } = startCall();
     recorder.turnTaken(turn(1));

@@ -23,10 +23,13 @@ const STEREO: MediaFormat = { type: 'audio', format: 'PCMU', channels: ['externa
 async function listenCall(
   media: MediaFormat,
   definition: Record<string, unknown> = {},
+  recognizer = new ScriptedRecognizer(),
 ): Promise<{
   recognizer: ScriptedRecognizer;
   conversation: () => BotConversation;
   recorded: TranscriptLine[];
+  /** Checkpoints the recorder was given (one per turn that changed what is stored). */
+  checkpoints: () => number;
   dropped: number[];
   controls: RecordingControls;
   audio: (frame: Uint8Array) => void;
@@ -41,15 +44,18 @@ async function listenCall(
     ...real,
     startConversation: (context, state) => (conversation = real.startConversation(context, state)),
   };
-  const recognizer = new ScriptedRecognizer();
   const controls = new RecordingControls(clock);
   const engine = await loadVadEngine();
   let vadDetectors = 0;
   const recorded: TranscriptLine[] = [];
   const dropped: number[] = [];
+  let checkpoints = 0;
   const recorder: CallRecorder = {
     resume: () => Promise.resolve(undefined),
-    turnTaken: (turn) => void recorded.push(...(turn.transcript ?? [])),
+    turnTaken: (turn) => {
+      checkpoints += 1;
+      recorded.push(...(turn.transcript ?? []));
+    },
     ended: () => undefined,
   };
   const factory = createVoiceCallFactory({
@@ -77,6 +83,7 @@ async function listenCall(
     recognizer,
     controls,
     recorded,
+    checkpoints: () => checkpoints,
     dropped,
     conversation: () => conversation!,
     audio: (frame) => handler.onEvent({ type: 'audio', samples: frame.length / 2, positionMs: 0 }, frame),
@@ -97,6 +104,31 @@ describe('listen-only calls on a stereo stream', () => {
     ]);
     expect(call.conversation().state()).toMatchObject({ lines: 2 });
     expect(call.controls.calls.some((c) => c.type === 'sendAudio')).toBe(false);
+  });
+
+  it('on a recognizer with channel identification, hears both channels on one stream and files each result under its channel', async () => {
+    const recognizer = Object.assign(new ScriptedRecognizer(), { channelIdentification: true });
+    const call = await listenCall(STEREO, {}, recognizer);
+    expect(recognizer.streams).toHaveLength(1);
+    expect(recognizer.streams[0]!.options.channels).toBe(2);
+    call.audio(new Uint8Array(3200).fill(0xff));
+    expect(recognizer.streams[0]!.samples).toBe(3200); // both channels, interleaved
+    recognizer.emit({ ...transcriptEvent('final', 'a1', 'let me look into that'), channel: 1 });
+    recognizer.emit({ ...transcriptEvent('final', 'c1', 'thank you'), channel: 0 });
+    await settle(20);
+    expect(call.recorded.map((u) => [u.speaker, u.text])).toEqual([
+      ['agent', 'let me look into that'],
+      ['caller', 'thank you'],
+    ]);
+  });
+
+  it('writes no checkpoint for a turn that changes nothing stored (the start of the call), one per utterance after it', async () => {
+    const call = await listenCall({ ...STEREO, channels: ['external'] });
+    await settle(20);
+    expect(call.checkpoints()).toBe(0);
+    call.recognizer.streams[0]!.results.push(transcriptEvent('final', 'c1', 'hello'));
+    await settle(20);
+    expect(call.checkpoints()).toBe(1);
   });
 
   it('feeds each stream only its own channel of the interleaved audio', async () => {
