@@ -25,6 +25,7 @@ import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
 const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/audiohook/ws --compare-pid N
   --compare-api-key K --compare-secret BASE64 [--sessions 500] [--rate 200] [--window 20]
   [--profile DIR]   write this server's CPU profile (.cpuprofile) to DIR
+  [--node-flags="<flags>"]   extra Node/V8 flags for this server, after the image's (e.g. --max-semi-space-size=16)
 `;
 const CLOCK_TICKS_PER_S = 100;
 const SLOTS = 10;
@@ -256,6 +257,7 @@ async function main(): Promise<number> {
       rate: { type: 'string', default: '200' },
       window: { type: 'string', default: '20' },
       profile: { type: 'string' },
+      'node-flags': { type: 'string', default: '' },
     },
   });
   const sessions = Number(values.sessions);
@@ -273,7 +275,7 @@ async function main(): Promise<number> {
     mainFile: await bundleBenchServer(work),
     dynamoDbEndpoint: store.endpoint,
     nice: 0,
-    nodeFlags: [],
+    nodeFlags: values['node-flags'].split(/\s+/).filter((flag) => flag !== ''),
     settings: { logLevel: 'warn', maxSessions: sessions + 100, speech: 'off' },
     core: SERVER_CORE,
     cpuProfileDir: values.profile,
