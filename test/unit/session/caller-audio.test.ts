@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulawToPcm16, pcm16ToMulaw } from '../../../runtime/src/audio/codec.js';
 import type { MediaFormat } from '../../../runtime/src/protocol/index.js';
-import { createCallerAudioDecoder, createChannelDecoder } from '../../../runtime/src/session/caller-audio.js';
+import { createCallerAudioDecoder, createChannelDecoder, createInterleavedDecoder } from '../../../runtime/src/session/caller-audio.js';
 import { speechLike, tone } from '../../../runtime/tools/support/audio-gen.js';
 
 const media = (format: 'PCMU' | 'L16', channels: MediaFormat['channels']): MediaFormat => ({ type: 'audio', format, channels, rate: 8000 });
@@ -97,5 +97,19 @@ describe('createChannelDecoder', () => {
     expect(second).toBe(first);
     expect(second).toEqual(mulawToPcm16(agentPcmu));
     expect(shorter).toEqual(mulawToPcm16(callerPcmu.subarray(0, 80)));
+  });
+});
+
+describe('createInterleavedDecoder', () => {
+  it('decodes every channel of a PCMU stereo frame, interleaved in media order', () => {
+    const decode = createInterleavedDecoder(media('PCMU', ['external', 'internal']));
+    const frame = interleave(callerPcmu, agentPcmu, (n) => new Uint8Array(n));
+    expect(decode(frame)).toEqual(interleave(mulawToPcm16(callerPcmu), mulawToPcm16(agentPcmu), (n) => new Int16Array(n)));
+  });
+
+  it('reads L16 stereo little-endian, interleaved as sent', () => {
+    const decode = createInterleavedDecoder(media('L16', ['external', 'internal']));
+    const both = interleave(caller, agent, (n) => new Int16Array(n));
+    expect(decode(toLeBytes(both))).toEqual(both);
   });
 });
