@@ -10,9 +10,9 @@ import { concat, silence, speechLike } from '../../runtime/tools/support/audio-g
  * PCMU frames, and the transcript entities the server answered with, checked against those times.
  */
 
-export const FRAME_SAMPLES = 1_600;
+const FRAME_SAMPLES = 1_600;
 /** How far a VAD-found boundary may lie from the generated one (measured: starts within 20 ms, ends 80–100 ms late, the VAD hearing the last syllable's tail). */
-export const TOLERANCE_MS = 150;
+const TOLERANCE_MS = 150;
 export const MONO: MediaOffer = { type: 'audio', format: 'PCMU', channels: ['external'], rate: 8000 };
 export const STEREO: MediaOffer = { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 };
 

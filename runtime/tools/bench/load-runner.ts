@@ -184,7 +184,6 @@ export class LoadRunner {
         this.cores.generator === undefined
           ? undefined
           : foreignLoad(coresBefore, coresAfter, this.cores.generator, (cpu.user + cpu.system) / 1000, to - from),
-      // The histogram records whole sampling intervals: the delay is what exceeds the resolution.
       generatorLoopDelayP99Ms: loopDelayMs(loopDelay.percentile(99)),
       generatorLoopDelayMaxMs: loopDelayMs(loopDelay.max),
       generatorGcPauseMaxMs: gcPauseMaxMs,

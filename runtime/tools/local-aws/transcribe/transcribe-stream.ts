@@ -50,9 +50,13 @@ export async function serveTranscribeStream(stream: ServerHttp2Stream, headers: 
   }
 }
 
-/** One channel of the stream: its segmenter and the segment it has open. */
+/** One channel of the stream: its segmenter, what its results are tagged with, and the segment it has open. */
 interface ChannelState {
   readonly segmenter: UtteranceSegmenter;
+  /** 0 or 1 with channel identification; undefined on a one-channel stream (results carry no ChannelId). */
+  readonly channel: number | undefined;
+  /** The segmenter's callback, bound once. */
+  readonly onSegment: (event: SegmentEvent) => void;
   segmentId: string | undefined;
   segmentPhrase: string;
 }
@@ -79,16 +83,21 @@ class TranscribeStreamSession {
     private readonly fault: Extract<TranscribeFault, { kind: 'internalFailure' }> | undefined,
   ) {
     const { settings } = deps.controls;
-    this.channels = Array.from({ length: request.channels }, () => ({
-      segmenter: new UtteranceSegmenter(deps.vad, {
-        sampleRateHz: request.sampleRateHz,
-        hangoverMs: settings.hangoverMs,
-        onsetVoicedMs: settings.onsetVoicedMs,
-        partialEveryMs: settings.partialEveryMs,
-      }),
-      segmentId: undefined,
-      segmentPhrase: '',
-    }));
+    this.channels = Array.from({ length: request.channels }, (_, index) => {
+      const state: ChannelState = {
+        segmenter: new UtteranceSegmenter(deps.vad, {
+          sampleRateHz: request.sampleRateHz,
+          hangoverMs: settings.hangoverMs,
+          onsetVoicedMs: settings.onsetVoicedMs,
+          partialEveryMs: settings.partialEveryMs,
+        }),
+        channel: request.channels === 1 ? undefined : index,
+        onSegment: (event) => this.onSegment(event, state),
+        segmentId: undefined,
+        segmentPhrase: '',
+      };
+      return state;
+    });
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -138,15 +147,9 @@ class TranscribeStreamSession {
     if (chunk.length === 0) return;
     this.armIdle();
     const pcm = this.decoder.push(chunk);
-    if (this.channels.length === 1) {
-      this.audioMs += (pcm.length * 1000) / this.request.sampleRateHz;
-      this.channels[0]!.segmenter.write(pcm, (event) => this.onSegment(event, undefined));
-    } else {
-      const [left, right] = this.deinterleave(pcm);
-      this.audioMs += (left.length * 1000) / this.request.sampleRateHz;
-      this.channels[0]!.segmenter.write(left, (event) => this.onSegment(event, 0));
-      this.channels[1]!.segmenter.write(right, (event) => this.onSegment(event, 1));
-    }
+    const perChannel = this.channels.length === 1 ? [pcm] : this.deinterleave(pcm);
+    this.audioMs += (perChannel[0]!.length * 1000) / this.request.sampleRateHz;
+    this.channels.forEach((state, index) => state.segmenter.write(perChannel[index]!, state.onSegment));
     if (this.fault !== undefined && this.audioMs >= this.fault.afterAudioMs) {
       this.fail(new AwsServiceError('InternalFailureException', 500, 'An internal error occurred while processing the audio. Try your request again.', 'Message'));
     }
@@ -172,9 +175,8 @@ class TranscribeStreamSession {
     return [left, right];
   }
 
-  /** A segment event of channel `channel` (undefined without channel identification). */
-  private onSegment(event: SegmentEvent, channel: number | undefined): void {
-    const state = this.channels[channel ?? 0]!;
+  /** A segment event of one channel of the stream. */
+  private onSegment(event: SegmentEvent, state: ChannelState): void {
     if (state.segmentId === undefined) {
       state.segmentId = randomUUID();
       state.segmentPhrase = this.deps.controls.takePhrase();
@@ -191,7 +193,7 @@ class TranscribeStreamSession {
       heard: Math.min(heard, 0.99),
       isPartial,
       stabilization: this.request.stabilization,
-      ...(channel === undefined ? {} : { channel }),
+      ...(state.channel === undefined ? {} : { channel: state.channel }),
     });
     if (!isPartial) state.segmentId = undefined;
     if (payload === undefined) return;
@@ -225,7 +227,7 @@ class TranscribeStreamSession {
   /** The client's end frame: the open segment ends, then the results still due, then the response. */
   private endOfAudio(): void {
     this.cancelIdle?.();
-    this.channels.forEach((state, index) => state.segmenter.finish((event) => this.onSegment(event, this.channels.length === 1 ? undefined : index)));
+    for (const state of this.channels) state.segmenter.finish(state.onSegment);
     this.send('end', 0);
   }
 
