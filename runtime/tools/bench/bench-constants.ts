@@ -89,4 +89,10 @@ export interface BenchServerSettings {
   readonly maxSessions: number;
   /** `off`: the offline speech mode, recognition off (the side-by-side comparison's like-for-like job). */
   readonly speech: BenchSpeechPath | 'off';
+  /**
+   * `no-requests` (diagnostic, `bench:compare --store-requests off`): the DynamoDB client answers every
+   * call at its first middleware step, so nothing is signed, serialized or sent: what the server costs
+   * without the store's SDK work. Absent = the real client against the generator's stub endpoint.
+   */
+  readonly dynamoDb?: 'no-requests';
 }

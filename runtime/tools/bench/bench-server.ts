@@ -1,6 +1,8 @@
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApp } from '../../src/compose/app.js';
+import { createDynamoDbClient } from '../../src/compose/aws-clients.js';
 import type { SpeechServices } from '../../src/compose/speech.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createRootLogger } from '../../src/compose/logger.js';
@@ -64,6 +66,13 @@ function speechDoubles(clock: Clock): SpeechServices {
   return { mode: 'custom', recognizer, synthesizer };
 }
 
+/** A DynamoDB client whose every call succeeds with an empty answer before any SDK work (BenchServerSettings.dynamoDb). */
+function unansweredDynamoDbClient(): DynamoDBClient {
+  const client = createDynamoDbClient({ region: 'us-east-1' });
+  client.middlewareStack.add(() => () => Promise.resolve({ output: { $metadata: {} } as never, response: {} }), { step: 'initialize', priority: 'high', name: 'benchNoRequests' });
+  return client;
+}
+
 function send(reply: ServerReply): void {
   process.send?.(reply);
 }
@@ -92,6 +101,7 @@ async function main(): Promise<void> {
   const clock = systemClock;
   const logger = createRootLogger(config.logLevel);
   const app = await createApp(config, {
+    ...(settings.dynamoDb === 'no-requests' ? { dynamoDb: unansweredDynamoDbClient() } : {}),
     clock,
     logger,
     defaultBotsDir: BENCH_BOTS_DIR,

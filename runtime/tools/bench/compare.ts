@@ -26,6 +26,7 @@ const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/
   --compare-api-key K --compare-secret BASE64 [--sessions 500] [--rate 200] [--window 20]
   [--profile DIR]   write this server's CPU profile (.cpuprofile) to DIR
   [--node-flags="<flags>"]   extra Node/V8 flags for this server, after the image's (e.g. --max-semi-space-size=16)
+  [--store-requests off]   diagnostic: this server's DynamoDB client answers at once, without SDK work
 `;
 const CLOCK_TICKS_PER_S = 100;
 const SLOTS = 10;
@@ -53,6 +54,12 @@ interface TargetResult {
   readonly pingP99Ms: number;
   readonly pingMaxMs: number;
   readonly rssMb: number;
+  /** This server's JS heap after a full collection at the end of the window: its live objects (null for another server). */
+  readonly heapAfterGcMb: number | null;
+  /** The target's CPU during the ramp over the sessions it opened (the frames of sessions already open included). */
+  readonly rampCpuMsPerOpen: number;
+  /** The target's CPU during the ramp over the ramp's wall time: 1 = its core saturated. */
+  readonly rampBusyShare: number;
   readonly violations: number;
   /** Upgrades or opens that failed, by reason (e.g. `Unexpected server response: 401`). */
   readonly failures: Readonly<Record<string, number>>;
@@ -152,6 +159,8 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
   const port = Number(new URL(target.url).port);
   let rampAcceptQueueMax = acceptQueueLength(port);
   const queueSampler = setInterval(() => (rampAcceptQueueMax = Math.max(rampAcceptQueueMax, acceptQueueLength(port))), 100);
+  const rampCpuBefore = cpuMs(target.pid);
+  const rampStarted = performance.now();
   const opening: Promise<void>[] = [];
   for (let i = 0; i < sessions; i++) {
     opening.push(
@@ -172,6 +181,8 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
     await wait(1000 / ratePerS);
   }
   await Promise.all(opening);
+  const rampCpuMs = cpuMs(target.pid) - rampCpuBefore;
+  const rampElapsedMs = performance.now() - rampStarted;
   clearInterval(queueSampler);
   generatorLoop.disable();
   const rampListenOverflows = listenOverflows() - overflowsBefore;
@@ -188,11 +199,15 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
   const storeAtEnd = target.store?.byOperation;
   const elapsedS = (performance.now() - started) / 1000;
   const rss = rssMb(target.pid);
+  const windowPings = pings;
+  pings = [];
+  // After the window's figures: a full collection stalls the server, and what it leaves is the live heap.
+  const heapAfterGcMb = target.process === undefined ? null : (await target.process.stats(true)).heapUsedBytes / 2 ** 20;
   clearInterval(ticker);
   const violations = live.reduce((sum, s) => sum + s.connection.violations.length, 0);
   await Promise.all(live.map((s) => s.connection.close(5_000)));
   const sortedOpened = opened.sort((a, b) => a - b);
-  const sortedPings = pings.sort((a, b) => a - b);
+  const sortedPings = windowPings.sort((a, b) => a - b);
   return {
     name: target.name,
     sessions: live.length,
@@ -203,6 +218,9 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
     pingP99Ms: percentile(sortedPings, 99),
     pingMaxMs: sortedPings.at(-1) ?? Number.NaN,
     rssMb: rss,
+    heapAfterGcMb,
+    rampCpuMsPerOpen: rampCpuMs / Math.max(1, opened.length),
+    rampBusyShare: rampCpuMs / rampElapsedMs,
     violations,
     failures,
     rampLoopMaxMs,
@@ -230,7 +248,8 @@ function table(results: readonly TargetResult[]): string {
     row('CPU per session-second', (r) => `${r.cpuMsPerSessionSecond.toFixed(3)} ms`),
     row('`opened` p50 / p99 during the ramp', (r) => `${r.openedP50Ms.toFixed(1)} / ${r.openedP99Ms.toFixed(1)} ms`),
     row('ping RTT p99 / max', (r) => `${r.pingP99Ms.toFixed(1)} / ${r.pingMaxMs.toFixed(1)} ms`),
-    row('RSS', (r) => `${r.rssMb.toFixed(0)} MB`),
+    row('CPU during the ramp: per session opened / share of the core', (r) => `${r.rampCpuMsPerOpen.toFixed(2)} ms / ${(r.rampBusyShare * 100).toFixed(0)} %`),
+    row('RSS (this server: JS heap after a full GC)', (r) => `${r.rssMb.toFixed(0)} MB${r.heapAfterGcMb === null ? '' : ` (${r.heapAfterGcMb.toFixed(0)} MB)`}`),
     row('protocol violations', (r) => String(r.violations)),
     row('DynamoDB requests: ramp / window', (r) => (r.storeRequests === null ? '–' : `${formatCounts(r.storeRequests.ramp)} / ${formatCounts(r.storeRequests.window)}`)),
     row('listen-queue overflows / most connections waiting to be accepted, during the ramp', (r) => `${r.rampListenOverflows} / ${r.rampAcceptQueueMax}`),
@@ -258,13 +277,14 @@ async function main(): Promise<number> {
       window: { type: 'string', default: '20' },
       profile: { type: 'string' },
       'node-flags': { type: 'string', default: '' },
+      'store-requests': { type: 'string', default: 'on' },
     },
   });
   const sessions = Number(values.sessions);
   const rate = Number(values.rate);
   const windowS = Number(values.window);
   const pid = Number(values['compare-pid']);
-  if (values['compare-url'] === undefined || values['compare-api-key'] === undefined || !Number.isInteger(pid) || !(sessions > 0 && rate > 0 && windowS > 0)) {
+  if (!['on', 'off'].includes(values['store-requests']) || values['compare-url'] === undefined || values['compare-api-key'] === undefined || !Number.isInteger(pid) || !(sessions > 0 && rate > 0 && windowS > 0)) {
     process.stderr.write(HELP);
     return 2;
   }
@@ -276,7 +296,7 @@ async function main(): Promise<number> {
     dynamoDbEndpoint: store.endpoint,
     nice: 0,
     nodeFlags: values['node-flags'].split(/\s+/).filter((flag) => flag !== ''),
-    settings: { logLevel: 'warn', maxSessions: sessions + 100, speech: 'off' },
+    settings: { logLevel: 'warn', maxSessions: sessions + 100, speech: 'off', ...(values['store-requests'] === 'off' ? { dynamoDb: 'no-requests' } : {}) },
     core: SERVER_CORE,
     cpuProfileDir: values.profile,
     logFile: join(work, 'server.log'),
