@@ -60,7 +60,7 @@ export function transcripts(client: GenesysClient): TranscriptEntityData[] {
     .map((e) => e.data as TranscriptEntityData);
 }
 
-export const ms = (duration: string): number => Math.round(Number(duration.slice(2, -1)) * 1000);
+const ms = (duration: string): number => Math.round(Number(duration.slice(2, -1)) * 1000);
 
 /** [channelId, offset, end] of each final, in ms. */
 export function spans(client: GenesysClient): [number, number, number][] {
@@ -76,4 +76,3 @@ export function expectSpans(actual: [number, number, number][], expected: readon
     expect(Math.abs(end - expected[i]![2]), `end of #${i}: ${end} vs ${expected[i]![2]}`).toBeLessThanOrEqual(TOLERANCE_MS);
   });
 }
-

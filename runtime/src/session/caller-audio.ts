@@ -23,26 +23,7 @@ export function createCallerAudioDecoder(media: MediaFormat): ChannelDecoder {
  * back to the first one.
  */
 export function createChannelDecoder(media: MediaFormat, channel: 'external' | 'internal'): ChannelDecoder {
-  const channels = media.channels.length;
-  const index = Math.max(0, media.channels.indexOf(channel));
-  const bytesPerSample = media.format === 'PCMU' ? 1 : 2;
-  let out = new Int16Array(0);
-  // Frames keep one size for a whole call, so the buffer is allocated once in practice.
-  const bufferFor = (frame: Uint8Array): Int16Array => {
-    const samples = Math.floor(frame.byteLength / bytesPerSample / channels);
-    if (out.length !== samples) out = new Int16Array(samples);
-    return out;
-  };
-  if (media.format === 'PCMU') {
-    if (channels === 1) return (frame) => mulawToPcm16(frame, bufferFor(frame));
-    return (frame) => mulawChannelToPcm16(frame, channels, index, bufferFor(frame));
-  }
-  return (frame) => {
-    const samples = bufferFor(frame);
-    const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-    for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16((i * channels + index) * 2, true);
-    return samples;
-  };
+  return createStridedDecoder(media.format, media.channels.length, Math.max(0, media.channels.indexOf(channel)));
 }
 
 /**
@@ -50,16 +31,28 @@ export function createChannelDecoder(media: MediaFormat, channel: 'external' | '
  * a recognizer with channel identification takes (channel `i` of its results is `media.channels[i]`).
  */
 export function createInterleavedDecoder(media: MediaFormat): ChannelDecoder {
+  // Every sample in the order sent is one channel read with a stride of one.
+  return createStridedDecoder(media.format, 1, 0);
+}
+
+/** Decodes every `stride`-th sample of a frame, starting at sample `index`. */
+function createStridedDecoder(format: MediaFormat['format'], stride: number, index: number): ChannelDecoder {
+  const bytesPerSample = format === 'PCMU' ? 1 : 2;
   let out = new Int16Array(0);
-  const bufferFor = (samples: number): Int16Array => {
+  // Frames keep one size for a whole call, so the buffer is allocated once in practice.
+  const bufferFor = (frame: Uint8Array): Int16Array => {
+    const samples = Math.floor(frame.byteLength / bytesPerSample / stride);
     if (out.length !== samples) out = new Int16Array(samples);
     return out;
   };
-  if (media.format === 'PCMU') return (frame) => mulawToPcm16(frame, bufferFor(frame.byteLength));
+  if (format === 'PCMU') {
+    if (stride === 1) return (frame) => mulawToPcm16(frame, bufferFor(frame));
+    return (frame) => mulawChannelToPcm16(frame, stride, index, bufferFor(frame));
+  }
   return (frame) => {
-    const samples = bufferFor(frame.byteLength >> 1);
+    const samples = bufferFor(frame);
     const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-    for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(i * 2, true);
+    for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16((i * stride + index) * 2, true);
     return samples;
   };
 }

@@ -67,7 +67,7 @@ function speechDoubles(clock: Clock): SpeechServices {
 }
 
 /** A DynamoDB client whose every call succeeds with an empty answer before any SDK work (BenchServerSettings.dynamoDb). */
-function unansweredDynamoDbClient(): DynamoDBClient {
+function shortCircuitedDynamoDbClient(): DynamoDBClient {
   const client = createDynamoDbClient({ region: 'us-east-1' });
   client.middlewareStack.add(() => () => Promise.resolve({ output: { $metadata: {} } as never, response: {} }), { step: 'initialize', priority: 'high', name: 'benchNoRequests' });
   return client;
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   const clock = systemClock;
   const logger = createRootLogger(config.logLevel);
   const app = await createApp(config, {
-    ...(settings.dynamoDb === 'no-requests' ? { dynamoDb: unansweredDynamoDbClient() } : {}),
+    ...(settings.dynamoDb === 'no-requests' ? { dynamoDb: shortCircuitedDynamoDbClient() } : {}),
     clock,
     logger,
     defaultBotsDir: BENCH_BOTS_DIR,
