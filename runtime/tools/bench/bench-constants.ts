@@ -44,7 +44,8 @@ export const PING_EVERY_MS = 5000;
 /** Messages between the load generator and the benchmark server process (IPC). */
 export type ServerRequest =
   | { readonly type: 'stats'; readonly gc: boolean }
-  | { readonly type: 'allocationStart' }
+  /** `live`: only objects still alive when sampling stops (what holds memory), not everything allocated. */
+  | { readonly type: 'allocationStart'; readonly live?: boolean }
   | { readonly type: 'allocationStop' }
   | { readonly type: 'exit' };
 

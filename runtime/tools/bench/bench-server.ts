@@ -126,9 +126,10 @@ async function main(): Promise<void> {
     new Promise((resolve, reject) => inspector.post(method, params, (error, result) => (error === null ? resolve(result) : reject(error))));
   process.on('message', (request: ServerRequest) => {
     if (request.type === 'allocationStart') {
-      // Objects the GC has already collected stay in the samples: what allocates, not what is live.
+      // By default objects the GC has already collected stay in the samples: what allocates, not what is live.
+      const collected = request.live !== true;
       void post('HeapProfiler.enable').then(() =>
-        post('HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }),
+        post('HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: collected, includeObjectsCollectedByMinorGC: collected }),
       );
       return;
     }

@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -25,6 +25,7 @@ import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
 const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/audiohook/ws --compare-pid N
   --compare-api-key K --compare-secret BASE64 [--sessions 500] [--rate 200] [--window 20]
   [--profile DIR]   write this server's CPU profile (.cpuprofile) to DIR
+  [--heap-profile DIR]   write what holds this server's memory at the end of the window (sampled live objects by allocation site, .heapprofile) to DIR
   [--node-flags="<flags>"]   extra Node/V8 flags for this server, after the image's (e.g. --max-semi-space-size=16)
   [--store-requests off]   diagnostic: this server's DynamoDB client answers at once, without SDK work
 `;
@@ -124,7 +125,13 @@ function acceptQueueLength(port: number): number {
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Listen-only load on one target: ramp, window, close. */
-async function measure(target: Target, sessions: number, ratePerS: number, windowS: number, frame: Uint8Array): Promise<TargetResult> {
+/** The measured run's options (the warm-up has none). */
+interface MeasureOptions {
+  /** Where this server's live-object heap profile goes; undefined = none. */
+  readonly heapProfileDir?: string;
+}
+
+async function measure(target: Target, sessions: number, ratePerS: number, windowS: number, frame: Uint8Array, options: MeasureOptions = {}): Promise<TargetResult> {
   const opened: number[] = [];
   let pings: number[] = [];
   let failed = 0;
@@ -154,6 +161,9 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
   const generatorLoop = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   generatorLoop.enable();
   await target.process?.stats(false); // resets the server's delay histogram
+  // Sampled from before the ramp, so every session's objects are seen where they were allocated.
+  const heapProfile = options.heapProfileDir === undefined ? undefined : target.process;
+  heapProfile?.allocationStart(true);
   const overflowsBefore = listenOverflows();
   const storeAtStart = target.store?.byOperation;
   const port = Number(new URL(target.url).port);
@@ -203,6 +213,9 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
   pings = [];
   // After the window's figures: a full collection stalls the server, and what it leaves is the live heap.
   const heapAfterGcMb = target.process === undefined ? null : (await target.process.stats(true)).heapUsedBytes / 2 ** 20;
+  if (heapProfile !== undefined && options.heapProfileDir !== undefined) {
+    writeFileSync(join(options.heapProfileDir, `this-server-${sessions}.heapprofile`), await heapProfile.allocationStop());
+  }
   clearInterval(ticker);
   const violations = live.reduce((sum, s) => sum + s.connection.violations.length, 0);
   await Promise.all(live.map((s) => s.connection.close(5_000)));
@@ -276,6 +289,7 @@ async function main(): Promise<number> {
       rate: { type: 'string', default: '200' },
       window: { type: 'string', default: '20' },
       profile: { type: 'string' },
+      'heap-profile': { type: 'string' },
       'node-flags': { type: 'string', default: '' },
       'store-requests': { type: 'string', default: 'on' },
     },
@@ -289,6 +303,8 @@ async function main(): Promise<number> {
     return 2;
   }
   pinSelf(GENERATOR_CORE);
+  const heapProfileDir = values['heap-profile'];
+  if (heapProfileDir !== undefined) mkdirSync(heapProfileDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'bench-compare-'));
   const store = await startDynamoDbStub();
   const server = await startServerProcess({
@@ -313,7 +329,7 @@ async function main(): Promise<number> {
     for (const target of targets) {
       process.stdout.write(`${target.name}: ${sessions} sessions at ${rate}/s, ${windowS} s window (pid ${target.pid})\n`);
       await measure(target, WARM_UP_SESSIONS, rate, 1, frame);
-      results.push(await measure(target, sessions, rate, windowS, frame));
+      results.push(await measure(target, sessions, rate, windowS, frame, { ...(heapProfileDir === undefined ? {} : { heapProfileDir }) }));
     }
   } finally {
     await server.stop();

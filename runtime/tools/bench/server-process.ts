@@ -28,8 +28,8 @@ export interface ServerProcess {
   /** Whether it runs pinned to a core (`taskset -c`), and which. */
   readonly pinnedCore: number | undefined;
   stats(gc: boolean): Promise<ServerStats>;
-  /** Starts sampling allocations (V8 sampling heap profiler, collected objects included). */
-  allocationStart(): void;
+  /** Starts sampling allocations (V8 sampling heap profiler): collected objects included, or with `live` only those still alive at the stop. */
+  allocationStart(live?: boolean): void;
   /** Stops sampling and returns the profile as JSON text. */
   allocationStop(): Promise<string>;
   /** Asks it to exit (so a CPU profile is written) and waits; kills it after `timeoutMs`. */
@@ -142,8 +142,8 @@ function wrap(child: ChildProcess, port: number, pinnedCore: number | undefined,
         request({ type: 'stats', gc });
       });
     },
-    allocationStart() {
-      request({ type: 'allocationStart' });
+    allocationStart(live = false) {
+      request({ type: 'allocationStart', live });
     },
     allocationStop() {
       return new Promise((resolve, reject) => {
