@@ -47,7 +47,9 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
   const { store, writer, clock } = deps;
   const intervalMs = deps.conversationWriteIntervalMs;
   return (call) => {
-    const logger = deps.logger.child({ component: 'call-recorder' });
+    // Made on the first line: most calls log nothing here, and each child logger costs memory per call.
+    let componentLogger: Logger | undefined;
+    const logger = (): Logger => (componentLogger ??= deps.logger.child({ component: 'call-recorder' }));
     const seed = {
       conversationId: call.conversationId,
       connectorId: call.connectorId,
@@ -100,7 +102,7 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
         try {
           const stored = await withTimeout(clock, deps.resumeTimeoutMs, store.getConversation(call.conversationId), () => 'timeout' as const);
           if (stored === 'timeout') {
-            logger.warn({ timeoutMs: deps.resumeTimeoutMs }, 'conversation state not read in time: starting afresh');
+            logger().warn({ timeoutMs: deps.resumeTimeoutMs }, 'conversation state not read in time: starting afresh');
             return undefined;
           }
           // Another bot's conversation, or one that is over, is not continued.
@@ -108,10 +110,10 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
           // Nor is another organization's.
           if (stored.organizationId !== undefined && stored.organizationId !== seed.organizationId) return undefined;
           current = stored;
-          logger.info({ turnCount: stored.turnCount, version: stored.version }, 'continuing conversation');
+          logger().info({ turnCount: stored.turnCount, version: stored.version }, 'continuing conversation');
           return stored.botState;
         } catch (error) {
-          logger.warn({ err: toError(error).message }, 'conversation state unreadable: starting afresh');
+          logger().warn({ err: toError(error).message }, 'conversation state unreadable: starting afresh');
           return undefined;
         }
       },

@@ -21,6 +21,80 @@ export interface ThrottledLogger extends Logger {
   readonly suppressed: number;
 }
 
+/** The window accounting that a throttled logger and all its children share. */
+class LineBudget {
+  private windowStart: number;
+  private used = 0;
+  private pending = 0;
+  total = 0;
+
+  constructor(
+    readonly budget: LogBudget,
+    private readonly clock: Clock,
+    private readonly target: Logger,
+  ) {
+    this.windowStart = clock.now();
+  }
+
+  admit(): boolean {
+    const now = this.clock.now();
+    if (now - this.windowStart >= this.budget.windowMs) {
+      this.flushTo(this.target);
+      this.windowStart = now;
+      this.used = 0;
+    }
+    if (this.used >= this.budget.maxLinesPerWindow) {
+      this.pending += 1;
+      this.total += 1;
+      return false;
+    }
+    this.used += 1;
+    return true;
+  }
+
+  flushTo(logger: Logger): void {
+    if (this.pending === 0) return;
+    logger.warn({ suppressed: this.pending, windowMs: this.budget.windowMs }, 'log lines suppressed');
+    this.pending = 0;
+  }
+}
+
+/**
+ * One logger under a shared {@link LineBudget}. A class, not closures: every session holds one and
+ * each of its components a child, so the methods live once on the prototype.
+ */
+class ThrottledChild implements ThrottledLogger {
+  constructor(
+    private readonly logger: Logger,
+    private readonly lines: LineBudget,
+  ) {}
+
+  trace(fields: object, msg: string): void {
+    if (this.lines.admit()) this.logger.trace(truncateFields(fields, this.lines.budget.maxStringChars), msg);
+  }
+  debug(fields: object, msg: string): void {
+    if (this.lines.admit()) this.logger.debug(truncateFields(fields, this.lines.budget.maxStringChars), msg);
+  }
+  info(fields: object, msg: string): void {
+    if (this.lines.admit()) this.logger.info(truncateFields(fields, this.lines.budget.maxStringChars), msg);
+  }
+  warn(fields: object, msg: string): void {
+    if (this.lines.admit()) this.logger.warn(truncateFields(fields, this.lines.budget.maxStringChars), msg);
+  }
+  error(fields: object, msg: string): void {
+    if (this.lines.admit()) this.logger.error(truncateFields(fields, this.lines.budget.maxStringChars), msg);
+  }
+  child(bindings: object): ThrottledLogger {
+    return new ThrottledChild(this.logger.child(truncateFields(bindings, this.lines.budget.maxStringChars)), this.lines);
+  }
+  flush(): void {
+    this.lines.flushTo(this.logger);
+  }
+  get suppressed(): number {
+    return this.lines.total;
+  }
+}
+
 /**
  * Wraps a logger so one source (a session, a refusing listener) cannot flood the log: at most
  * `maxLinesPerWindow` lines per window pass, the rest are counted, and one `log lines suppressed`
@@ -29,50 +103,7 @@ export interface ThrottledLogger extends Logger {
  * Children share the parent's budget.
  */
 export function createThrottledLogger(target: Logger, budget: LogBudget, clock: Clock): ThrottledLogger {
-  const state = { windowStart: clock.now(), used: 0, pending: 0, total: 0 };
-
-  function admit(): boolean {
-    const now = clock.now();
-    if (now - state.windowStart >= budget.windowMs) {
-      flushTo(target);
-      state.windowStart = now;
-      state.used = 0;
-    }
-    if (state.used >= budget.maxLinesPerWindow) {
-      state.pending += 1;
-      state.total += 1;
-      return false;
-    }
-    state.used += 1;
-    return true;
-  }
-
-  function flushTo(logger: Logger): void {
-    if (state.pending === 0) return;
-    logger.warn({ suppressed: state.pending, windowMs: budget.windowMs }, 'log lines suppressed');
-    state.pending = 0;
-  }
-
-  function wrap(logger: Logger): ThrottledLogger {
-    const line =
-      (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') =>
-      (fields: object, msg: string): void => {
-        if (admit()) logger[level](truncateFields(fields, budget.maxStringChars), msg);
-      };
-    return {
-      trace: line('trace'),
-      debug: line('debug'),
-      info: line('info'),
-      warn: line('warn'),
-      error: line('error'),
-      child: (bindings) => wrap(logger.child(truncateFields(bindings, budget.maxStringChars))),
-      flush: () => flushTo(logger),
-      get suppressed() {
-        return state.total;
-      },
-    };
-  }
-  return wrap(target);
+  return new ThrottledChild(target, new LineBudget(budget, clock, target));
 }
 
 /** A copy of `fields` with long strings cut (one level into plain objects and arrays); errors are kept. */
