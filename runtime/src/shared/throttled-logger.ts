@@ -19,6 +19,8 @@ export interface ThrottledLogger extends Logger {
   flush(): void;
   /** Lines suppressed so far, in all windows. */
   readonly suppressed: number;
+  /** A child under the same budget. */
+  child(bindings: object): ThrottledLogger;
 }
 
 /** The window accounting that a throttled logger and all its children share. */
@@ -70,19 +72,19 @@ class ThrottledChild implements ThrottledLogger {
   ) {}
 
   trace(fields: object, msg: string): void {
-    if (this.lines.admit()) this.logger.trace(truncateFields(fields, this.lines.budget.maxStringChars), msg);
+    this.write('trace', fields, msg);
   }
   debug(fields: object, msg: string): void {
-    if (this.lines.admit()) this.logger.debug(truncateFields(fields, this.lines.budget.maxStringChars), msg);
+    this.write('debug', fields, msg);
   }
   info(fields: object, msg: string): void {
-    if (this.lines.admit()) this.logger.info(truncateFields(fields, this.lines.budget.maxStringChars), msg);
+    this.write('info', fields, msg);
   }
   warn(fields: object, msg: string): void {
-    if (this.lines.admit()) this.logger.warn(truncateFields(fields, this.lines.budget.maxStringChars), msg);
+    this.write('warn', fields, msg);
   }
   error(fields: object, msg: string): void {
-    if (this.lines.admit()) this.logger.error(truncateFields(fields, this.lines.budget.maxStringChars), msg);
+    this.write('error', fields, msg);
   }
   child(bindings: object): ThrottledLogger {
     return new ThrottledChild(this.logger.child(truncateFields(bindings, this.lines.budget.maxStringChars)), this.lines);
@@ -92,6 +94,10 @@ class ThrottledChild implements ThrottledLogger {
   }
   get suppressed(): number {
     return this.lines.total;
+  }
+
+  private write(level: 'trace' | 'debug' | 'info' | 'warn' | 'error', fields: object, msg: string): void {
+    if (this.lines.admit()) this.logger[level](truncateFields(fields, this.lines.budget.maxStringChars), msg);
   }
 }
 

@@ -124,14 +124,21 @@ function acceptQueueLength(port: number): number {
 
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Listen-only load on one target: ramp, window, close. */
 /** The measured run's options (the warm-up has none). */
 interface MeasureOptions {
   /** Where this server's live-object heap profile goes; undefined = none. */
-  readonly heapProfileDir?: string;
+  readonly heapProfileDir: string | undefined;
 }
 
-async function measure(target: Target, sessions: number, ratePerS: number, windowS: number, frame: Uint8Array, options: MeasureOptions = {}): Promise<TargetResult> {
+/** Listen-only load on one target: ramp, window, close. */
+async function measure(
+  target: Target,
+  sessions: number,
+  ratePerS: number,
+  windowS: number,
+  frame: Uint8Array,
+  options: MeasureOptions = { heapProfileDir: undefined },
+): Promise<TargetResult> {
   const opened: number[] = [];
   let pings: number[] = [];
   let failed = 0;
@@ -162,8 +169,9 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
   generatorLoop.enable();
   await target.process?.stats(false); // resets the server's delay histogram
   // Sampled from before the ramp, so every session's objects are seen where they were allocated.
-  const heapProfile = options.heapProfileDir === undefined ? undefined : target.process;
-  heapProfile?.allocationStart(true);
+  const heapProfile =
+    target.process === undefined || options.heapProfileDir === undefined ? undefined : { server: target.process, dir: options.heapProfileDir };
+  heapProfile?.server.allocationStart(true);
   const overflowsBefore = listenOverflows();
   const storeAtStart = target.store?.byOperation;
   const port = Number(new URL(target.url).port);
@@ -213,9 +221,7 @@ async function measure(target: Target, sessions: number, ratePerS: number, windo
   pings = [];
   // After the window's figures: a full collection stalls the server, and what it leaves is the live heap.
   const heapAfterGcMb = target.process === undefined ? null : (await target.process.stats(true)).heapUsedBytes / 2 ** 20;
-  if (heapProfile !== undefined && options.heapProfileDir !== undefined) {
-    writeFileSync(join(options.heapProfileDir, `this-server-${sessions}.heapprofile`), await heapProfile.allocationStop());
-  }
+  if (heapProfile !== undefined) writeFileSync(join(heapProfile.dir, `this-server-${sessions}.heapprofile`), await heapProfile.server.allocationStop());
   clearInterval(ticker);
   const violations = live.reduce((sum, s) => sum + s.connection.violations.length, 0);
   await Promise.all(live.map((s) => s.connection.close(5_000)));
@@ -329,7 +335,7 @@ async function main(): Promise<number> {
     for (const target of targets) {
       process.stdout.write(`${target.name}: ${sessions} sessions at ${rate}/s, ${windowS} s window (pid ${target.pid})\n`);
       await measure(target, WARM_UP_SESSIONS, rate, 1, frame);
-      results.push(await measure(target, sessions, rate, windowS, frame, { ...(heapProfileDir === undefined ? {} : { heapProfileDir }) }));
+      results.push(await measure(target, sessions, rate, windowS, frame, { heapProfileDir }));
     }
   } finally {
     await server.stop();

@@ -70,15 +70,16 @@ describe('createThrottledLogger', () => {
 
   it('writes the pending summary through the logger flush is called on, once', () => {
     const lines: Line[] = [];
-    const log = createThrottledLogger(recordingLogger(lines), { ...BUDGET, maxLinesPerWindow: 0 }, new FakeClock());
-    log.info({}, 'suppressed');
-    const child = createThrottledLogger(recordingLogger(lines), BUDGET, new FakeClock()).child({ component: 'c' });
-    child.info({}, 'kept');
+    const log = createThrottledLogger(recordingLogger(lines, { sessionId: 's' }), { ...BUDGET, maxLinesPerWindow: 1 }, new FakeClock());
+    const child = log.child({ component: 'c' });
+    log.info({}, 'kept');
+    child.info({}, 'suppressed');
+    child.flush();
     log.flush();
-    log.flush();
-    expect(lines.map((line) => [line.msg, line.fields])).toEqual([
-      ['kept', {}],
-      ['log lines suppressed', { suppressed: 1, windowMs: 1_000 }],
+    child.flush();
+    expect(lines.map((line) => [line.msg, line.fields, line.bindings])).toEqual([
+      ['kept', {}, { sessionId: 's' }],
+      ['log lines suppressed', { suppressed: 1, windowMs: 1_000 }, { sessionId: 's', component: 'c' }],
     ]);
   });
 
