@@ -5,13 +5,16 @@ import { Construct } from 'constructs';
 import { ENV } from '../../runtime/src/config/env-keys.js';
 
 /**
- * The item-level actions the session store calls (runtime/src/store: GetCommand, PutCommand,
- * UpdateCommand, QueryCommand, and DeleteCommand for the chunk items a rewritten large conversation
- * state no longer references: without it every rewrite would leave its old chunks until their TTL).
- * No scans, batch or stream reads.
+ * The item-level actions the session store sends (runtime/src/store; test/cdk/session-table-grants
+ * checks the two lists match): BatchGetItem for its reads (reads made together share a request),
+ * PutItem and UpdateItem for sessions, conversations and nonces, BatchWriteItem for transcript
+ * lines, Query for a conversation's sessions, transcript and state chunks, and DeleteItem for the
+ * chunk items a rewritten large conversation state no longer references (without it every rewrite
+ * would leave its old chunks until their TTL). No scans or stream reads.
  */
 export const SESSION_TABLE_ACTIONS = Object.freeze([
-  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:Query',

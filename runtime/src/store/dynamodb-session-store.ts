@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../shared/errors.js';
+import { createBatchedItemReader } from './batched-item-reader.js';
 import type { Clock } from '../shared/clock.js';
 import { chunkKeys, chunkReferences, joinLargeAttributes, splitLargeAttributes } from './large-attributes.js';
 import type { ConversationState, SessionRecord, SessionStore, TranscriptEntry } from './ports.js';
@@ -14,7 +15,6 @@ import {
   sessionKey,
   toConversationItem,
   toSessionItem,
-  type ItemKey,
 } from './session-items.js';
 import { STORE_ERROR_CODES, storeConflict, toStoreError } from './store-errors.js';
 import {
@@ -48,28 +48,6 @@ export function toDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient
 const CONDITION_FAILED = 'ConditionalCheckFailedException';
 
 const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === CONDITION_FAILED;
-
-/**
- * The {@link SessionStore} on one DynamoDB table (design in `session-items.ts`). Creates are
- * conditional, conversation writes use optimistic concurrency on `version`, and every write sets the
- * TTL attribute `expiresAt`; reads are strongly consistent and skip expired items, because DynamoDB
- * deletes them only eventually. Works against DynamoDB and dynalite alike: no transactions, no TTL
- * API, no ReturnValuesOnConditionCheckFailure. SDK errors become AppErrors here.
- */
-/** A strongly consistent read of one item; failures become store errors naming `operation`. */
-async function getItem(
-  client: DynamoDBDocumentClient,
-  TableName: string,
-  operation: string,
-  Key: ItemKey,
-): Promise<Record<string, unknown> | undefined> {
-  try {
-    const output = await client.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
-    return output.Item;
-  } catch (error) {
-    throw toStoreError(operation, error);
-  }
-}
 
 /** Every item of a partition whose sort key starts with `sortKeyPrefix`, in sort-key order, page by page. */
 async function queryPrefix(client: DynamoDBDocumentClient, TableName: string, pk: string, sortKeyPrefix: string): Promise<Record<string, unknown>[]> {
@@ -150,17 +128,26 @@ function sessionUpdate(item: Record<string, unknown>): {
   return { UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 }
 
+/**
+ * The {@link SessionStore} on one DynamoDB table (design in `session-items.ts`). Creates are
+ * conditional, conversation writes use optimistic concurrency on `version`, and every write sets the
+ * TTL attribute `expiresAt`; reads are strongly consistent and skip expired items, because DynamoDB
+ * deletes them only eventually; reads made together share BatchGetItem requests. Works against DynamoDB and dynalite alike: no transactions, no TTL
+ * API, no ReturnValuesOnConditionCheckFailure. SDK errors become AppErrors here.
+ */
 export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions): SessionStore {
   const { client, tableName: TableName, clock } = options;
   const retention: RetentionOptions = checkRetention(options);
   const nowSeconds = (): number => Math.floor(clock.epochMs() / 1_000);
+  // Item reads made together (a burst of opens each reading its conversation) share requests.
+  const readItem = createBatchedItemReader(client, TableName, clock);
 
   async function readConversation(conversationId: string): Promise<ConversationState | undefined> {
     const pk = conversationPartition(conversationId);
     // A writer replacing the state deletes the chunks it replaced: a read caught between the two
     // finds them gone and reads the (new) item again.
     for (let attempt = 1; ; attempt++) {
-      const stored = await getItem(client, TableName, 'GetItem', conversationKey(conversationId));
+      const stored = await readItem(conversationKey(conversationId));
       if (stored === undefined) return undefined;
       let item: Record<string, unknown>;
       try {
@@ -231,7 +218,7 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
     },
 
     async getSession(conversationId, sessionId) {
-      const item = await getItem(client, TableName, 'GetItem', sessionKey(conversationId, sessionId));
+      const item = await readItem(sessionKey(conversationId, sessionId));
       if (item === undefined) return undefined;
       const { record, expiresAt } = fromSessionItem(item);
       return isExpired(expiresAt, clock.epochMs()) ? undefined : record;
