@@ -3,7 +3,7 @@ import { pcm16ToMulaw } from '../../../runtime/src/audio/codec.js';
 import { loadVadEngine } from '../../../runtime/src/audio/vad.js';
 import { createBot } from '../../../runtime/src/bot/create-bot.js';
 import { parseBotDefinition } from '../../../runtime/src/bot/definition-schema.js';
-import type { Bot, BotConversation, TranscriptLine } from '../../../runtime/src/bot/ports.js';
+import type { Bot, BotConversation, BotState, TranscriptLine } from '../../../runtime/src/bot/ports.js';
 import { noCallMetrics } from '../../../runtime/src/session/call-metrics.js';
 import type { CallRecorder } from '../../../runtime/src/session/call-recorder.js';
 import type { MediaFormat } from '../../../runtime/src/protocol/index.js';
@@ -24,12 +24,17 @@ async function listenCall(
   media: MediaFormat,
   definition: Record<string, unknown> = {},
   recognizer = new ScriptedRecognizer(),
+  persisted?: BotState,
 ): Promise<{
   recognizer: ScriptedRecognizer;
   conversation: () => BotConversation;
   recorded: TranscriptLine[];
   /** Checkpoints the recorder was given (one per turn that changed what is stored). */
   checkpoints: () => number;
+  /** Turns the checkpoints so far cover, the unrecorded ones (the start) included. */
+  turnsRecorded: () => number;
+  /** Times the call read its stored conversation. */
+  resumes: () => number;
   dropped: number[];
   controls: RecordingControls;
   audio: (frame: Uint8Array) => void;
@@ -50,10 +55,16 @@ async function listenCall(
   const recorded: TranscriptLine[] = [];
   const dropped: number[] = [];
   let checkpoints = 0;
+  let turnsRecorded = 0;
+  let resumes = 0;
   const recorder: CallRecorder = {
-    resume: () => Promise.resolve(undefined),
+    resume: () => {
+      resumes += 1;
+      return Promise.resolve(persisted);
+    },
     turnTaken: (turn) => {
       checkpoints += 1;
+      turnsRecorded += turn.turns ?? 1;
       recorded.push(...(turn.transcript ?? []));
     },
     ended: () => undefined,
@@ -84,6 +95,8 @@ async function listenCall(
     controls,
     recorded,
     checkpoints: () => checkpoints,
+    turnsRecorded: () => turnsRecorded,
+    resumes: () => resumes,
     dropped,
     conversation: () => conversation!,
     audio: (frame) => handler.onEvent({ type: 'audio', samples: frame.length / 2, positionMs: 0 }, frame),
@@ -129,6 +142,23 @@ describe('listen-only calls on a stereo stream', () => {
     call.recognizer.streams[0]!.results.push(transcriptEvent('final', 'c1', 'hello'));
     await settle(20);
     expect(call.checkpoints()).toBe(1);
+  });
+
+  it('reads its stored conversation at the first utterance, not at the open (an open under a burst costs no store read), and continues its numbering', async () => {
+    const stored = { version: 2, lines: 7, storedChars: 120, droppedUtterances: 0, truncated: false };
+    const call = await listenCall({ ...STEREO, channels: ['external'] }, {}, new ScriptedRecognizer(), stored);
+    await settle(20);
+    const atOpen = call.resumes();
+
+    call.recognizer.streams[0]!.results.push(transcriptEvent('final', 'c1', 'hello again'));
+    await settle(20);
+
+    expect({ atOpen, afterUtterance: call.resumes(), lines: call.recorded.map((u) => [u.seq, u.text]), turns: call.turnsRecorded() }).toEqual({
+      atOpen: 0,
+      afterUtterance: 1,
+      lines: [[7, 'hello again']],
+      turns: 2,
+    });
   });
 
   it('feeds each stream only its own channel of the interleaved audio', async () => {
