@@ -127,8 +127,8 @@ describe('conversation checkpoints during a voice call', () => {
     await client.open({ conversationId });
     const caller = new CallerAudioPlayer(client).start();
     const turns = (input: string): number => server.logs.filter((l) => l.msg === 'bot turn' && l.input === input).length;
-    // The listen bot's opening turn is not written yet: the first checkpoint is an interval after the open.
-    await eventually(() => turns('start') === 1);
+    // The listen bot's opening turn is counted, not run, and not written yet: the first checkpoint is an interval after the open.
+    await eventually(() => server.app.server.activeSessions === 1);
     await eventually(() => server.app.writeQueue.stats().pending === 0);
     expect(await store.getConversation(conversationId)).toBeUndefined();
 

@@ -20,8 +20,8 @@ export interface CallView {
 }
 
 export interface TurnRunnerDeps {
-  /** The bot conversation, once its stored state (if any) was read. */
-  readonly conversation: Promise<BotConversation>;
+  /** The bot conversation, once its stored state (if any) was read; the read starts at the first call. */
+  readonly conversation: () => Promise<BotConversation>;
   readonly speaker: PromptSpeaker;
   readonly playback: PromptPlayback;
   readonly digits: DigitCollector;
@@ -90,6 +90,11 @@ function createTurnRecording(deps: TurnRunnerDeps) {
   /** Turns since the last checkpoint that changed nothing stored: the next checkpoint counts them. */
   let unrecordedTurns = 0;
   return {
+    /** A turn the bot was not asked (a listen-only start): metered, and counted by the next checkpoint. */
+    skipped(): void {
+      deps.metrics.turn(undefined);
+      unrecordedTurns += 1;
+    },
     /** Notes the conversation as it stands before a turn; only the first call counts (the stored or initial state). */
     before(conversation: BotConversation): void {
       stored ??= storedSnapshot(conversation, deps.call());
@@ -217,7 +222,9 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   }
 
   async function runTurn(input: BotInput, receivedAt: number): Promise<void> {
-    const conversation = await deps.conversation;
+    // A listen-only start says and changes nothing: counted, not run, so the open pays no conversation read.
+    if (deps.listenOnly && input.type === 'start') return recordTurn.skipped();
+    const conversation = await deps.conversation();
     const abort = new AbortController();
     const turn: RunningTurn = {
       signal: AbortSignal.any([deps.callSignal, abort.signal]),

@@ -1,5 +1,5 @@
 import type { VadEngine } from '../audio/vad.js';
-import type { Bot } from '../bot/ports.js';
+import type { Bot, BotConversation } from '../bot/ports.js';
 import type { SessionEvent } from '../protocol/index.js';
 import type { Clock } from '../shared/clock.js';
 import { normalizeLanguageTag } from '../shared/language-tag.js';
@@ -95,7 +95,12 @@ export function createVoiceCallFactory(deps: VoiceCallDeps): CallHandlerFactory 
   };
 }
 
-/** The call's recorder, and its bot conversation: one begun on the Data Action route continues here. */
+/**
+ * The call's recorder, and its bot conversation: one begun on the Data Action route continues here.
+ * The conversation is read from the store when a turn first needs it: at the open for a bot that
+ * greets, at the first utterance for a listen-only one (its start turn is skipped), so an open under
+ * a burst costs a listen-only call no store read, and a call nobody speaks on none at all.
+ */
 function startConversation(bot: Bot, context: CallContext, language: string, deps: VoiceCallDeps) {
   const recorder = deps.recorders?.({
     conversationId: context.conversationId,
@@ -106,18 +111,20 @@ function startConversation(bot: Bot, context: CallContext, language: string, dep
     inputVariables: context.inputVariables,
     language,
   });
+  let started: Promise<BotConversation> | undefined;
   // The stored state's read is bounded by the recorder.
-  const conversation = (async () =>
-    bot.startConversation(
-      {
-        conversationId: context.conversationId,
-        connectorId: context.connectorId,
-        language,
-        inputVariables: context.inputVariables,
-        customConfig: context.customConfig,
-      },
-      await recorder?.resume(),
-    ))();
+  const conversation = (): Promise<BotConversation> =>
+    (started ??= (async () =>
+      bot.startConversation(
+        {
+          conversationId: context.conversationId,
+          connectorId: context.connectorId,
+          language,
+          inputVariables: context.inputVariables,
+          customConfig: context.customConfig,
+        },
+        await recorder?.resume(),
+      ))());
   return { recorder, conversation };
 }
 
