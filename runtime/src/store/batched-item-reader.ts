@@ -4,8 +4,11 @@ import { AppError } from '../shared/errors.js';
 import type { ItemKey } from './session-items.js';
 import { STORE_ERROR_CODES, toStoreError } from './store-errors.js';
 
-/** DynamoDB's limit of keys per BatchGetItem request. */
-const MAX_KEYS_PER_REQUEST = 100;
+/**
+ * Keys per BatchGetItem request. DynamoDB allows 100, but answers at most 16 MB and leaves the rest
+ * unprocessed: 25 items of at most 400 KB always fit, so an unprocessed key means throttling only.
+ */
+const MAX_KEYS_PER_REQUEST = 25;
 /** Requests a key left unprocessed (DynamoDB was throttling) is asked in at most, the first included. */
 const MAX_ATTEMPTS = 3;
 /** Back-off before asking again for unprocessed keys, doubled per further attempt. */
@@ -24,7 +27,7 @@ const keyId = (pk: unknown, sk: unknown): string => `${String(pk)}\u0000${String
 
 /**
  * Item reads of one table, answered by BatchGetItem: the reads asked during one turn of the event
- * loop (setImmediate, not a delay) go out together, up to 100 keys per request. Under a burst of
+ * loop (setImmediate, not a delay) go out together, up to 25 keys per request. Under a burst of
  * opens (a reconnect storm after a task is lost) each open's conversation read is one key of a
  * shared request instead of a request of its own, which is most of what an open costs in SDK work;
  * a lone read still goes out at the end of its turn, so nothing waits for company.
@@ -48,7 +51,13 @@ export function createBatchedItemReader(client: DynamoDBDocumentClient, TableNam
     flushScheduled = false;
     const reads = [...waiting.values()];
     waiting = new Map();
-    for (let start = 0; start < reads.length; start += MAX_KEYS_PER_REQUEST) void request(reads.slice(start, start + MAX_KEYS_PER_REQUEST));
+    for (let start = 0; start < reads.length; start += MAX_KEYS_PER_REQUEST) {
+      const batch = reads.slice(start, start + MAX_KEYS_PER_REQUEST);
+      // request() settles every read itself; this only keeps a bug in it from leaving reads hanging.
+      request(batch).catch((error: unknown) => {
+        for (const read of batch) for (const waiter of read.waiters) waiter.reject(toStoreError('BatchGetItem', error));
+      });
+    }
   }
 
   function askAgain(reads: PendingRead[]): void {
