@@ -9,6 +9,7 @@ import { BENCH_KEY, FRAME_MS, PING_EVERY_MS } from './bench-constants.js';
 import { BenchConnection, type ConnectionListener } from './bench-connection.js';
 import { startDynamoDbStub, type DynamoDbStub } from './dynamodb-stub.js';
 import { GENERATOR_CORE, SERVER_CORE } from './run-mode.js';
+import { roundOrder, roundsTable } from './compare-rounds.js';
 import { bundleBenchServer, pinSelf, startServerProcess, type ServerProcess } from './server-process.js';
 import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
 
@@ -19,7 +20,8 @@ import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
  * URL and pid (e.g. the Genesys reference's sample endpoint, started by hand on core 0) with the same
  * listen-only load: sessions opened at a fixed rate, a 200 ms PCMU frame per session every 200 ms and
  * a ping every 5 s, then a measured window. CPU and RSS come from /proc/<pid>, so the target must run
- * on this machine. Prints one table and, last, one JSON line.
+ * on this machine. Prints a table per round (`--rounds`, default 1), with more than one round a table
+ * of medians, and, last, one JSON line.
  */
 
 const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/audiohook/ws --compare-pid N
@@ -28,6 +30,7 @@ const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/
   [--heap-profile DIR]   write what holds this server's memory at the end of the window (sampled live objects by allocation site, .heapprofile) to DIR
   [--node-flags="<flags>"]   extra Node/V8 flags for this server, after the image's (e.g. --max-semi-space-size=16)
   [--store-requests off]   diagnostic: this server's DynamoDB client answers at once, without SDK work
+  [--rounds N]   repeat the pair N times, alternating which target goes first, and add a table of medians (min–max)
 `;
 const CLOCK_TICKS_PER_S = 100;
 const SLOTS = 10;
@@ -298,13 +301,15 @@ async function main(): Promise<number> {
       'heap-profile': { type: 'string' },
       'node-flags': { type: 'string', default: '' },
       'store-requests': { type: 'string', default: 'on' },
+      rounds: { type: 'string', default: '1' },
     },
   });
   const sessions = Number(values.sessions);
   const rate = Number(values.rate);
   const windowS = Number(values.window);
   const pid = Number(values['compare-pid']);
-  if (!['on', 'off'].includes(values['store-requests']) || values['compare-url'] === undefined || values['compare-api-key'] === undefined || !Number.isInteger(pid) || !(sessions > 0 && rate > 0 && windowS > 0)) {
+  const rounds = Number(values.rounds);
+  if (!(Number.isInteger(rounds) && rounds >= 1) || !['on', 'off'].includes(values['store-requests']) || values['compare-url'] === undefined || values['compare-api-key'] === undefined || !Number.isInteger(pid) || !(sessions > 0 && rate > 0 && windowS > 0)) {
     process.stderr.write(HELP);
     return 2;
   }
@@ -330,18 +335,24 @@ async function main(): Promise<number> {
     { name: 'this server (listen)', url: `ws://127.0.0.1:${server.port}/audiohook/listen`, pid: server.pid, key: BENCH_KEY, process: server, store },
     { name: values['compare-name'], url: values['compare-url'], pid, key: { apiKey: values['compare-api-key'], clientSecret: values['compare-secret'] } },
   ];
-  const results: TargetResult[] = [];
+  const results: (TargetResult & { readonly round: number })[] = [];
   try {
-    for (const target of targets) {
-      process.stdout.write(`${target.name}: ${sessions} sessions at ${rate}/s, ${windowS} s window (pid ${target.pid})\n`);
-      await measure(target, WARM_UP_SESSIONS, rate, 1, frame);
-      results.push(await measure(target, sessions, rate, windowS, frame, { heapProfileDir }));
+    for (let round = 1; round <= rounds; round++) {
+      const measured: TargetResult[] = [];
+      for (const target of roundOrder(targets, round)) {
+        process.stdout.write(`${rounds > 1 ? `round ${round}: ` : ''}${target.name}: ${sessions} sessions at ${rate}/s, ${windowS} s window (pid ${target.pid})\n`);
+        await measure(target, WARM_UP_SESSIONS, rate, 1, frame);
+        measured.push(await measure(target, sessions, rate, windowS, frame, { heapProfileDir }));
+      }
+      process.stdout.write(`${table(measured)}\n`);
+      results.push(...measured.map((result) => ({ ...result, round })));
     }
   } finally {
     await server.stop();
     await store.close();
   }
-  process.stdout.write(`${table(results)}\n${JSON.stringify({ benchmark: 'npm run bench:compare', sessions, rate, windowS, results })}\n`);
+  if (rounds > 1) process.stdout.write(`${roundsTable(Array.from({ length: rounds }, (_, i) => results.filter((result) => result.round === i + 1)))}\n`);
+  process.stdout.write(`${JSON.stringify({ benchmark: 'npm run bench:compare', sessions, rate, windowS, rounds, results })}\n`);
   return 0;
 }
 
