@@ -111,22 +111,29 @@ describe('TranscribeSpeechRecognizer', () => {
     expect((transcribe.send.getCall(0).args as unknown[])[1]).toEqual({ abortSignal: controller.signal });
   });
 
-  it('sends written audio as 100 ms little-endian chunks of 1600 bytes', async () => {
+  it('sends each 200 ms Genesys frame as one little-endian AudioChunk of 3200 bytes (one event to encode and sign, not two)', async () => {
     const stream = start();
     const frame = Int16Array.from({ length: 1600 }, (_, i) => (i * 37) % 65536 - 32768);
     stream.write(frame);
     stream.write(frame);
     stream.end();
     const chunks = await audioChunks();
-    expect(chunks.map((c) => c.length)).toEqual([1600, 1600, 1600, 1600]);
+    expect(chunks.map((c) => c.length)).toEqual([3200, 3200]);
     expect(concatBytes(chunks)).toEqual(concatBytes([toLeBytes(frame), toLeBytes(frame)]));
+  });
+
+  it('sends the configured chunk duration', async () => {
+    const stream = start({ chunkMs: 100 });
+    stream.write(new Int16Array(1600));
+    stream.end();
+    expect((await audioChunks()).map((c) => c.length)).toEqual([1600, 1600]);
   });
 
   it('flushes the last partial chunk on end and then ends the audio stream', async () => {
     const stream = start();
-    stream.write(new Int16Array(900).fill(7));
+    stream.write(new Int16Array(1700).fill(7));
     stream.end();
-    expect((await audioChunks()).map((c) => c.length)).toEqual([1600, 200]);
+    expect((await audioChunks()).map((c) => c.length)).toEqual([3200, 200]);
   });
 
   it('ignores audio written after end', async () => {
@@ -224,13 +231,13 @@ describe('TranscribeSpeechRecognizer', () => {
     await expect(audio).resolves.toEqual([]);
   });
 
-  it('feeds 100 ms of silence for each second in which nothing was written', async () => {
+  it('feeds one chunk (200 ms) of silence for each second in which nothing was written', async () => {
     const stream = start();
     const audio = audioChunks();
     clock.advance(3000);
     stream.end();
     const chunks = await audio;
-    expect(chunks).toEqual([new Uint8Array(1600), new Uint8Array(1600), new Uint8Array(1600)]);
+    expect(chunks).toEqual([new Uint8Array(3200), new Uint8Array(3200), new Uint8Array(3200)]);
   });
 
   it('feeds no silence while the caller keeps writing', async () => {
