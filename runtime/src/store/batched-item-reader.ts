@@ -29,8 +29,8 @@ const keyId = (pk: unknown, sk: unknown): string => `${String(pk)}\u0000${String
  * Item reads of one table, answered by BatchGetItem: the reads asked during one turn of the event
  * loop (setImmediate, not a delay) go out together, up to 25 keys per request. Under a burst of
  * opens (a reconnect storm after a task is lost) each open's conversation read is one key of a
- * shared request instead of a request of its own, which is most of what an open costs in SDK work;
- * a lone read still goes out at the end of its turn, so nothing waits for company.
+ * shared request instead of a request of its own (each costs the SDK's middleware, signing and an
+ * HTTP exchange); a lone read still goes out at the end of its turn, so nothing waits for company.
  *
  * Keys DynamoDB leaves unprocessed (it throttles per item) are asked again after a back-off on the
  * injected clock and given up after {@link MAX_ATTEMPTS} with a throttled store error; a request

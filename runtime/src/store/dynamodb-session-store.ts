@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../shared/errors.js';
-import { createBatchedItemReader } from './batched-item-reader.js';
 import type { Clock } from '../shared/clock.js';
+import { createBatchedItemReader } from './batched-item-reader.js';
 import { chunkKeys, chunkReferences, joinLargeAttributes, splitLargeAttributes } from './large-attributes.js';
 import type { ConversationState, SessionRecord, SessionStore, TranscriptEntry } from './ports.js';
 import {
@@ -132,8 +132,9 @@ function sessionUpdate(item: Record<string, unknown>): {
  * The {@link SessionStore} on one DynamoDB table (design in `session-items.ts`). Creates are
  * conditional, conversation writes use optimistic concurrency on `version`, and every write sets the
  * TTL attribute `expiresAt`; reads are strongly consistent and skip expired items, because DynamoDB
- * deletes them only eventually; reads made together share BatchGetItem requests. Works against DynamoDB and dynalite alike: no transactions, no TTL
- * API, no ReturnValuesOnConditionCheckFailure. SDK errors become AppErrors here.
+ * deletes them only eventually, and reads made together share BatchGetItem requests. Works against
+ * DynamoDB and dynalite alike: no transactions, no TTL API, no ReturnValuesOnConditionCheckFailure.
+ * SDK errors become AppErrors here.
  */
 export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions): SessionStore {
   const { client, tableName: TableName, clock } = options;
