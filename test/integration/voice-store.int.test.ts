@@ -158,4 +158,35 @@ describe('conversation checkpoints during a voice call', () => {
     const [session] = await store.listSessions(conversationId);
     expect(session).toMatchObject({ outcome: 'callerHungUp', turnCount: 4 });
   }, 30_000);
+
+  it('continues the stored transcript numbering in a later listen-only session of the conversation (its state read once the caller speaks)', async () => {
+    const conversationId = randomUUID();
+    const store = server.app.storage.store;
+    const textTurns = (): number => server.logs.filter((l) => l.msg === 'bot turn' && l.input === 'text').length;
+    async function listenSession(utterances: number): Promise<void> {
+      const before = textTurns();
+      const client = await server.connect({ path: '/audiohook/listen' });
+      await client.open({ conversationId });
+      const caller = new CallerAudioPlayer(client).start();
+      for (let n = 0; n < utterances; n += 1) {
+        caller.say(speechLike(800, { dbfs: -20, seed: n + 1 }));
+        caller.say(silence(1_000));
+      }
+      await eventually(() => textTurns() === before + utterances, 15_000);
+      await client.close('end');
+      caller.stop();
+      await eventually(() => server.app.server.activeSessions === 0);
+      await eventually(() => server.app.writeQueue.stats().pending === 0);
+    }
+
+    await listenSession(1);
+    await listenSession(2);
+
+    expect((await readConversationTranscript(store, conversationId)).map((u) => [u.seq, u.text])).toEqual([
+      [0, 'utterance 1'],
+      [1, 'utterance 1'],
+      [2, 'utterance 2'],
+    ]);
+    expect(await store.getConversation(conversationId)).toMatchObject({ version: 2, turnCount: 5, botState: { lines: 3 } });
+  }, 40_000);
 });
