@@ -78,7 +78,7 @@ describe('DataActionApi', () => {
     expect(policy!.Properties.PolicyDocument.Statement.map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
       ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-      ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     ]);
   });
 
