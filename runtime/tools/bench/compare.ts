@@ -335,7 +335,8 @@ async function main(): Promise<number> {
     { name: 'this server (listen)', url: `ws://127.0.0.1:${server.port}/audiohook/listen`, pid: server.pid, key: BENCH_KEY, process: server, store },
     { name: values['compare-name'], url: values['compare-url'], pid, key: { apiKey: values['compare-api-key'], clientSecret: values['compare-secret'] } },
   ];
-  const results: (TargetResult & { readonly round: number })[] = [];
+  /** Each round's results, in the order it measured the targets. */
+  const byRound: TargetResult[][] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
       const measured: TargetResult[] = [];
@@ -345,13 +346,14 @@ async function main(): Promise<number> {
         measured.push(await measure(target, sessions, rate, windowS, frame, { heapProfileDir }));
       }
       process.stdout.write(`${table(measured)}\n`);
-      results.push(...measured.map((result) => ({ ...result, round })));
+      byRound.push(measured);
     }
   } finally {
     await server.stop();
     await store.close();
   }
-  if (rounds > 1) process.stdout.write(`${roundsTable(Array.from({ length: rounds }, (_, i) => results.filter((result) => result.round === i + 1)))}\n`);
+  if (rounds > 1) process.stdout.write(`${roundsTable(byRound)}\n`);
+  const results = byRound.flatMap((measured, i) => measured.map((result) => ({ ...result, round: i + 1 })));
   process.stdout.write(`${JSON.stringify({ benchmark: 'npm run bench:compare', sessions, rate, windowS, rounds, results })}\n`);
   return 0;
 }
