@@ -8,6 +8,7 @@ import { createPrng } from '../support/audio-gen.js';
 import { BENCH_KEY, FRAME_MS, PING_EVERY_MS } from './bench-constants.js';
 import { BenchConnection, type ConnectionListener } from './bench-connection.js';
 import { startDynamoDbStub, type DynamoDbStub } from './dynamodb-stub.js';
+import { readCpuMs } from './proc-stat.js';
 import { GENERATOR_CORE, SERVER_CORE } from './run-mode.js';
 import { roundOrder, roundsTable } from './compare-rounds.js';
 import { bundleBenchServer, pinSelf, startServerProcess, type ServerProcess } from './server-process.js';
@@ -32,7 +33,6 @@ const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/
   [--store-requests off]   diagnostic: this server's DynamoDB client answers at once, without SDK work
   [--rounds N]   repeat the pair N times, alternating which target goes first, and add a table of medians (min–max)
 `;
-const CLOCK_TICKS_PER_S = 100;
 const SLOTS = 10;
 /** Sessions opened and closed on each target before the measured ramp, so neither is measured cold. */
 const WARM_UP_SESSIONS = 50;
@@ -64,6 +64,8 @@ interface TargetResult {
   readonly rampCpuMsPerOpen: number;
   /** The target's CPU during the ramp over the ramp's wall time: 1 = its core saturated. */
   readonly rampBusyShare: number;
+  /** The main thread's (event loop's) part of the target's CPU during the ramp; the rest is GC workers and libuv's pool. */
+  readonly rampMainThreadShare: number;
   readonly violations: number;
   /** Upgrades or opens that failed, by reason (e.g. `Unexpected server response: 401`). */
   readonly failures: Readonly<Record<string, number>>;
@@ -77,13 +79,6 @@ interface TargetResult {
   readonly rampGcMaxMs: number | null;
   /** This server's DynamoDB requests by operation, during the ramp and during the window (null for another server). */
   readonly storeRequests: { readonly ramp: Readonly<Record<string, number>>; readonly window: Readonly<Record<string, number>> } | null;
-}
-
-/** utime + stime of a process in ms (/proc/<pid>/stat fields 14 and 15). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
 }
 
 function rssMb(pid: number): number {
@@ -180,7 +175,7 @@ async function measure(
   const port = Number(new URL(target.url).port);
   let rampAcceptQueueMax = acceptQueueLength(port);
   const queueSampler = setInterval(() => (rampAcceptQueueMax = Math.max(rampAcceptQueueMax, acceptQueueLength(port))), 100);
-  const rampCpuBefore = cpuMs(target.pid);
+  const rampCpuBefore = readCpuMs(target.pid);
   const rampStarted = performance.now();
   const opening: Promise<void>[] = [];
   for (let i = 0; i < sessions; i++) {
@@ -202,7 +197,9 @@ async function measure(
     await wait(1000 / ratePerS);
   }
   await Promise.all(opening);
-  const rampCpuMs = cpuMs(target.pid) - rampCpuBefore;
+  const rampCpuAfter = readCpuMs(target.pid);
+  const rampCpuMs = rampCpuAfter.process - rampCpuBefore.process;
+  const rampMainThreadCpuMs = rampCpuAfter.mainThread - rampCpuBefore.mainThread;
   const rampElapsedMs = performance.now() - rampStarted;
   clearInterval(queueSampler);
   generatorLoop.disable();
@@ -213,10 +210,10 @@ async function measure(
   await wait(PING_EVERY_MS);
   pings = [];
   const storeAtWindow = target.store?.byOperation;
-  const cpuBefore = cpuMs(target.pid);
+  const cpuBefore = readCpuMs(target.pid).process;
   const started = performance.now();
   await wait(windowS * 1000);
-  const cpu = cpuMs(target.pid) - cpuBefore;
+  const cpu = readCpuMs(target.pid).process - cpuBefore;
   const storeAtEnd = target.store?.byOperation;
   const elapsedS = (performance.now() - started) / 1000;
   const rss = rssMb(target.pid);
@@ -243,6 +240,7 @@ async function measure(
     heapAfterGcMb,
     rampCpuMsPerOpen: rampCpuMs / Math.max(1, opened.length),
     rampBusyShare: rampCpuMs / rampElapsedMs,
+    rampMainThreadShare: rampMainThreadCpuMs / Math.max(1, rampCpuMs),
     violations,
     failures,
     rampLoopMaxMs,
@@ -271,6 +269,7 @@ function table(results: readonly TargetResult[]): string {
     row('`opened` p50 / p99 during the ramp', (r) => `${r.openedP50Ms.toFixed(1)} / ${r.openedP99Ms.toFixed(1)} ms`),
     row('ping RTT p99 / max', (r) => `${r.pingP99Ms.toFixed(1)} / ${r.pingMaxMs.toFixed(1)} ms`),
     row('CPU during the ramp: per session opened / share of the core', (r) => `${r.rampCpuMsPerOpen.toFixed(2)} ms / ${(r.rampBusyShare * 100).toFixed(0)} %`),
+    row('share of that CPU on the main thread (the rest: GC workers, libuv pool)', (r) => `${(r.rampMainThreadShare * 100).toFixed(0)} %`),
     row('RSS (this server: JS heap after a full GC)', (r) => `${r.rssMb.toFixed(0)} MB${r.heapAfterGcMb === null ? '' : ` (${r.heapAfterGcMb.toFixed(0)} MB)`}`),
     row('protocol violations', (r) => String(r.violations)),
     row('DynamoDB requests: ramp / window', (r) => (r.storeRequests === null ? '–' : `${formatCounts(r.storeRequests.ramp)} / ${formatCounts(r.storeRequests.window)}`)),
