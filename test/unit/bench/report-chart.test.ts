@@ -89,6 +89,32 @@ describe('bench report files', () => {
     expect(report).toContain('![Server CPU and p99 latencies against concurrent sessions](chart.svg)');
   });
 
+  it('name a command that reproduces every option that shapes the figures', () => {
+    const base = summary();
+    // Splits the command's arguments as a shell would (double quotes only: commandOf quotes nothing else).
+    const argvOf = (command: string): string[] =>
+      (command.split(' -- ')[1] ?? '').match(/(?:[^\s"]+|"[^"]*")+/g)?.map((arg) => arg.replace(/"/g, '')) ?? [];
+    const shaping = (argv: readonly string[]) => {
+      const o = parseBenchOptions(argv);
+      if (o === 'help') throw new Error('unexpected help');
+      const { quick, modes, levels, rate, windowS, settleS, seed, nice, nodeFlags, speech } = o;
+      return { quick, modes, levels, rate, windowS, settleS, seed, nice, nodeFlags, speech };
+    };
+    for (const argv of [
+      ['--step', '100'],
+      ['--mode', 'bot', '--fixed', '--sessions', '300', '--duration', '30'],
+      ['--quick', '--speech', 'doubles'],
+      ['--quick', '--mode', 'bot', '--sessions', '300'],
+      ['--mode', 'listen', '--sessions', '1000', '--step', '100', '--rate', '50', '--settle', '3', '--seed', '7'],
+      ['--node-flags=--max-semi-space-size=16 --trace-gc', '--mode', 'listen', '--fixed', '--sessions', '200'],
+    ]) {
+      const options = parseBenchOptions(argv);
+      if (options === 'help') throw new Error('unexpected help');
+      const command = commandOf({ ...base, options });
+      expect(shaping(argvOf(command)), `${argv.join(' ')} → ${command}`).toEqual(shaping(argv));
+    }
+  });
+
   it('name the command that reproduces a run', () => {
     const base = summary();
     expect(commandOf(base)).toBe('npm run bench -- --mode bot');
