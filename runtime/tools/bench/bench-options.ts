@@ -67,6 +67,17 @@ export const HELP = `Usage: npm run bench -- [options]
                         machine shared with other work (default 0: unchanged)
 `;
 
+/** What the options that shape the figures are when not given; {@link benchArgs} leaves these out. */
+const DEFAULTS = {
+  maxSessions: (mode: BenchMode, quick: boolean): number => (quick ? (mode === 'bot' ? 100 : 200) : mode === 'bot' ? 4000 : 8000),
+  step: (quick: boolean, max: number): number => (quick ? max / 2 : 250),
+  windowS: (quick: boolean): number => (quick ? 6 : 20),
+  settleS: (quick: boolean): number => (quick ? 2 : 5),
+  rate: 100,
+  seed: 1,
+  speech: 'local-endpoints',
+} as const;
+
 /** Parses `argv` (without node and script). Throws a RangeError with a readable message on bad input. */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
@@ -77,7 +88,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
       sessions: { type: 'string' },
       step: { type: 'string' },
       fixed: { type: 'boolean', default: false },
-      rate: { type: 'string', default: '100' },
+      rate: { type: 'string', default: String(DEFAULTS.rate) },
       duration: { type: 'string' },
       settle: { type: 'string' },
       profile: { type: 'boolean' },
@@ -86,10 +97,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
       out: { type: 'string' },
       'log-level': { type: 'string', default: 'warn' },
       'max-minutes': { type: 'string', default: '30' },
-      seed: { type: 'string', default: '1' },
+      seed: { type: 'string', default: String(DEFAULTS.seed) },
       nice: { type: 'string', default: '0' },
       'node-flags': { type: 'string', default: '' },
-      speech: { type: 'string', default: 'local-endpoints' },
+      speech: { type: 'string', default: DEFAULTS.speech },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -103,9 +114,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
   const sessions = optionalInt(values.sessions, '--sessions', 1);
   const step = optionalInt(values.step, '--step', 1);
   const levelsFor = (mode: BenchMode): number[] => {
-    const max = sessions ?? (quick ? (mode === 'bot' ? 100 : 200) : mode === 'bot' ? 4000 : 8000);
+    const max = sessions ?? DEFAULTS.maxSessions(mode, quick);
     if (values.fixed) return [max];
-    const by = step ?? (quick ? max / 2 : 250);
+    const by = step ?? DEFAULTS.step(quick, max);
     return stepLevels(by, max);
   };
   return {
@@ -113,8 +124,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
     modes,
     levels: { bot: levelsFor('bot'), listen: levelsFor('listen') },
     rate: requiredNumber(values.rate, '--rate', 1),
-    windowS: requiredNumber(values.duration ?? (quick ? '6' : '20'), '--duration', 1),
-    settleS: requiredNumber(values.settle ?? (quick ? '2' : '5'), '--settle', 0),
+    windowS: requiredNumber(values.duration ?? String(DEFAULTS.windowS(quick)), '--duration', 1),
+    settleS: requiredNumber(values.settle ?? String(DEFAULTS.settleS(quick)), '--settle', 0),
     profile: values['no-profile'] ? false : (values.profile ?? !quick),
     micro: !values['no-micro'],
     out: values.out ?? (quick ? undefined : 'bench-results'),
@@ -153,4 +164,36 @@ function requiredNumber(text: string, name: string, min: number): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value < min) throw new RangeError(`${name} must be a number ≥ ${min}`);
   return value;
+}
+
+/**
+ * The arguments that give back `options`' modes, levels, timing, seed, speech path, priority and
+ * flags (defaults left out), so a report can name the command that reproduces its figures. Where
+ * and whether it writes, profiles or runs the micro-benchmarks is not part of the figures.
+ */
+export function benchArgs(o: BenchOptions): string[] {
+  const args: string[] = [];
+  if (o.quick) args.push('--quick');
+  if (o.modes.length === 1) args.push(`--mode ${o.modes[0]!}`);
+  args.push(...levelArgs(o));
+  if (o.rate !== DEFAULTS.rate) args.push(`--rate ${o.rate}`);
+  if (o.windowS !== DEFAULTS.windowS(o.quick)) args.push(`--duration ${o.windowS}`);
+  if (o.settleS !== DEFAULTS.settleS(o.quick)) args.push(`--settle ${o.settleS}`);
+  if (o.seed !== DEFAULTS.seed) args.push(`--seed ${o.seed}`);
+  if (o.speech !== DEFAULTS.speech) args.push(`--speech ${o.speech}`);
+  if (o.nice !== 0) args.push(`--nice=${o.nice}`);
+  if (o.nodeFlags.length > 0) args.push(`--node-flags="${o.nodeFlags.join(' ')}"`);
+  return args;
+}
+
+/** `--fixed`, `--sessions` and `--step` as {@link parseBenchOptions} turns them into each mode's levels. */
+function levelArgs(o: BenchOptions): string[] {
+  const lists = o.modes.map((mode) => ({ mode, levels: o.levels[mode] }));
+  const first = lists[0]!.levels;
+  const max = first.at(-1)!;
+  const fixed = lists.every(({ levels }) => levels.length === 1);
+  const args = fixed ? ['--fixed'] : [];
+  if (lists.some(({ mode, levels }) => levels.at(-1) !== DEFAULTS.maxSessions(mode, o.quick))) args.push(`--sessions ${max}`);
+  if (!fixed && first[0] !== DEFAULTS.step(o.quick, max)) args.push(`--step ${first[0]!}`);
+  return args;
 }

@@ -1,4 +1,5 @@
 import type { AllocationSummary } from './alloc-summary.js';
+import { benchArgs } from './bench-options.js';
 import type { LevelResult } from './level-result.js';
 import type { ProfileSummary } from './profile-summary.js';
 import type { Summary } from './stats.js';
@@ -165,12 +166,6 @@ export function renderReport(summary: BenchSummary): string {
 
 /** The command line that reproduces a run's options (defaults left out). */
 export function commandOf(summary: BenchSummary): string {
-  const o = summary.options;
-  const args: string[] = [];
-  if (o.quick) args.push('--quick');
-  if (o.modes.length === 1) args.push(`--mode ${o.modes[0]!}`);
-  if (o.nice !== 0) args.push(`--nice=${o.nice}`);
-  if (o.nodeFlags.length > 0) args.push(`--node-flags="${o.nodeFlags.join(' ')}"`);
-  if (o.rate !== 100) args.push(`--rate ${o.rate}`);
+  const args = benchArgs(summary.options);
   return `npm run bench${args.length === 0 ? '' : ` -- ${args.join(' ')}`}`;
 }
