@@ -64,7 +64,7 @@ interface TargetResult {
   readonly rampCpuMsPerOpen: number;
   /** The target's CPU during the ramp over the ramp's wall time: 1 = its core saturated. */
   readonly rampBusyShare: number;
-  /** The main thread's (event loop's) part of the target's CPU during the ramp; the rest is GC workers and libuv's pool. */
+  /** The main thread's (event loop's) part of the target's CPU during the ramp; the rest is V8's workers (GC, compilation) and libuv's pool. */
   readonly rampMainThreadShare: number;
   readonly violations: number;
   /** Upgrades or opens that failed, by reason (e.g. `Unexpected server response: 401`). */
@@ -269,7 +269,7 @@ function table(results: readonly TargetResult[]): string {
     row('`opened` p50 / p99 during the ramp', (r) => `${r.openedP50Ms.toFixed(1)} / ${r.openedP99Ms.toFixed(1)} ms`),
     row('ping RTT p99 / max', (r) => `${r.pingP99Ms.toFixed(1)} / ${r.pingMaxMs.toFixed(1)} ms`),
     row('CPU during the ramp: per session opened / share of the core', (r) => `${r.rampCpuMsPerOpen.toFixed(2)} ms / ${(r.rampBusyShare * 100).toFixed(0)} %`),
-    row('share of that CPU on the main thread (the rest: GC workers, libuv pool)', (r) => `${(r.rampMainThreadShare * 100).toFixed(0)} %`),
+    row('share of that CPU on the main thread (the rest: V8 workers, libuv pool)', (r) => `${(r.rampMainThreadShare * 100).toFixed(0)} %`),
     row('RSS (this server: JS heap after a full GC)', (r) => `${r.rssMb.toFixed(0)} MB${r.heapAfterGcMb === null ? '' : ` (${r.heapAfterGcMb.toFixed(0)} MB)`}`),
     row('protocol violations', (r) => String(r.violations)),
     row('DynamoDB requests: ramp / window', (r) => (r.storeRequests === null ? '–' : `${formatCounts(r.storeRequests.ramp)} / ${formatCounts(r.storeRequests.window)}`)),

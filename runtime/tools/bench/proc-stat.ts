@@ -15,7 +15,7 @@ export function statCpuMs(stat: string, ticksPerS = CLOCK_TICKS_PER_S): number {
 
 /**
  * CPU used so far by a process and by its main thread (the thread whose id is the pid: Node's event
- * loop), in ms. The rest is its other threads: V8's GC workers, libuv's pool. A CPU profile samples
+ * loop), in ms. The rest is its other threads: V8's workers (GC, compilation), libuv's pool. A CPU profile samples
  * the main thread only, so this is where the rest shows.
  */
 export function readCpuMs(pid: number): { readonly process: number; readonly mainThread: number } {
