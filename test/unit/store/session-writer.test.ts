@@ -60,4 +60,34 @@ describe('createSessionWriter', () => {
     expect(queue.stats()).toMatchObject({ queued: 2, retried: 1, failed: 0, dropped: 0 });
     expect((await memory.readTranscript('conv-1')).map((l) => l.text)).toEqual(['one', 'two']);
   });
+
+  it('lands a session\'s create before its finish, even when the create is retried (the create replaces the record)', async () => {
+    const clock = new FakeClock();
+    const memory = createMemorySessionStore({ clock });
+    const order: string[] = [];
+    let throttles = 1;
+    const store: SessionStore = {
+      ...memory,
+      createSession(record) {
+        if (throttles-- > 0) return Promise.reject(new AppError('ERR_STORE_THROTTLED', 'slow down', { category: 'throttled' }));
+        order.push('create');
+        return memory.createSession(record);
+      },
+      updateSession(record) {
+        order.push(`update ${record.outcome}`);
+        return memory.updateSession(record);
+      },
+    };
+    const queue = createWriteBehindQueue({ clock, logger: silentLogger, options: { random: () => 0 } });
+    const writer = createSessionWriter(store, queue);
+    writer.createSession(session());
+    writer.finishSession(session({ outcome: 'completed', turnCount: 2, endedAtMs: 1_700_000_060_000 }));
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    clock.advance(1_000);
+    expect(await queue.flush(1_000)).toBe(true);
+    expect({ order, stored: await memory.getSession('conv-1', 'sess-1') }).toEqual({
+      order: ['create', 'update completed'],
+      stored: session({ outcome: 'completed', turnCount: 2, endedAtMs: 1_700_000_060_000 }),
+    });
+  });
 });
