@@ -3,6 +3,7 @@ import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, Q
 import { AppError } from '../shared/errors.js';
 import type { Clock } from '../shared/clock.js';
 import { createBatchedItemReader } from './batched-item-reader.js';
+import { createBatchedItemWriter } from './batched-item-writer.js';
 import { chunkKeys, chunkReferences, joinLargeAttributes, splitLargeAttributes } from './large-attributes.js';
 import type { ConversationState, SessionRecord, SessionStore, TranscriptEntry } from './ports.js';
 import {
@@ -129,10 +130,11 @@ function sessionUpdate(item: Record<string, unknown>): {
 }
 
 /**
- * The {@link SessionStore} on one DynamoDB table (design in `session-items.ts`). Creates are
- * conditional, conversation writes use optimistic concurrency on `version`, and every write sets the
- * TTL attribute `expiresAt`; reads are strongly consistent and skip expired items, because DynamoDB
- * deletes them only eventually, and reads made together share BatchGetItem requests. Works against
+ * The {@link SessionStore} on one DynamoDB table (design in `session-items.ts`). Conversation writes
+ * use optimistic concurrency on `version`, and every write sets the TTL attribute `expiresAt`; reads
+ * are strongly consistent and skip expired items, because DynamoDB deletes them only eventually.
+ * Reads made together share BatchGetItem requests, and session creates made together share
+ * BatchWriteItem requests (unconditional: the session writer orders a session's writes). Works against
  * DynamoDB and dynalite alike: no transactions, no TTL API, no ReturnValuesOnConditionCheckFailure.
  * SDK errors become AppErrors here.
  */
@@ -142,6 +144,8 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
   const nowSeconds = (): number => Math.floor(clock.epochMs() / 1_000);
   // Item reads made together (a burst of opens each reading its conversation) share requests.
   const readItem = createBatchedItemReader(client, TableName, clock);
+  // And so do session creates (each open creates its record).
+  const putItem = createBatchedItemWriter(client, TableName, clock);
 
   async function readConversation(conversationId: string): Promise<ConversationState | undefined> {
     const pk = conversationPartition(conversationId);
@@ -189,21 +193,7 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
 
     async createSession(record) {
       assertWritableSession(record);
-      try {
-        await client.send(
-          new PutCommand({
-            TableName,
-            Item: toSessionItem(record, expiresAtSeconds(clock.epochMs(), retention)),
-            ConditionExpression: 'attribute_not_exists(pk) OR #exp < :now',
-            ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE },
-            ExpressionAttributeValues: { ':now': nowSeconds() },
-          }),
-        );
-      } catch (error) {
-        // The session exists already: a repeated create is a no-op.
-        if (isConditionFailure(error)) return;
-        throw toStoreError('PutItem', error);
-      }
+      await putItem(toSessionItem(record, expiresAtSeconds(clock.epochMs(), retention)));
     },
 
     async updateSession(record) {

@@ -70,8 +70,7 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Se
 
     createSession(record) {
       assertWritableSession(record);
-      const byId = sessionsOf(record.conversationId);
-      if (live(byId.get(record.sessionId)) === undefined) byId.set(record.sessionId, entry(record));
+      sessionsOf(record.conversationId).set(record.sessionId, entry(record));
       return Promise.resolve();
     },
 

@@ -87,7 +87,11 @@ export interface SessionStore {
    * Rejects with an AppError `ERR_STORE_CONFLICT` (category invalidRequest) when another writer won.
    */
   putConversation(next: ConversationState): Promise<void>;
-  /** Creates the session record; a second create of the same session is a no-op (idempotent). */
+  /**
+   * Writes the session record as created, over any record of the same session: a retried create
+   * rewrites what it wrote. Session ids are unique per connection, and the session writer queues a
+   * session's create ahead of its other writes, so a create never lands over an update.
+   */
   createSession(record: SessionRecord): Promise<void>;
   /**
    * Replaces the session's mutable fields (outcome, output variables, turn count, end time). If the

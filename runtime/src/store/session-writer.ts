@@ -8,7 +8,10 @@ import type { WriteBehindQueue } from './write-behind-queue.js';
  * and logged by the queue, never thrown at the call.
  */
 export interface SessionWriter {
-  /** Queues the session's create (idempotent, so a retried create is harmless). */
+  /**
+   * Queues the session's create in the conversation's lane, ahead of the session's finish: the
+   * create replaces the record (batched creates carry no condition), so it must never land after it.
+   */
   createSession(record: SessionRecord): void;
   /** Queues a session update; a newer update replaces an older one not yet started. */
   updateSession(record: SessionRecord): void;
@@ -32,10 +35,10 @@ export interface SessionWriter {
   finishSession(record: SessionRecord): void;
 }
 
-/** Queue key of a session record; session writes of one session run in order. */
-export const sessionWriteKey = (conversationId: string, sessionId: string): string => `session:${conversationId}/${sessionId}`;
-
-/** Queue key of a conversation's state; its versioned writes run in order. */
+/**
+ * Queue key of a conversation: its versioned state, its transcript and its sessions' records are
+ * written in the order queued (one lane), so a session's create lands before its updates.
+ */
 export const conversationWriteKey = (conversationId: string): string => `conversation:${conversationId}`;
 
 /** A {@link SessionWriter} over a store and a queue (both owned by the composition root). */
@@ -43,14 +46,14 @@ export function createSessionWriter(store: SessionStore, queue: WriteBehindQueue
   return {
     createSession(record) {
       queue.enqueue({
-        key: sessionWriteKey(record.conversationId, record.sessionId),
+        key: conversationWriteKey(record.conversationId),
         label: 'createSession',
         write: () => store.createSession(record),
       });
     },
     updateSession(record) {
       queue.enqueue({
-        key: sessionWriteKey(record.conversationId, record.sessionId),
+        key: conversationWriteKey(record.conversationId),
         label: 'updateSession',
         write: () => store.updateSession(record),
         coalesce: true,
