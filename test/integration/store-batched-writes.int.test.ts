@@ -73,6 +73,37 @@ describe('DynamoDB store: session creates made together share BatchWriteItem req
   });
 });
 
+describe('DynamoDB store: session creates gathered for a while (createGatherMs) share requests (dynalite)', () => {
+  it('sends the creates made within the gather window together, on the injected clock, and a full batch at once', async () => {
+    const tableName = await dynalite.createTable();
+    const client = dynalite.newClient();
+    const sent: number[] = [];
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        const input = args.input as { RequestItems?: Record<string, unknown[]> };
+        if (context.commandName === 'BatchWriteItemCommand') sent.push(input.RequestItems?.[tableName]?.length ?? 0);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countItems' },
+    );
+    const clock = new FakeClock({ epochMs: 1_700_000_000_000 });
+    const store = createDynamoDbSessionStore({ client: toDocumentClient(client), tableName, clock, createGatherMs: 20 });
+
+    const first = store.createSession(session({ sessionId: 'early' }));
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.advance(10);
+    const second = store.createSession(session({ sessionId: 'later' }));
+    await new Promise((resolve) => setImmediate(resolve));
+    const beforeWindowEnds = [...sent];
+    clock.advance(10);
+    await Promise.all([first, second]);
+    // 25 more at once: a full request does not wait for the window.
+    await Promise.all(Array.from({ length: 25 }, (_, i) => store.createSession(session({ sessionId: `burst-${i}` }))));
+
+    expect({ beforeWindowEnds, sent, stored: (await store.listSessions('conv-1')).length }).toEqual({ beforeWindowEnds: [], sent: [2, 25], stored: 27 });
+  });
+});
+
 describe('DynamoDB store: what a batched create does with items DynamoDB left unprocessed (SDK double)', () => {
   const TableName = 'sessions';
   const clock = new FakeClock({ epochMs: 1_700_000_000_000 });
