@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClient } from './aws-clients.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import { TUNING } from './tuning.js';
 import { createDynamoDbSessionStore, toDocumentClient } from '../store/dynamodb-session-store.js';
 import { ensureSessionTable } from '../store/ensure-table.js';
 import { startLocalDynalite } from '../store/local-dynalite.js';
@@ -50,7 +51,7 @@ export async function composeStore(options: StoreCompositionOptions): Promise<Co
     logger.info({ tableName: options.tableName }, 'session store: DynamoDB');
     const documentClient = toDocumentClient(client);
     return {
-      store: createDynamoDbSessionStore({ client: documentClient, tableName: options.tableName, clock, retentionDays }),
+      store: createDynamoDbSessionStore({ client: documentClient, tableName: options.tableName, clock, retentionDays, createGatherMs: TUNING.sessionCreateGatherMs }),
       documentClient,
       mode: 'dynamodb',
       tableName: options.tableName,
@@ -77,7 +78,7 @@ export async function composeStore(options: StoreCompositionOptions): Promise<Co
   }
   logger.info({ dataDir: options.localDataDir, endpoint: local.endpoint }, 'session store: embedded local table');
   return {
-    store: createDynamoDbSessionStore({ client: toDocumentClient(client), tableName: LOCAL_TABLE_NAME, clock, retentionDays }),
+    store: createDynamoDbSessionStore({ client: toDocumentClient(client), tableName: LOCAL_TABLE_NAME, clock, retentionDays, createGatherMs: TUNING.sessionCreateGatherMs }),
     mode: 'local',
     tableName: LOCAL_TABLE_NAME,
     async close() {

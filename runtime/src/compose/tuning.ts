@@ -19,6 +19,11 @@ export const TUNING = {
    */
   writeQueueSlotsPerSession: 4,
   writeQueueMinQueued: 1_000,
+  /**
+   * A session's create (write-behind, nobody waits on it) waits this long for other calls' creates to
+   * share its BatchWriteItem request: at 200 opens a second, about 4 creates per request instead of 1.
+   */
+  sessionCreateGatherMs: 20,
   /** At shutdown, queued session records get this long to land before the process exits. */
   writeQueueFlushMs: 5_000,
   /** How long a call's greeting may wait for the conversation state stored by the Data Action route. */

@@ -39,6 +39,11 @@ export interface DynamoDbSessionStoreOptions {
   readonly clock: Clock;
   /** Days a record is kept after its last write. Default 30. */
   readonly retentionDays?: number;
+  /**
+   * How long a session create waits for others to share its BatchWriteItem request (ms, on the
+   * clock). Default 0: the creates of one turn of the event loop. Only for creates nobody awaits.
+   */
+  readonly createGatherMs?: number;
 }
 
 /** Wraps a low-level client the way the adapter needs it: plain JS values, `undefined` fields left out. */
@@ -145,7 +150,7 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
   // Item reads made together (a burst of opens each reading its conversation) share requests.
   const readItem = createBatchedItemReader(client, TableName, clock);
   // And so do session creates (each open creates its record).
-  const putItem = createBatchedItemWriter(client, TableName, clock);
+  const putItem = createBatchedItemWriter(client, TableName, clock, options.createGatherMs);
 
   async function readConversation(conversationId: string): Promise<ConversationState | undefined> {
     const pk = conversationPartition(conversationId);

@@ -1,4 +1,4 @@
-import type { Clock } from '../shared/clock.js';
+import type { Cancel, Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import { STORE_ERROR_CODES, toStoreError } from './store-errors.js';
 
@@ -14,6 +14,11 @@ export interface TurnBatcherOptions<V, R> {
   /** The DynamoDB operation, for errors (`BatchGetItem`, `BatchWriteItem`). */
   readonly operation: string;
   readonly maxPerRequest: number;
+  /**
+   * How long the first entry of a batch waits for company, on the injected clock; a full batch goes
+   * at once. 0 (default): until the end of the turn. For writes nobody waits on (write-behind).
+   */
+  readonly gatherMs?: number;
   /** The entry's item key: DynamoDB refuses a request that names one key twice. */
   readonly idOf: (value: V) => string;
   /** One request for `values` (distinct ids, at most `maxPerRequest`). */
@@ -38,11 +43,12 @@ interface Pending<V, R> {
 }
 
 /**
- * Item requests of one table made during one turn of the event loop (setImmediate, not a delay),
- * sent together as batch requests of at most `maxPerRequest` entries. Under a burst of opens (a
+ * Item requests of one table made during one turn of the event loop (setImmediate), or within
+ * `gatherMs`, sent together as batch requests of at most `maxPerRequest` entries. Under a burst of opens (a
  * reconnect storm after a task is lost) each open's read or create is one entry of a shared request
  * instead of a request of its own, and each request costs the SDK's middleware, signing and an HTTP
- * exchange; a lone entry still goes out at the end of its turn, so nothing waits for company.
+ * exchange; a lone entry still goes out at the end of its turn (or of its window), so nothing waits
+ * longer for company.
  *
  * An id asked again before it is sent is sent once, with the later value, and answers both callers.
  * Entries of one id sent in different turns are not ordered against each other: callers that write
@@ -53,17 +59,25 @@ interface Pending<V, R> {
  */
 export function createTurnBatcher<V, R>(options: TurnBatcherOptions<V, R>): (value: V) => Promise<R | undefined> {
   const { clock, operation, maxPerRequest, idOf, send } = options;
+  const gatherMs = options.gatherMs ?? 0;
   let waiting = new Map<string, Pending<V, R>>();
   let flushScheduled = false;
+  let cancelGather: Cancel | undefined;
 
   function schedule(): void {
-    if (flushScheduled) return;
+    const full = waiting.size >= maxPerRequest;
+    // Already due: at the end of this turn, or when the window ends unless the batch just filled.
+    if (flushScheduled && (cancelGather === undefined || !full)) return;
+    cancelGather?.();
+    cancelGather = undefined;
     flushScheduled = true;
-    setImmediate(flush);
+    if (gatherMs > 0 && !full) cancelGather = clock.setTimer(gatherMs, flush);
+    else setImmediate(flush);
   }
 
   function flush(): void {
     flushScheduled = false;
+    cancelGather = undefined;
     const entries = [...waiting.values()];
     waiting = new Map();
     for (let start = 0; start < entries.length; start += maxPerRequest) {
