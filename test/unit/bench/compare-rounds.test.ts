@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roundOrder, roundsTable, spread, type RoundFigures } from '../../../runtime/tools/bench/compare-rounds.js';
+import { heapProfileFile, roundOrder, roundsTable, spread, type RoundFigures } from '../../../runtime/tools/bench/compare-rounds.js';
 
 const figures = (name: string, cpu: number, openedP99: number, overrides: Partial<RoundFigures> = {}): RoundFigures => ({
   name,
@@ -14,6 +14,14 @@ const figures = (name: string, cpu: number, openedP99: number, overrides: Partia
 });
 
 describe('bench:compare rounds', () => {
+  it('names each round\'s heap profile apart, so a later round does not overwrite an earlier one', () => {
+    expect([heapProfileFile(2000, 1, 1), heapProfileFile(2000, 1, 3), heapProfileFile(4000, 3, 3)]).toEqual([
+      'this-server-2000.heapprofile',
+      'this-server-2000-round-1.heapprofile',
+      'this-server-4000-round-3.heapprofile',
+    ]);
+  });
+
   it('alternates which target goes first, so neither always runs on the warmer machine', () => {
     expect([1, 2, 3, 4].map((round) => roundOrder(['ours', 'reference'], round))).toEqual([
       ['ours', 'reference'],
