@@ -21,6 +21,11 @@ export function roundOrder<T>(targets: readonly T[], round: number): T[] {
   return round % 2 === 1 ? [...targets] : [...targets].reverse();
 }
 
+/** The file this server's heap profile of round `round` goes to; a single round keeps the plain name. */
+export function heapProfileFile(sessions: number, round: number, rounds: number): string {
+  return rounds > 1 ? `this-server-${sessions}-round-${round}.heapprofile` : `this-server-${sessions}.heapprofile`;
+}
+
 /** Median (the lower middle of an even count: a value that was measured) and range. */
 export function spread(values: readonly number[]): { median: number; min: number; max: number } {
   if (values.length === 0) throw new RangeError('no values');

@@ -10,7 +10,7 @@ import { BenchConnection, type ConnectionListener } from './bench-connection.js'
 import { startDynamoDbStub, type DynamoDbStub } from './dynamodb-stub.js';
 import { readCpuMs } from './proc-stat.js';
 import { GENERATOR_CORE, SERVER_CORE } from './run-mode.js';
-import { roundOrder, roundsTable } from './compare-rounds.js';
+import { heapProfileFile, roundOrder, roundsTable } from './compare-rounds.js';
 import { bundleBenchServer, pinSelf, startServerProcess, type ServerProcess } from './server-process.js';
 import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
 
@@ -28,7 +28,7 @@ import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
 const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/audiohook/ws --compare-pid N
   --compare-api-key K --compare-secret BASE64 [--sessions 500] [--rate 200] [--window 20]
   [--profile DIR]   write this server's CPU profile (.cpuprofile) to DIR
-  [--heap-profile DIR]   write what holds this server's memory at the end of the window (sampled live objects by allocation site, .heapprofile) to DIR
+  [--heap-profile DIR]   write what holds this server's memory at the end of the window (sampled live objects by allocation site) to DIR/this-server-<sessions>[-round-<n>].heapprofile
   [--node-flags="<flags>"]   extra Node/V8 flags for this server, after the image's (e.g. --max-semi-space-size=16)
   [--store-requests off]   diagnostic: this server's DynamoDB client answers at once, without SDK work
   [--rounds N]   repeat the pair N times, alternating which target goes first, and add a table of medians (min–max)
@@ -124,8 +124,8 @@ const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(
 
 /** The measured run's options (the warm-up has none). */
 interface MeasureOptions {
-  /** Where this server's live-object heap profile goes; undefined = none. */
-  readonly heapProfileDir: string | undefined;
+  /** Where this server's live-object heap profile goes (a file in the directory); undefined = none. */
+  readonly heapProfile: { readonly dir: string; readonly file: string } | undefined;
 }
 
 /** Listen-only load on one target: ramp, window, close. */
@@ -135,7 +135,7 @@ async function measure(
   ratePerS: number,
   windowS: number,
   frame: Uint8Array,
-  options: MeasureOptions = { heapProfileDir: undefined },
+  options: MeasureOptions = { heapProfile: undefined },
 ): Promise<TargetResult> {
   const opened: number[] = [];
   let pings: number[] = [];
@@ -168,7 +168,7 @@ async function measure(
   await target.process?.stats(false); // resets the server's delay histogram
   // Sampled from before the ramp, so every session's objects are seen where they were allocated.
   const heapProfile =
-    target.process === undefined || options.heapProfileDir === undefined ? undefined : { server: target.process, dir: options.heapProfileDir };
+    target.process === undefined || options.heapProfile === undefined ? undefined : { server: target.process, ...options.heapProfile };
   heapProfile?.server.allocationStart(true);
   const overflowsBefore = listenOverflows();
   const storeAtStart = target.store?.byOperation;
@@ -221,7 +221,7 @@ async function measure(
   pings = [];
   // After the window's figures: a full collection stalls the server, and what it leaves is the live heap.
   const heapAfterGcMb = target.process === undefined ? null : (await target.process.stats(true)).heapUsedBytes / 2 ** 20;
-  if (heapProfile !== undefined) writeFileSync(join(heapProfile.dir, `this-server-${sessions}.heapprofile`), await heapProfile.server.allocationStop());
+  if (heapProfile !== undefined) writeFileSync(join(heapProfile.dir, heapProfile.file), await heapProfile.server.allocationStop());
   clearInterval(ticker);
   const violations = live.reduce((sum, s) => sum + s.connection.violations.length, 0);
   await Promise.all(live.map((s) => s.connection.close(5_000)));
@@ -342,7 +342,8 @@ async function main(): Promise<number> {
       for (const target of roundOrder(targets, round)) {
         process.stdout.write(`${rounds > 1 ? `round ${round}: ` : ''}${target.name}: ${sessions} sessions at ${rate}/s, ${windowS} s window (pid ${target.pid})\n`);
         await measure(target, WARM_UP_SESSIONS, rate, 1, frame);
-        measured.push(await measure(target, sessions, rate, windowS, frame, { heapProfileDir }));
+        const heapProfile = heapProfileDir === undefined ? undefined : { dir: heapProfileDir, file: heapProfileFile(sessions, round, rounds) };
+        measured.push(await measure(target, sessions, rate, windowS, frame, { heapProfile }));
       }
       process.stdout.write(`${table(measured)}\n`);
       byRound.push(measured);
