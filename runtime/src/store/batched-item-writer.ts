@@ -12,8 +12,9 @@ export type ItemWriter = (item: Record<string, unknown>) => Promise<void>;
 /**
  * Item puts of one table, sent by BatchWriteItem: the puts made during one turn of the event loop,
  * or within `gatherMs`, go out together (see {@link createTurnBatcher}), so each open's session
- * create under a burst of opens is one item of a shared request. BatchWriteItem has no conditions: a put replaces the item,
- * and the caller orders the puts and updates of one item (the write-behind queue's lanes do).
+ * create under a burst of opens is one item of a shared request. BatchWriteItem has no conditions:
+ * a put replaces the item, and the caller orders the puts and updates of one item (the write-behind
+ * queue's lanes do).
  */
 export function createBatchedItemWriter(client: DynamoDBDocumentClient, TableName: string, clock: Clock, gatherMs = 0): ItemWriter {
   const put = createTurnBatcher<Record<string, unknown>, never>({

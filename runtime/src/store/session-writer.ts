@@ -10,7 +10,8 @@ import type { WriteBehindQueue } from './write-behind-queue.js';
 export interface SessionWriter {
   /**
    * Queues the session's create in the conversation's lane, ahead of the session's finish: the
-   * create replaces the record (batched creates carry no condition), so it must never land after it.
+   * create replaces the record (batched creates carry no condition), so it must never land after the
+   * finish.
    */
   createSession(record: SessionRecord): void;
   /** Queues a session update; a newer update replaces an older one not yet started. */

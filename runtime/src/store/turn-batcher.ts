@@ -44,18 +44,18 @@ interface Pending<V, R> {
 
 /**
  * Item requests of one table made during one turn of the event loop (setImmediate), or within
- * `gatherMs`, sent together as batch requests of at most `maxPerRequest` entries. Under a burst of opens (a
- * reconnect storm after a task is lost) each open's read or create is one entry of a shared request
- * instead of a request of its own, and each request costs the SDK's middleware, signing and an HTTP
- * exchange; a lone entry still goes out at the end of its turn (or of its window), so nothing waits
- * longer for company.
+ * `gatherMs`, sent together as batch requests of at most `maxPerRequest` entries. Under a burst of
+ * opens (a reconnect storm after a task is lost) each open's read or create is one entry of a
+ * shared request instead of a request of its own, and each request costs the SDK's middleware,
+ * signing and an HTTP exchange; a lone entry still goes out at the end of its turn (or of its
+ * window), so nothing waits longer for company.
  *
  * An id asked again before it is sent is sent once, with the later value, and answers both callers.
- * Entries of one id sent in different turns are not ordered against each other: callers that write
- * one item twice order the writes themselves (the write-behind queue does). Entries DynamoDB leaves
- * unprocessed (it throttles per item) are sent again after a back-off on the injected clock and
- * given up after {@link MAX_ATTEMPTS} with a throttled store error; a request that fails fails each of its
- * entries with the store error of its cause.
+ * Entries of one id sent in different batches are not ordered against each other: callers that
+ * write one item twice order the writes themselves (the write-behind queue does). Entries DynamoDB
+ * leaves unprocessed (it throttles per item) are sent again after a back-off on the injected clock
+ * and given up after {@link MAX_ATTEMPTS} with a throttled store error; a request that fails fails
+ * each of its entries with the store error of its cause.
  */
 export function createTurnBatcher<V, R>(options: TurnBatcherOptions<V, R>): (value: V) => Promise<R | undefined> {
   const { clock, operation, maxPerRequest, idOf, send } = options;
