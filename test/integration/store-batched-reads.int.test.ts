@@ -6,7 +6,7 @@ import type { SessionStore } from '../../runtime/src/store/ports.js';
 import { conversationKey, toConversationItem } from '../../runtime/src/store/session-items.js';
 import { STORE_ERROR_CODES } from '../../runtime/src/store/store-errors.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { startDynalite, type TestDynalite } from '../support/dynalite.js';
+import { observeCommands, startDynalite, type TestDynalite } from '../support/dynalite.js';
 import { conversation, session } from '../unit/store/store-builders.js';
 
 /**
@@ -30,13 +30,7 @@ describe('DynamoDB store: concurrent reads share BatchGetItem requests (dynalite
     const tableName = await dynalite.createTable();
     const client = dynalite.newClient();
     commands = [];
-    client.middlewareStack.add(
-      (next, context) => (args) => {
-        commands.push(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize', name: 'countCommands' },
-    );
+    observeCommands(client, (name) => commands.push(name));
     store = createDynamoDbSessionStore({ client: toDocumentClient(client), tableName, clock: new FakeClock({ epochMs: 1_700_000_000_000 }) });
     await store.putConversation(conversation({ conversationId: 'a' }));
     await store.putConversation(conversation({ conversationId: 'b', turnCount: 3 }));

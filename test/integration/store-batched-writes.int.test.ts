@@ -5,7 +5,7 @@ import { createDynamoDbSessionStore, toDocumentClient } from '../../runtime/src/
 import type { SessionStore } from '../../runtime/src/store/ports.js';
 import { STORE_ERROR_CODES } from '../../runtime/src/store/store-errors.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { startDynalite, type TestDynalite } from '../support/dynalite.js';
+import { observeCommands, startDynalite, type TestDynalite } from '../support/dynalite.js';
 import { session } from '../unit/store/store-builders.js';
 
 /**
@@ -29,13 +29,7 @@ describe('DynamoDB store: session creates made together share BatchWriteItem req
     const tableName = await dynalite.createTable();
     const client = dynalite.newClient();
     commands = [];
-    client.middlewareStack.add(
-      (next, context) => (args) => {
-        commands.push(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize', name: 'countCommands' },
-    );
+    observeCommands(client, (name) => commands.push(name));
     store = createDynamoDbSessionStore({ client: toDocumentClient(client), tableName, clock: new FakeClock({ epochMs: 1_700_000_000_000 }) });
   });
 
@@ -78,14 +72,10 @@ describe('DynamoDB store: session creates gathered for a while (createGatherMs) 
     const tableName = await dynalite.createTable();
     const client = dynalite.newClient();
     const sent: number[] = [];
-    client.middlewareStack.add(
-      (next, context) => (args) => {
-        const input = args.input as { RequestItems?: Record<string, unknown[]> };
-        if (context.commandName === 'BatchWriteItemCommand') sent.push(input.RequestItems?.[tableName]?.length ?? 0);
-        return next(args);
-      },
-      { step: 'initialize', name: 'countItems' },
-    );
+    observeCommands(client, (name, input) => {
+      const requests = (input as { RequestItems?: Record<string, unknown[]> }).RequestItems?.[tableName];
+      if (name === 'BatchWriteItemCommand') sent.push(requests?.length ?? 0);
+    });
     const clock = new FakeClock({ epochMs: 1_700_000_000_000 });
     const store = createDynamoDbSessionStore({ client: toDocumentClient(client), tableName, clock, createGatherMs: 20 });
 

@@ -87,6 +87,20 @@ export async function startDynalite(): Promise<TestDynalite> {
   };
 }
 
+/**
+ * Calls `observe` with the name and input of each command `client` sends (before the SDK serializes
+ * it), so a test can count the requests the store makes.
+ */
+export function observeCommands(client: DynamoDBClient, observe: (commandName: string, input: Record<string, unknown>) => void): void {
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      observe(String(context.commandName), args.input as Record<string, unknown>);
+      return next(args);
+    },
+    { step: 'initialize', name: 'observeCommands' },
+  );
+}
+
 function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -31,14 +31,12 @@ describe('createSessionWriter', () => {
     const clock = new FakeClock();
     const memory = createMemorySessionStore({ clock });
     const order: string[] = [];
-    let throttles = 1;
     const store: SessionStore = {
       ...memory,
-      appendTranscript(conversationId, entries) {
-        if (throttles-- > 0) return Promise.reject(new AppError('ERR_STORE_THROTTLED', 'slow down', { category: 'throttled' }));
+      appendTranscript: throttledOnce((conversationId, entries) => {
         order.push(`lines ${entries.map((e) => e.seq).join(',')}`);
         return memory.appendTranscript(conversationId, entries);
-      },
+      }),
       putConversation(next) {
         order.push(`state v${next.version}`);
         return memory.putConversation(next);
@@ -65,14 +63,12 @@ describe('createSessionWriter', () => {
     const clock = new FakeClock();
     const memory = createMemorySessionStore({ clock });
     const order: string[] = [];
-    let throttles = 1;
     const store: SessionStore = {
       ...memory,
-      createSession(record) {
-        if (throttles-- > 0) return Promise.reject(new AppError('ERR_STORE_THROTTLED', 'slow down', { category: 'throttled' }));
+      createSession: throttledOnce((record) => {
         order.push('create');
         return memory.createSession(record);
-      },
+      }),
       updateSession(record) {
         order.push(`update ${record.outcome}`);
         return memory.updateSession(record);
@@ -91,3 +87,13 @@ describe('createSessionWriter', () => {
     });
   });
 });
+
+/** `write`, except that its first call fails as DynamoDB throttling does (the queue retries it). */
+function throttledOnce<A extends unknown[]>(write: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  let throttled = false;
+  return (...args) => {
+    if (throttled) return write(...args);
+    throttled = true;
+    return Promise.reject(new AppError('ERR_STORE_THROTTLED', 'slow down', { category: 'throttled' }));
+  };
+}
