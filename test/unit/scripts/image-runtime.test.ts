@@ -7,7 +7,7 @@ describe('the image runtime command', () => {
   it('is read from runtime/Dockerfile, so the benchmark and the bundle smoke test run the deployed settings', () => {
     expect(readImageNodeRuntime()).toEqual({
       nodeArgs: ['--enable-source-maps', '--heap-growing-percent=100'],
-      nodeOptions: '--v8-pool-size=1 --max-semi-space-size=32',
+      nodeOptions: '--v8-pool-size=1 --max-semi-space-size=16',
     });
   });
 
