@@ -29,7 +29,7 @@ const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/
   --compare-api-key K --compare-secret BASE64 [--sessions 500] [--rate 200] [--window 20]
   [--profile DIR]   write this server's CPU profile (.cpuprofile) to DIR
   [--heap-profile DIR]   write what holds this server's memory at the end of the window (sampled live objects by allocation site) to DIR/this-server-<sessions>[-round-<n>].heapprofile
-  [--node-flags="<flags>"]   extra Node/V8 flags for this server, after the image's (e.g. --max-semi-space-size=16)
+  [--node-flags="<flags>"]   extra Node/V8 flags for this server, after the image's (e.g. --max-semi-space-size=32)
   [--store-requests off]   diagnostic: this server's DynamoDB client answers at once, without SDK work
   [--rounds N]   repeat the pair N times, alternating which target goes first, and add a table of medians (min–max)
 `;
