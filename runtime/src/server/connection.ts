@@ -4,28 +4,41 @@ import { toError } from '../shared/errors.js';
 import type { AudioHookSession } from '../session/audiohook-session.js';
 import type { SessionSocket } from '../session/ports.js';
 
-/** Adapts a `ws` WebSocket to the narrow socket the session writes to. */
+/**
+ * Adapts a `ws` WebSocket to the narrow socket the session writes to. A class, like the other
+ * per-session parts: an object literal with a getter is a dictionary-mode object (about 500 bytes),
+ * which thousands of sessions pay each.
+ */
+class WsSessionSocket implements SessionSocket {
+  constructor(private readonly ws: WebSocket) {}
+
+  sendText(text: string): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+  }
+
+  sendBinary(bytes: Uint8Array): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(bytes, { binary: true });
+  }
+
+  get bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+  }
+
+  pauseInput(): void {
+    this.ws.pause();
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+}
+
 export function toSessionSocket(ws: WebSocket): SessionSocket {
-  return {
-    sendText(text) {
-      if (ws.readyState === WebSocket.OPEN) ws.send(text);
-    },
-    sendBinary(bytes) {
-      if (ws.readyState === WebSocket.OPEN) ws.send(bytes, { binary: true });
-    },
-    get bufferedBytes() {
-      return ws.bufferedAmount;
-    },
-    close(code, reason) {
-      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
-    },
-    pauseInput() {
-      ws.pause();
-    },
-    terminate() {
-      ws.terminate();
-    },
-  };
+  return new WsSessionSocket(ws);
 }
 
 /**

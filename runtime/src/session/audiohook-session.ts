@@ -13,13 +13,13 @@ import {
   type SessionState,
   type TimerName,
 } from '../protocol/index.js';
-import { createCallControls, createHostedCall, type OpenedEvent } from './hosted-call.js';
+import { createCallControls, createHostedCall, type HostedCall, type OpenedEvent } from './hosted-call.js';
 import { DEFAULT_INBOUND_LIMITS, type InboundLimits } from './inbound-guard.js';
-import type { OutboundWriterFactory } from './outbound-writer.js';
+import type { OutboundWriter, OutboundWriterFactory } from './outbound-writer.js';
 import type { CallHandlerFactory, SessionSocket } from './ports.js';
 import type { CallRecordings, SessionRecording } from './call-recording.js';
-import { createSessionInbound } from './session-inbound.js';
-import { createSessionOutbound } from './session-outbound.js';
+import { createSessionInbound, type SessionInbound } from './session-inbound.js';
+import { createSessionOutbound, type SessionOutbound } from './session-outbound.js';
 import { newCounters, reportProblem, toSummary, unthrottled, type SessionSummary, type SummaryLogger } from './session-summary.js';
 
 export type { InboundLimits } from './inbound-guard.js';
@@ -65,135 +65,175 @@ export interface AudioHookSession {
 }
 
 export function createAudioHookSession(deps: AudioHookSessionDeps): AudioHookSession {
-  const { socket, identity, clock, logger, createCall } = deps;
-  const startedAtMs = clock.now();
-  const timers = createNamedTimers(clock, (timer) => run({ kind: 'timer', timer }));
-  const counters = newCounters();
+  return new AudioHookSessionShell(deps);
+}
+
+/** A session's input, queued while an earlier one is being handled. */
+interface QueuedInput {
+  readonly input: SessionInput;
+  readonly audio?: Uint8Array;
+}
+
+/**
+ * A class rather than a closure per handler: thousands of sessions live at once, and each closure
+ * (and an object literal with a getter, a dictionary-mode object) is paid per session.
+ */
+class AudioHookSessionShell implements AudioHookSession {
+  private state: SessionState;
   // Set at `opened` when the call is recorded; every hook below is one optional call when it is not.
-  let recording: SessionRecording | undefined;
-  const outbound = createSessionOutbound({
-    socket,
-    createWriter: deps.createWriter,
-    canSendAudio: () => canSendAudio(state),
-    counters,
-    logger,
-    onAudioSent: (bytes) => recording?.capture.botAudio(bytes),
-  });
-  const { writer } = outbound;
-  const inbound = createSessionInbound({
-    socket,
-    limits: deps.inboundLimits ?? DEFAULT_INBOUND_LIMITS,
-    clock,
-    counters,
-    media: () => state.media,
-    run: (input, audio) => {
-      if (input.kind === 'text') recording?.clientText(input.text);
-      run(input, audio);
-    },
-    command,
-    unthrottledLogger: () => unthrottled(logger, deps.summaryLogger),
-  });
-  const controls = createCallControls(writer, command, () => state, (speaker, text) => recording?.capture.line(speaker, text));
-  const call = createHostedCall({
-    createCall: createCall === undefined ? undefined : (opened) => createCall(toCallContext(identity, opened), controls, logger),
-    closingBudgetMs: deps.closingBudgetMs,
-    clock,
-    logger,
-    command,
-  });
+  private recording: SessionRecording | undefined;
+  private readonly startedAtMs: number;
+  private readonly counters = newCounters();
+  private readonly timers: NamedTimers;
+  private readonly outbound: SessionOutbound;
+  private readonly writer: OutboundWriter;
+  private readonly inbound: SessionInbound;
+  private readonly call: HostedCall;
+  /**
+   * Inputs raised while effects are being carried out (a call reacting to an event) wait their turn,
+   * so messages always leave in seq order.
+   */
+  private readonly queue: QueuedInput[] = [];
+  private running = false;
 
-  const run = createInOrderRunner(handle);
-  const initial = createSession(identity, deps.options, startedAtMs);
-  let state: SessionState = initial.state;
-  initial.effects.forEach((effect) => apply(effect, undefined));
-
-  function handle(input: SessionInput, audio: Uint8Array | undefined): void {
-    const transition = step(state, input, clock.now());
-    const leftActive = state.phase === 'active' && transition.state.phase !== 'active';
-    state = transition.state;
-    // Bot audio still queued when the session stops being active would never be sent (§5.4): drop it now.
-    if (leftActive) writer.cancelAudio();
-    for (const effect of transition.effects) apply(effect, audio);
+  constructor(private readonly deps: AudioHookSessionDeps) {
+    const { socket, identity, clock, logger, createCall } = deps;
+    this.startedAtMs = clock.now();
+    this.timers = new NamedTimers(clock, this);
+    this.outbound = createSessionOutbound({
+      socket,
+      createWriter: deps.createWriter,
+      canSendAudio: () => canSendAudio(this.state),
+      counters: this.counters,
+      logger,
+      onAudioSent: (bytes) => this.recording?.capture.botAudio(bytes),
+    });
+    this.writer = this.outbound.writer;
+    const command = (c: SessionCommand): void => this.command(c);
+    this.inbound = createSessionInbound({
+      socket,
+      limits: deps.inboundLimits ?? DEFAULT_INBOUND_LIMITS,
+      clock,
+      counters: this.counters,
+      media: () => this.state.media,
+      run: (input, audio) => {
+        if (input.kind === 'text') this.recording?.clientText(input.text);
+        this.run(input, audio);
+      },
+      command,
+      unthrottledLogger: () => unthrottled(logger, deps.summaryLogger),
+    });
+    const controls = createCallControls(this.writer, command, () => this.state, (speaker, text) => this.recording?.capture.line(speaker, text));
+    this.call = createHostedCall({
+      createCall: createCall === undefined ? undefined : (opened) => createCall(toCallContext(identity, opened), controls, logger),
+      closingBudgetMs: deps.closingBudgetMs,
+      clock,
+      logger,
+      command,
+    });
+    const initial = createSession(identity, deps.options, this.startedAtMs);
+    this.state = initial.state;
+    for (const effect of initial.effects) this.apply(effect, undefined);
   }
 
-  function apply(effect: Effect, audio: Uint8Array | undefined): void {
-    switch (effect.kind) {
-      case 'send':
-        recording?.serverMessage(effect.message);
-        return outbound.send(effect.message);
-      case 'emit':
-        return onEvent(effect.event, audio);
-      case 'startTimer':
-        return timers.start(effect.timer, effect.ms);
-      case 'cancelTimer':
-        return timers.cancel(effect.timer);
-      case 'closeSocket':
-        socket.close(effect.code, effect.reason);
-        return;
-      case 'report':
-        return reportProblem(counters, logger, effect.problem);
+  get phase(): Phase {
+    return this.state.phase;
+  }
+
+  onText(text: string): void {
+    this.inbound.onText(text);
+  }
+
+  onBinary(bytes: Uint8Array): void {
+    this.inbound.onBinary(bytes);
+  }
+
+  onSocketClosed(): void {
+    this.run({ kind: 'socketClosed' });
+  }
+
+  shutdown(): void {
+    this.command({ type: 'shutdown' });
+  }
+
+  /** One of the state machine's timers ran out (called by {@link NamedTimers}). */
+  timerExpired(timer: TimerName): void {
+    this.run({ kind: 'timer', timer });
+  }
+
+  private command(c: SessionCommand): void {
+    this.run({ kind: 'command', command: c });
+  }
+
+  private run(input: SessionInput, audio?: Uint8Array): void {
+    const { queue } = this;
+    if (this.running || queue.length > 0) queue.push(audio === undefined ? { input } : { input, audio });
+    if (this.running) return;
+    this.running = true;
+    try {
+      // Most inputs (every audio frame) find nothing queued and are handled without a queue entry.
+      if (queue.length === 0) this.handle(input, audio);
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) this.handle(next.input, next.audio);
+    } finally {
+      this.running = false;
     }
   }
 
-  function onEvent(event: SessionEvent, audio: Uint8Array | undefined): void {
+  private handle(input: SessionInput, audio: Uint8Array | undefined): void {
+    const transition = step(this.state, input, this.deps.clock.now());
+    const leftActive = this.state.phase === 'active' && transition.state.phase !== 'active';
+    this.state = transition.state;
+    // Bot audio still queued when the session stops being active would never be sent (§5.4): drop it now.
+    if (leftActive) this.writer.cancelAudio();
+    for (const effect of transition.effects) this.apply(effect, audio);
+  }
+
+  private apply(effect: Effect, audio: Uint8Array | undefined): void {
+    switch (effect.kind) {
+      case 'send':
+        this.recording?.serverMessage(effect.message);
+        return this.outbound.send(effect.message);
+      case 'emit':
+        return this.onEvent(effect.event, audio);
+      case 'startTimer':
+        return this.timers.start(effect.timer, effect.ms);
+      case 'cancelTimer':
+        return this.timers.cancel(effect.timer);
+      case 'closeSocket':
+        this.deps.socket.close(effect.code, effect.reason);
+        return;
+      case 'report':
+        return reportProblem(this.counters, this.deps.logger, effect.problem);
+    }
+  }
+
+  private onEvent(event: SessionEvent, audio: Uint8Array | undefined): void {
+    const { deps, counters } = this;
     if (event.type === 'opened') {
-      logger.info({ probe: event.probe, media: event.media?.format ?? 'none', channels: event.media?.channels.length ?? 0 }, 'session opened');
-      if (!event.probe) recording = deps.recordings?.open(recordedCall(identity, event), event.media, logger);
+      deps.logger.info({ probe: event.probe, media: event.media?.format ?? 'none', channels: event.media?.channels.length ?? 0 }, 'session opened');
+      if (!event.probe) this.recording = deps.recordings?.open(recordedCall(deps.identity, event), event.media, deps.logger);
     }
     if (event.type === 'audio') {
       counters.audioFramesIn += 1;
       counters.audioBytesIn += audio?.byteLength ?? 0;
-      if (audio !== undefined) recording?.capture.callerAudio(audio, event.positionMs);
+      if (audio !== undefined) this.recording?.capture.callerAudio(audio, event.positionMs);
     }
-    if (event.type === 'clientError' && event.code === 429) outbound.rateLimited(event.retryAfterMs);
-    call.onEvent(event, audio);
-    if (event.type === 'ended') onEndedEvent(event.outcome, event.lastPhase);
+    if (event.type === 'clientError' && event.code === 429) this.outbound.rateLimited(event.retryAfterMs);
+    this.call.onEvent(event, audio);
+    if (event.type === 'ended') this.onEnded(event.outcome, event.lastPhase);
   }
 
-  function onEndedEvent(outcome: 'closed' | 'socketLost', lastPhase: Phase): void {
-    recording?.end();
-    writer.close();
-    timers.cancelAll();
-    inbound.cancelFloodClose();
-    const summary = toSummary(counters, { outcome, lastPhase, probe: state.probe, durationMs: Math.round(clock.now() - startedAtMs) });
-    unthrottled(logger, deps.summaryLogger).info(summary, 'session ended');
+  private onEnded(outcome: 'closed' | 'socketLost', lastPhase: Phase): void {
+    const { deps } = this;
+    this.recording?.end();
+    this.writer.close();
+    this.timers.cancelAll();
+    this.inbound.cancelFloodClose();
+    const durationMs = Math.round(deps.clock.now() - this.startedAtMs);
+    const summary = toSummary(this.counters, { outcome, lastPhase, probe: this.state.probe, durationMs });
+    unthrottled(deps.logger, deps.summaryLogger).info(summary, 'session ended');
     deps.onEnded?.(summary);
   }
-
-  function command(c: SessionCommand): void {
-    run({ kind: 'command', command: c });
-  }
-
-  return {
-    onText: (text) => inbound.onText(text),
-    onBinary: (bytes) => inbound.onBinary(bytes),
-    onSocketClosed: () => run({ kind: 'socketClosed' }),
-    shutdown: () => command({ type: 'shutdown' }),
-    get phase() {
-      return state.phase;
-    },
-  };
-}
-
-/**
- * Inputs raised while effects are being carried out (a call reacting to an event) wait their turn,
- * so messages always leave in seq order.
- */
-function createInOrderRunner(handle: (input: SessionInput, audio: Uint8Array | undefined) => void) {
-  const queue: { input: SessionInput; audio?: Uint8Array }[] = [];
-  let running = false;
-  return (input: SessionInput, audio?: Uint8Array): void => {
-    if (running || queue.length > 0) queue.push(audio === undefined ? { input } : { input, audio });
-    if (running) return;
-    running = true;
-    try {
-      // Most inputs (every audio frame) find nothing queued and are handled without a queue entry.
-      if (queue.length === 0) handle(input, audio);
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) handle(next.input, next.audio);
-    } finally {
-      running = false;
-    }
-  };
 }
 
 /** What a recording's sidecar names the call by. */
@@ -203,22 +243,28 @@ function recordedCall(identity: SessionIdentity, event: OpenedEvent) {
 }
 
 /** The state machine's named timers on the injected clock; starting a running one restarts it. */
-function createNamedTimers(clock: Clock, onExpired: (timer: TimerName) => void) {
-  const timers = new Map<TimerName, Cancel>();
-  return {
-    start(timer: TimerName, ms: number): void {
-      timers.get(timer)?.();
-      timers.set(timer, clock.setTimer(ms, () => onExpired(timer)));
-    },
-    cancel(timer: TimerName): void {
-      timers.get(timer)?.();
-      timers.delete(timer);
-    },
-    cancelAll(): void {
-      for (const cancel of timers.values()) cancel();
-      timers.clear();
-    },
-  };
+class NamedTimers {
+  private readonly running = new Map<TimerName, Cancel>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly session: { timerExpired(timer: TimerName): void },
+  ) {}
+
+  start(timer: TimerName, ms: number): void {
+    this.running.get(timer)?.();
+    this.running.set(timer, this.clock.setTimer(ms, () => this.session.timerExpired(timer)));
+  }
+
+  cancel(timer: TimerName): void {
+    this.running.get(timer)?.();
+    this.running.delete(timer);
+  }
+
+  cancelAll(): void {
+    for (const cancel of this.running.values()) cancel();
+    this.running.clear();
+  }
 }
 
 function toCallContext(identity: SessionIdentity, event: OpenedEvent): Parameters<CallHandlerFactory>[0] {

@@ -1,4 +1,4 @@
-import { canSendAudio, type SessionCommand, type SessionEvent, type SessionState } from '../protocol/index.js';
+import { canSendAudio, type EventEntity, type SessionCommand, type SessionEvent, type SessionState } from '../protocol/index.js';
 import { withTimeout, type Clock } from '../shared/clock.js';
 import { toError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -82,26 +82,56 @@ export function createCallControls(
   currentState: () => SessionState,
   noteTranscript: CallControls['noteTranscript'] = () => undefined,
 ): CallControls {
-  return {
-    noteTranscript,
-    sendAudio: (pcmu) => {
-      if (canSendAudio(currentState())) writer.enqueueAudio(pcmu);
-    },
-    endOfPrompt: () => writer.endOfPrompt(),
-    cancelAudio: () => writer.cancelAudio().droppedBytes,
-    onAudioDrained: (listener) => writer.onAudioDrained(listener),
-    get audioAheadMs() {
-      return writer.audioAheadMs;
-    },
-    sendEvent: (entities) => command({ type: 'event', entities }),
-    disconnect: (reason, outputVariables, info) =>
-      command({
-        type: 'disconnect',
-        reason,
-        ...(outputVariables === undefined ? {} : { outputVariables }),
-        ...(info === undefined ? {} : { info }),
-      }),
-    pause: () => command({ type: 'pause' }),
-    resume: () => command({ type: 'resume' }),
-  };
+  return new SessionCallControls(writer, command, currentState, noteTranscript);
+}
+
+/** A class, not an object literal: a literal with a getter is a dictionary-mode object, paid per session. */
+class SessionCallControls implements CallControls {
+  constructor(
+    private readonly writer: OutboundWriter,
+    private readonly command: (c: SessionCommand) => void,
+    private readonly currentState: () => SessionState,
+    readonly noteTranscript: CallControls['noteTranscript'],
+  ) {}
+
+  sendAudio(pcmu: Uint8Array): void {
+    if (canSendAudio(this.currentState())) this.writer.enqueueAudio(pcmu);
+  }
+
+  endOfPrompt(): void {
+    this.writer.endOfPrompt();
+  }
+
+  cancelAudio(): number {
+    return this.writer.cancelAudio().droppedBytes;
+  }
+
+  onAudioDrained(listener: () => void): () => void {
+    return this.writer.onAudioDrained(listener);
+  }
+
+  get audioAheadMs(): number {
+    return this.writer.audioAheadMs;
+  }
+
+  sendEvent(entities: readonly EventEntity[]): void {
+    this.command({ type: 'event', entities });
+  }
+
+  disconnect(reason: 'completed' | 'error', outputVariables?: Readonly<Record<string, string>>, info?: string): void {
+    this.command({
+      type: 'disconnect',
+      reason,
+      ...(outputVariables === undefined ? {} : { outputVariables }),
+      ...(info === undefined ? {} : { info }),
+    });
+  }
+
+  pause(): void {
+    this.command({ type: 'pause' });
+  }
+
+  resume(): void {
+    this.command({ type: 'resume' });
+  }
 }

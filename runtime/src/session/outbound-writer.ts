@@ -18,9 +18,12 @@ export interface OutboundWriter {
   close(): void;
 }
 
-/** Builds the writer for one session over its socket. */
-export type OutboundWriterFactory = (sink: {
+/** The socket as a session's writer sees it. */
+export interface OutboundSink {
   sendText(text: string): void;
   sendBinary(bytes: Uint8Array): void;
   readonly bufferedBytes: number;
-}) => OutboundWriter;
+}
+
+/** Builds the writer for one session over its socket. */
+export type OutboundWriterFactory = (sink: OutboundSink) => OutboundWriter;
