@@ -14,30 +14,46 @@ export interface CallDriver {
 }
 
 export function startCallDriver(opening: CallTransition, clock: Clock, carryOut: (effect: CallEffect) => void): CallDriver {
-  let state = opening.state;
-  const inbox: CallInput[] = [];
-  let stepping = false;
-  const run = (first: CallTransition): void => {
-    stepping = true;
+  return new SteppingCallDriver(opening, clock, carryOut);
+}
+
+/** A class: one per call, and an object literal with a getter would be a dictionary-mode object. */
+class SteppingCallDriver implements CallDriver {
+  private current: CallState;
+  private readonly inbox: CallInput[] = [];
+  private stepping = false;
+
+  constructor(
+    private readonly opening: CallTransition,
+    private readonly clock: Clock,
+    private readonly carryOut: (effect: CallEffect) => void,
+  ) {
+    this.current = opening.state;
+  }
+
+  get state(): CallState {
+    return this.current;
+  }
+
+  // Arrow properties: the call's parts are handed `dispatch` and `begin` as plain functions.
+  readonly dispatch = (input: CallInput): void => {
+    if (this.stepping) this.inbox.push(input);
+    else this.run(callStep(this.current, input, this.clock.now()));
+  };
+
+  readonly begin = (): void => this.run(this.opening);
+
+  private run(first: CallTransition): void {
+    this.stepping = true;
     try {
       for (let transition: CallTransition | undefined = first; transition !== undefined; ) {
-        state = transition.state;
-        for (const effect of transition.effects) carryOut(effect);
-        const next = inbox.shift();
-        transition = next === undefined ? undefined : callStep(state, next, clock.now());
+        this.current = transition.state;
+        for (const effect of transition.effects) this.carryOut(effect);
+        const next = this.inbox.shift();
+        transition = next === undefined ? undefined : callStep(this.current, next, this.clock.now());
       }
     } finally {
-      stepping = false;
+      this.stepping = false;
     }
-  };
-  return {
-    dispatch: (input) => {
-      if (stepping) inbox.push(input);
-      else run(callStep(state, input, clock.now()));
-    },
-    begin: () => run(opening),
-    get state() {
-      return state;
-    },
-  };
+  }
 }

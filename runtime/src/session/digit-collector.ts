@@ -24,42 +24,49 @@ export interface DigitCollector {
 }
 
 export function createDigitCollector(clock: Clock, onDigits: (digits: string) => void): DigitCollector {
-  let request: DigitCollection | undefined;
-  let digits = '';
-  let cancelTimer: Cancel | undefined;
+  return new CallDigitCollector(clock, onDigits);
+}
 
-  const finish = (): void => {
-    cancelTimer?.();
-    cancelTimer = undefined;
-    const entry = digits;
-    request = undefined;
-    digits = '';
-    onDigits(entry);
-  };
+/** A class: one per call, and an object literal with a getter would be a dictionary-mode object. */
+class CallDigitCollector implements DigitCollector {
+  private request: DigitCollection | undefined;
+  private digits = '';
+  private cancelTimer: Cancel | undefined;
 
-  return {
-    collect(next) {
-      cancelTimer?.();
-      cancelTimer = undefined;
-      request = next;
-      digits = '';
-    },
-    press(digit) {
-      if (request === undefined) return onDigits(digit);
-      if (digit === request.terminator) return finish();
-      digits += digit;
-      if (digits.length >= request.maxDigits) return finish();
-      cancelTimer?.();
-      cancelTimer = clock.setTimer(request.interDigitTimeoutMs, finish);
-    },
-    get collecting() {
-      return request !== undefined;
-    },
-    cancel() {
-      cancelTimer?.();
-      cancelTimer = undefined;
-      request = undefined;
-      digits = '';
-    },
-  };
+  constructor(
+    private readonly clock: Clock,
+    private readonly onDigits: (digits: string) => void,
+  ) {}
+
+  collect(next: DigitCollection): void {
+    this.cancel();
+    this.request = next;
+  }
+
+  press(digit: string): void {
+    const { request } = this;
+    if (request === undefined) return this.onDigits(digit);
+    if (digit === request.terminator) return this.finish();
+    this.digits += digit;
+    if (this.digits.length >= request.maxDigits) return this.finish();
+    this.cancelTimer?.();
+    this.cancelTimer = this.clock.setTimer(request.interDigitTimeoutMs, () => this.finish());
+  }
+
+  get collecting(): boolean {
+    return this.request !== undefined;
+  }
+
+  cancel(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.request = undefined;
+    this.digits = '';
+  }
+
+  private finish(): void {
+    const entry = this.digits;
+    this.cancel();
+    this.onDigits(entry);
+  }
 }

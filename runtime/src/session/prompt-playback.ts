@@ -32,58 +32,76 @@ export function createPromptPlayback(
   graceMs: number,
   onChange: (playing: boolean, interruptible: boolean) => void = () => undefined,
 ): PromptPlayback {
-  let active = false;
-  let interruptible = true;
-  let sendPending = false;
-  let waiters: (() => void)[] = [];
-  let cancelFallback: Cancel | undefined;
+  return new TrackedPromptPlayback(controls, clock, graceMs, onChange);
+}
 
-  const finish = (): void => {
-    cancelFallback?.();
-    cancelFallback = undefined;
-    const wasActive = active;
-    active = false;
-    sendPending = false;
-    if (wasActive) onChange(false, interruptible);
-    const resolved = waiters;
-    waiters = [];
+/** A class: one per call, and an object literal with a getter would be a dictionary-mode object. */
+class TrackedPromptPlayback implements PromptPlayback {
+  private playing = false;
+  private playingInterruptible = true;
+  private sendPending = false;
+  private waiters: (() => void)[] = [];
+  private cancelFallback: Cancel | undefined;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly controls: CallControls,
+    private readonly clock: Clock,
+    private readonly graceMs: number,
+    private readonly onChange: (playing: boolean, interruptible: boolean) => void,
+  ) {
+    this.unsubscribe = controls.onAudioDrained(() => this.audioDrained());
+  }
+
+  get active(): boolean {
+    return this.playing;
+  }
+
+  get interruptible(): boolean {
+    return this.playingInterruptible;
+  }
+
+  audioQueued(isInterruptible: boolean): void {
+    const changed = !this.playing || this.playingInterruptible !== isInterruptible;
+    this.playing = true;
+    this.sendPending = true;
+    this.playingInterruptible = isInterruptible;
+    this.cancelFallback?.();
+    this.cancelFallback = undefined;
+    if (changed) this.onChange(true, isInterruptible);
+  }
+
+  playbackCompleted(): void {
+    if (this.playing && !this.sendPending) this.stop();
+  }
+
+  stop(): void {
+    this.cancelFallback?.();
+    this.cancelFallback = undefined;
+    const wasActive = this.playing;
+    this.playing = false;
+    this.sendPending = false;
+    if (wasActive) this.onChange(false, this.playingInterruptible);
+    const resolved = this.waiters;
+    this.waiters = [];
     for (const resolve of resolved) resolve();
-  };
+  }
 
-  const unsubscribe = controls.onAudioDrained(() => {
-    if (!active) return;
-    sendPending = false;
-    cancelFallback?.();
-    cancelFallback = clock.setTimer(controls.audioAheadMs + graceMs, finish);
-  });
+  done(): Promise<void> {
+    if (!this.playing) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
 
-  return {
-    audioQueued(isInterruptible) {
-      const changed = !active || interruptible !== isInterruptible;
-      active = true;
-      sendPending = true;
-      interruptible = isInterruptible;
-      cancelFallback?.();
-      cancelFallback = undefined;
-      if (changed) onChange(true, isInterruptible);
-    },
-    playbackCompleted() {
-      if (active && !sendPending) finish();
-    },
-    stop: finish,
-    done() {
-      if (!active) return Promise.resolve();
-      return new Promise((resolve) => waiters.push(resolve));
-    },
-    get active() {
-      return active;
-    },
-    get interruptible() {
-      return interruptible;
-    },
-    dispose() {
-      unsubscribe();
-      finish();
-    },
-  };
+  dispose(): void {
+    this.unsubscribe();
+    this.stop();
+  }
+
+  /** Everything handed over has been sent: playback ends once it has played, or after the grace period. */
+  private audioDrained(): void {
+    if (!this.playing) return;
+    this.sendPending = false;
+    this.cancelFallback?.();
+    this.cancelFallback = this.clock.setTimer(this.controls.audioAheadMs + this.graceMs, () => this.stop());
+  }
 }

@@ -25,20 +25,28 @@ export interface FailureWindow {
 }
 
 export function createFailureWindow(clock: Clock): FailureWindow {
-  const times: number[] = [];
-  let total = 0;
-  return {
-    record() {
-      total += 1;
-      const now = clock.now();
-      times.push(now);
-      while (times.length > 0 && times[0]! < now - FAILURE_WINDOW_MS) times.shift();
-      return times.length;
-    },
-    get total() {
-      return total;
-    },
-  };
+  return new MinuteFailureWindow(clock);
+}
+
+/** A class: one per call, and an object literal with a getter would be a dictionary-mode object. */
+class MinuteFailureWindow implements FailureWindow {
+  private readonly times: number[] = [];
+  private count = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  record(): number {
+    this.count += 1;
+    const now = this.clock.now();
+    const { times } = this;
+    times.push(now);
+    while (times.length > 0 && times[0]! < now - FAILURE_WINDOW_MS) times.shift();
+    return times.length;
+  }
+
+  get total(): number {
+    return this.count;
+  }
 }
 
 export interface RecognizerLoopDeps {

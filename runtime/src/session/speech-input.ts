@@ -1,5 +1,5 @@
-import { createSpeechOnsetDetector, type SpeechTransition } from '../audio/speech-onset-detector.js';
-import type { VadEngine } from '../audio/vad.js';
+import { createSpeechOnsetDetector, type SpeechOnsetDetector, type SpeechTransition } from '../audio/speech-onset-detector.js';
+import type { VadEngine, VoiceActivityDetector } from '../audio/vad.js';
 import type { BotInput } from '../bot/ports.js';
 import type { MediaFormat } from '../protocol/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -93,94 +93,117 @@ interface Listener {
 }
 
 export function createSpeechInput(deps: SpeechInputDeps): SpeechInput {
-  const { media, clock, logger, options } = deps;
-  let utterances = 0;
-  const detectorOptions = { finalWaitMs: options.finalTranscriptWaitMs };
-  const caller: Channel = {
-    speaker: 'caller',
-    channelId: media === null ? 0 : Math.max(0, media.channels.indexOf('external')),
-    turnDetector: createTurnDetector(detectorOptions, clock, (utterance) => {
-      utterances += 1;
-      if (options.logCallerData) logger.debug({ text: utterance.text, confidence: utterance.confidence }, 'caller said');
-      const text = utterance.text.slice(0, MAX_CALLER_TEXT_CHARS);
-      deps.onUtterance({ type: 'text', text, ...(utterance.confidence === undefined ? {} : { confidence: utterance.confidence }) });
-    }),
-  };
-  const agent: Channel | undefined =
-    deps.listenOnly && media !== null && media.channels.includes('internal')
-      ? {
-          speaker: 'agent',
-          channelId: media.channels.indexOf('internal'),
-          decode: createChannelDecoder(media, 'internal'),
-          turnDetector: createTurnDetector(detectorOptions, clock, (utterance) =>
-            deps.onUtterance({ type: 'text', text: utterance.text.slice(0, MAX_CALLER_TEXT_CHARS), speaker: 'agent' }),
-          ),
-        }
-      : undefined;
-  const channels = agent === undefined ? [caller] : [caller, agent];
+  return new CallSpeechInput(deps);
+}
 
-  const vad = media === null || deps.listenOnly ? undefined : deps.vad.createDetector({ frameMs: 20, mode: 2 });
-  const onset =
-    vad === undefined
-      ? undefined
-      : createSpeechOnsetDetector({ frameMs: 20, onsetVoicedMs: options.bargeInOnsetMs, hangoverMs: options.endOfTurnSilenceMs });
-  // Listen-only with no recognizer: nothing hears the caller's channel, so no frame is decoded.
-  const decode = media === null || (vad === undefined && deps.recognizer === undefined) ? undefined : createCallerAudioDecoder(media);
-  const { recognizer } = deps;
-  // Stereo on a recognizer with channel identification: one stream hears both channels (billed
-  // once, one of the Region's concurrent streams); otherwise one stream per transcribed channel.
-  const listeners: Listener[] =
-    recognizer === undefined || media === null || decode === undefined
-      ? []
-      : agent !== undefined && recognizer.channelIdentification === true && media.channels.length === 2
-        ? [{ channels, decode: createInterleavedDecoder(media) }]
-        : channels.map((channel) => ({ channels: [channel], decode: channel.decode ?? decode }));
+/** A class: one per call, and an object literal with getters would be a dictionary-mode object. */
+class CallSpeechInput implements SpeechInput {
+  private heard = 0;
+  private readonly caller: Channel;
+  private readonly listeners: Listener[];
+  private readonly vad: VoiceActivityDetector | undefined;
+  private readonly onset: SpeechOnsetDetector | undefined;
+  /** The caller's channel as the VAD and its recognizer take it; undefined = nothing hears the caller. */
+  private readonly decode: ((frame: Uint8Array) => Int16Array) | undefined;
+  private readonly failures: FailureWindow;
 
-  const onVoiceActivity = (voiced: boolean): void => {
-    const transition = onset?.push(voiced);
+  constructor(private readonly deps: SpeechInputDeps) {
+    const { media, clock, logger, options, recognizer } = deps;
+    const detectorOptions = { finalWaitMs: options.finalTranscriptWaitMs };
+    const caller: Channel = {
+      speaker: 'caller',
+      channelId: media === null ? 0 : Math.max(0, media.channels.indexOf('external')),
+      turnDetector: createTurnDetector(detectorOptions, clock, (utterance) => {
+        this.heard += 1;
+        if (options.logCallerData) logger.debug({ text: utterance.text, confidence: utterance.confidence }, 'caller said');
+        const text = utterance.text.slice(0, MAX_CALLER_TEXT_CHARS);
+        deps.onUtterance({ type: 'text', text, ...(utterance.confidence === undefined ? {} : { confidence: utterance.confidence }) });
+      }),
+    };
+    this.caller = caller;
+    const agent: Channel | undefined =
+      deps.listenOnly && media !== null && media.channels.includes('internal')
+        ? {
+            speaker: 'agent',
+            channelId: media.channels.indexOf('internal'),
+            decode: createChannelDecoder(media, 'internal'),
+            turnDetector: createTurnDetector(detectorOptions, clock, (utterance) =>
+              deps.onUtterance({ type: 'text', text: utterance.text.slice(0, MAX_CALLER_TEXT_CHARS), speaker: 'agent' }),
+            ),
+          }
+        : undefined;
+    const channels = agent === undefined ? [caller] : [caller, agent];
+
+    this.vad = media === null || deps.listenOnly ? undefined : deps.vad.createDetector({ frameMs: 20, mode: 2 });
+    this.onset =
+      this.vad === undefined
+        ? undefined
+        : createSpeechOnsetDetector({ frameMs: 20, onsetVoicedMs: options.bargeInOnsetMs, hangoverMs: options.endOfTurnSilenceMs });
+    // Listen-only with no recognizer: nothing hears the caller's channel, so no frame is decoded.
+    const decode = media === null || (this.vad === undefined && recognizer === undefined) ? undefined : createCallerAudioDecoder(media);
+    this.decode = decode;
+    // Stereo on a recognizer with channel identification: one stream hears both channels (billed
+    // once, one of the Region's concurrent streams); otherwise one stream per transcribed channel.
+    this.listeners =
+      recognizer === undefined || media === null || decode === undefined
+        ? []
+        : agent !== undefined && recognizer.channelIdentification === true && media.channels.length === 2
+          ? [{ channels, decode: createInterleavedDecoder(media) }]
+          : channels.map((channel) => ({ channels: [channel], decode: channel.decode ?? decode }));
+
+    this.failures = createFailureWindow(clock);
+    if (recognizer !== undefined) for (const listener of this.listeners) listener.loop = startListening(listener, caller, recognizer, this.failures, deps);
+  }
+
+  onAudio(frame: Uint8Array, startMs?: number): void {
+    const { decode, vad } = this;
+    if (decode === undefined) return;
+    // The caller's channel is decoded once per frame, for the VAD and its recognizer alike.
+    let callerPcm: Int16Array | undefined;
+    if (vad !== undefined) vad.write((callerPcm = decode(frame)), this.onVoiceActivity);
+    for (const listener of this.listeners) {
+      listener.loop?.write(listener.decode === decode ? (callerPcm ??= decode(frame)) : listener.decode(frame), startMs);
+    }
+  }
+
+  pause(): void {
+    for (const listener of this.listeners) listener.loop?.pause();
+  }
+
+  resume(): void {
+    for (const listener of this.listeners) listener.loop?.resume();
+    this.vad?.reset();
+    this.onset?.reset();
+  }
+
+  restart(): void {
+    for (const listener of this.listeners) listener.loop?.restart();
+  }
+
+  async finish(): Promise<void> {
+    await Promise.all(this.listeners.map((listener) => listener.loop?.finish() ?? Promise.resolve()));
+  }
+
+  stop(): void {
+    for (const listener of this.listeners) listener.loop?.stop();
+    this.vad?.close();
+  }
+
+  get utterances(): number {
+    return this.heard;
+  }
+
+  get recognizerFailures(): number {
+    return this.failures.total;
+  }
+
+  // An arrow property: the VAD calls it back for every 20 ms of audio.
+  private readonly onVoiceActivity = (voiced: boolean): void => {
+    const transition = this.onset?.push(voiced);
     if (transition === undefined) return;
-    if (transition.type === 'speechStart') caller.turnDetector.speechStarted();
-    else caller.turnDetector.speechEnded();
-    deps.onSpeech(transition.type);
-  };
-
-  const failures = createFailureWindow(clock);
-  if (recognizer !== undefined) for (const listener of listeners) listener.loop = startListening(listener, caller, recognizer, failures, deps);
-
-  return {
-    onAudio(frame, startMs) {
-      if (decode === undefined) return;
-      // The caller's channel is decoded once per frame, for the VAD and its recognizer alike.
-      let callerPcm: Int16Array | undefined;
-      if (vad !== undefined) vad.write((callerPcm = decode(frame)), onVoiceActivity);
-      for (const listener of listeners) {
-        listener.loop?.write(listener.decode === decode ? (callerPcm ??= decode(frame)) : listener.decode(frame), startMs);
-      }
-    },
-    pause() {
-      for (const listener of listeners) listener.loop?.pause();
-    },
-    resume() {
-      for (const listener of listeners) listener.loop?.resume();
-      vad?.reset();
-      onset?.reset();
-    },
-    restart() {
-      for (const listener of listeners) listener.loop?.restart();
-    },
-    async finish() {
-      await Promise.all(listeners.map((listener) => listener.loop?.finish() ?? Promise.resolve()));
-    },
-    stop() {
-      for (const listener of listeners) listener.loop?.stop();
-      vad?.close();
-    },
-    get utterances() {
-      return utterances;
-    },
-    get recognizerFailures() {
-      return failures.total;
-    },
+    if (transition.type === 'speechStart') this.caller.turnDetector.speechStarted();
+    else this.caller.turnDetector.speechEnded();
+    this.deps.onSpeech(transition.type);
   };
 }
 
