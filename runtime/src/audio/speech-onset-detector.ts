@@ -61,72 +61,86 @@ export function createSpeechOnsetDetector(options: SpeechOnsetOptions): SpeechOn
   if (onsetVoicedMs > onsetWindowMs) throw new RangeError('onsetVoicedMs must not exceed onsetWindowMs');
 
   const windowFrames = Math.ceil(onsetWindowMs / frameMs);
-  const voicedFramesNeeded = Math.min(windowFrames, Math.ceil(onsetVoicedMs / frameMs));
-  const hangoverFrames = Math.ceil(hangoverMs / frameMs);
+  return new RingOnsetDetector(frameMs, windowFrames, Math.min(windowFrames, Math.ceil(onsetVoicedMs / frameMs)), Math.ceil(hangoverMs / frameMs));
+}
 
+/** A class: one per call, and an object literal with getters would be a dictionary-mode object. */
+class RingOnsetDetector implements SpeechOnsetDetector {
   // Ring buffer of the last `windowFrames` decisions (1 voiced) and how many of them are voiced.
-  const ring = new Uint8Array(windowFrames);
-  let ringPos = 0;
-  let voicedInWindow = 0;
-  let frames = 0;
-  let speaking = false;
-  let silentRun = 0;
-  let lastVoicedFrameEnd = 0;
+  private readonly ring: Uint8Array;
+  private ringPos = 0;
+  private voicedInWindow = 0;
+  private frames = 0;
+  private inSpeech = false;
+  private silentRun = 0;
+  private lastVoicedFrameEnd = 0;
 
-  const clearWindow = (): void => {
-    ring.fill(0);
-    voicedInWindow = 0;
-  };
+  constructor(
+    private readonly frameMs: number,
+    private readonly windowFrames: number,
+    private readonly voicedFramesNeeded: number,
+    private readonly hangoverFrames: number,
+  ) {
+    this.ring = new Uint8Array(windowFrames);
+  }
+
+  push(voiced: boolean): SpeechTransition | undefined {
+    const { ring, frameMs } = this;
+    const bit = voiced ? 1 : 0;
+    this.voicedInWindow += bit - ring[this.ringPos]!;
+    ring[this.ringPos] = bit;
+    this.ringPos = (this.ringPos + 1) % this.windowFrames;
+    this.frames++;
+    if (voiced) {
+      this.silentRun = 0;
+      this.lastVoicedFrameEnd = this.frames;
+    } else {
+      this.silentRun++;
+    }
+
+    if (!this.inSpeech) {
+      if (this.voicedInWindow < this.voicedFramesNeeded) return undefined;
+      this.inSpeech = true;
+      return { type: 'speechStart', atMs: this.frames * frameMs, onsetMs: this.firstVoicedFrameInWindow() * frameMs };
+    }
+    if (this.silentRun < this.hangoverFrames) return undefined;
+    this.inSpeech = false;
+    // A fresh onset is required after an end, not the tail of the last utterance.
+    this.clearWindow();
+    return { type: 'speechEnd', atMs: this.frames * frameMs, lastVoicedMs: this.lastVoicedFrameEnd * frameMs };
+  }
+
+  get speaking(): boolean {
+    return this.inSpeech;
+  }
+
+  get positionMs(): number {
+    return this.frames * this.frameMs;
+  }
+
+  reset(): void {
+    this.clearWindow();
+    this.ringPos = 0;
+    this.frames = 0;
+    this.inSpeech = false;
+    this.silentRun = 0;
+    this.lastVoicedFrameEnd = 0;
+  }
+
+  private clearWindow(): void {
+    this.ring.fill(0);
+    this.voicedInWindow = 0;
+  }
 
   // Frame index (0-based) of the oldest voiced frame still in the window; called once per onset.
-  const firstVoicedFrameInWindow = (): number => {
+  private firstVoicedFrameInWindow(): number {
+    const { frames, windowFrames, ring, ringPos } = this;
     const filled = Math.min(frames, windowFrames);
     for (let k = filled; k >= 1; k--) {
       if (ring[(ringPos - k + windowFrames) % windowFrames] === 1) return frames - k;
     }
     return frames - 1;
-  };
-
-  return {
-    push(voiced) {
-      const bit = voiced ? 1 : 0;
-      voicedInWindow += bit - ring[ringPos]!;
-      ring[ringPos] = bit;
-      ringPos = (ringPos + 1) % windowFrames;
-      frames++;
-      if (voiced) {
-        silentRun = 0;
-        lastVoicedFrameEnd = frames;
-      } else {
-        silentRun++;
-      }
-
-      if (!speaking) {
-        if (voicedInWindow < voicedFramesNeeded) return undefined;
-        speaking = true;
-        return { type: 'speechStart', atMs: frames * frameMs, onsetMs: firstVoicedFrameInWindow() * frameMs };
-      }
-      if (silentRun < hangoverFrames) return undefined;
-      speaking = false;
-      // A fresh onset is required after an end, not the tail of the last utterance.
-      clearWindow();
-      return { type: 'speechEnd', atMs: frames * frameMs, lastVoicedMs: lastVoicedFrameEnd * frameMs };
-    },
-    get speaking() {
-      return speaking;
-    },
-    get positionMs() {
-      return frames * frameMs;
-    },
-    reset() {
-      clearWindow();
-      ringPos = 0;
-      frames = 0;
-      speaking = false;
-      silentRun = 0;
-      lastVoicedFrameEnd = 0;
-    },
-  };
+  }
 }
 
 function checkPositive(value: unknown, name: string): void {

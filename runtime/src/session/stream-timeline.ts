@@ -26,35 +26,44 @@ const GAP_TOLERANCE_MS = 1;
 const MAX_ANCHORS = 1_000;
 
 export function createStreamTimeline(sampleRateHz = 8000): StreamTimeline {
-  const anchors: Anchor[] = [];
-  let writtenMs = 0;
+  return new AnchoredStreamTimeline(sampleRateHz);
+}
+
+/** A class: one per recognizer stream, and an object literal with a getter would be a dictionary-mode object. */
+class AnchoredStreamTimeline implements StreamTimeline {
+  private readonly anchors: Anchor[] = [];
+  private writtenMs = 0;
   /** Where the next frame would sit on the timeline if no gap came between. */
-  let expectedAtMs: number | undefined;
-  return {
-    wrote(samples, atMs) {
-      if (samples <= 0) return;
-      if (expectedAtMs === undefined || Math.abs(atMs - expectedAtMs) > GAP_TOLERANCE_MS) {
-        anchors.push({ streamMs: writtenMs, timelineMs: atMs });
-        if (anchors.length > MAX_ANCHORS) anchors.shift();
+  private expectedAtMs: number | undefined;
+
+  constructor(private readonly sampleRateHz: number) {}
+
+  wrote(samples: number, atMs: number): void {
+    if (samples <= 0) return;
+    if (this.expectedAtMs === undefined || Math.abs(atMs - this.expectedAtMs) > GAP_TOLERANCE_MS) {
+      this.anchors.push({ streamMs: this.writtenMs, timelineMs: atMs });
+      if (this.anchors.length > MAX_ANCHORS) this.anchors.shift();
+    }
+    const frameMs = (samples / this.sampleRateHz) * 1000;
+    this.writtenMs += frameMs;
+    this.expectedAtMs = atMs + frameMs;
+  }
+
+  toTimeline(streamMs: number): number {
+    const { anchors } = this;
+    // The last anchor at or before streamMs; before any audio, the stream starts where the first frame sat.
+    let anchor = anchors[0];
+    for (let i = anchors.length - 1; i >= 0; i--) {
+      if (anchors[i]!.streamMs <= streamMs) {
+        anchor = anchors[i];
+        break;
       }
-      const frameMs = (samples / sampleRateHz) * 1000;
-      writtenMs += frameMs;
-      expectedAtMs = atMs + frameMs;
-    },
-    toTimeline(streamMs) {
-      // The last anchor at or before streamMs; before any audio, the stream starts where the first frame sat.
-      let anchor = anchors[0];
-      for (let i = anchors.length - 1; i >= 0; i--) {
-        if (anchors[i]!.streamMs <= streamMs) {
-          anchor = anchors[i];
-          break;
-        }
-      }
-      if (anchor === undefined) return Math.max(0, streamMs);
-      return Math.max(0, anchor.timelineMs + streamMs - anchor.streamMs);
-    },
-    get streamMs() {
-      return writtenMs;
-    },
-  };
+    }
+    if (anchor === undefined) return Math.max(0, streamMs);
+    return Math.max(0, anchor.timelineMs + streamMs - anchor.streamMs);
+  }
+
+  get streamMs(): number {
+    return this.writtenMs;
+  }
 }
