@@ -18,27 +18,36 @@ export interface PromptStopper {
   silence(): void;
 }
 
-export function createPromptStopper(deps: {
+export interface PromptStopperDeps {
   readonly speaker: PromptSpeaker;
   readonly controls: CallControls;
   readonly playback: PromptPlayback;
   readonly metrics: CallMetrics;
   readonly logger: Logger;
-}): PromptStopper {
-  const { speaker, controls, playback } = deps;
-  return {
-    bargeIn(cause) {
-      deps.metrics.bargeIn();
-      speaker.stop();
-      const droppedBytes = controls.cancelAudio();
-      controls.sendEvent(BARGE_IN_EVENT);
-      playback.stop();
-      deps.logger.info({ cause, droppedBytes }, 'barge-in');
-    },
-    silence() {
-      speaker.stop();
-      controls.cancelAudio();
-      playback.stop();
-    },
-  };
+}
+
+export function createPromptStopper(deps: PromptStopperDeps): PromptStopper {
+  return new CallPromptStopper(deps);
+}
+
+/** A class, not closures: one per call, for every call. */
+class CallPromptStopper implements PromptStopper {
+  constructor(private readonly deps: PromptStopperDeps) {}
+
+  bargeIn(cause: BargeInCause): void {
+    const { deps } = this;
+    deps.metrics.bargeIn();
+    deps.speaker.stop();
+    const droppedBytes = deps.controls.cancelAudio();
+    deps.controls.sendEvent(BARGE_IN_EVENT);
+    deps.playback.stop();
+    deps.logger.info({ cause, droppedBytes }, 'barge-in');
+  }
+
+  silence(): void {
+    const { deps } = this;
+    deps.speaker.stop();
+    deps.controls.cancelAudio();
+    deps.playback.stop();
+  }
 }

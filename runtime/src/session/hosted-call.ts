@@ -26,41 +26,43 @@ export interface HostedCall {
 
 /** Hosts the call of one session. A call's exception ends the call with disconnect(error); it never escapes into socket handlers. */
 export function createHostedCall(deps: HostedCallDeps): HostedCall {
-  const { logger, command } = deps;
-  let call: CallHandler | undefined;
+  return new GuardedHostedCall(deps);
+}
 
-  function failCall(error: unknown): void {
-    logger.error({ err: toError(error) }, 'call failed');
-    command({ type: 'fail' });
-  }
+/** A class, not closures: one per session. */
+class GuardedHostedCall implements HostedCall {
+  private call: CallHandler | undefined;
 
-  function guard<T>(fn: () => T): T | undefined {
-    try {
-      return fn();
-    } catch (error) {
-      failCall(error);
-      return undefined;
-    }
-  }
+  constructor(private readonly deps: HostedCallDeps) {}
 
-  return {
-    onEvent(event, audio) {
-      if (event.type === 'opened') {
-        const { createCall } = deps;
-        if (!event.probe && createCall !== undefined) call = guard(() => createCall(event));
-        return;
-      }
-      if (call !== undefined) {
-        // guard()'s rule, without a closure per audio frame.
+  onEvent(event: SessionEvent, audio: Uint8Array | undefined): void {
+    const { deps } = this;
+    if (event.type === 'opened') {
+      const { createCall } = deps;
+      if (!event.probe && createCall !== undefined) {
         try {
-          call.onEvent(event, audio);
+          this.call = createCall(event);
         } catch (error) {
-          failCall(error);
+          this.failCall(error);
         }
       }
-      if (event.type === 'closing') void finishClose(call, deps, () => command({ type: 'finishClose' }));
-    },
-  };
+      return;
+    }
+    const { call } = this;
+    if (call !== undefined) {
+      try {
+        call.onEvent(event, audio);
+      } catch (error) {
+        this.failCall(error);
+      }
+    }
+    if (event.type === 'closing') void finishClose(call, deps, () => deps.command({ type: 'finishClose' }));
+  }
+
+  private failCall(error: unknown): void {
+    this.deps.logger.error({ err: toError(error) }, 'call failed');
+    this.deps.command({ type: 'fail' });
+  }
 }
 
 /** Lets the call finish its work (bounded by the closing budget), then completes the close transaction. */

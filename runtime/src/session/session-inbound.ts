@@ -38,13 +38,43 @@ export interface SessionInbound {
  * socket cut soon after; everything it sends after that is only counted.
  */
 export function createSessionInbound(deps: SessionInboundDeps): SessionInbound {
-  const { socket, clock, counters } = deps;
-  const guard = new InboundGuard(deps.limits, clock);
-  let flooded = false;
-  let cancelFloodClose: Cancel | undefined;
+  return new GuardedSessionInbound(deps);
+}
 
-  function onFlood(verdict: Exclude<InboundVerdict, 'ok'>): void {
-    flooded = true;
+/** A class, not closures: one per session. */
+class GuardedSessionInbound implements SessionInbound {
+  private readonly guard: InboundGuard;
+  private flooded = false;
+  private cancelFlood: Cancel | undefined;
+
+  constructor(private readonly deps: SessionInboundDeps) {
+    this.guard = new InboundGuard(deps.limits, deps.clock);
+  }
+
+  onText(text: string): void {
+    const { counters } = this.deps;
+    counters.textIn += 1;
+    if (this.flooded) return void (counters.inboundIgnored += 1);
+    const verdict = this.guard.text();
+    if (verdict !== 'ok') return this.onFlood(verdict);
+    this.deps.run({ kind: 'text', text });
+  }
+
+  onBinary(bytes: Uint8Array): void {
+    if (this.flooded) return void (this.deps.counters.inboundIgnored += 1);
+    const verdict = this.guard.binary(bytes.byteLength, this.deps.media());
+    if (verdict !== 'ok') return this.onFlood(verdict);
+    this.deps.run({ kind: 'binary', byteLength: bytes.byteLength }, bytes);
+  }
+
+  cancelFloodClose(): void {
+    this.cancelFlood?.();
+  }
+
+  private onFlood(verdict: Exclude<InboundVerdict, 'ok'>): void {
+    const { deps } = this;
+    const { socket, counters } = deps;
+    this.flooded = true;
     const wire = ERROR_CODES[verdict].wire;
     // Always written (past the line budget): it is the one line that explains why the session ended.
     deps.unthrottledLogger().warn(
@@ -53,26 +83,9 @@ export function createSessionInbound(deps: SessionInboundDeps): SessionInbound {
     );
     socket.pauseInput?.();
     deps.command({ type: 'disconnect', reason: 'error', ...(wire.kind === 'disconnect' ? { info: wire.info } : {}) });
-    cancelFloodClose = clock.setTimer(FLOOD_CLOSE_GRACE_MS, () => {
+    this.cancelFlood = deps.clock.setTimer(FLOOD_CLOSE_GRACE_MS, () => {
       if (socket.terminate !== undefined) socket.terminate();
       else socket.close(WS_CLOSE.policyViolation, 'inbound limit exceeded');
     });
   }
-
-  return {
-    onText(text) {
-      counters.textIn += 1;
-      if (flooded) return void (counters.inboundIgnored += 1);
-      const verdict = guard.text();
-      if (verdict !== 'ok') return onFlood(verdict);
-      deps.run({ kind: 'text', text });
-    },
-    onBinary(bytes) {
-      if (flooded) return void (counters.inboundIgnored += 1);
-      const verdict = guard.binary(bytes.byteLength, deps.media());
-      if (verdict !== 'ok') return onFlood(verdict);
-      deps.run({ kind: 'binary', byteLength: bytes.byteLength }, bytes);
-    },
-    cancelFloodClose: () => cancelFloodClose?.(),
-  };
 }

@@ -36,68 +36,83 @@ export function createTurnDetector(
   clock: Clock,
   onUtterance: (utterance: Utterance) => void,
 ): TurnDetector {
-  let speaking = false;
-  let finals: { text: string; confidence?: number }[] = [];
-  let partial: { resultId: string; text: string } | undefined;
-  let cancelWait: Cancel | undefined;
-  const consumed: string[] = [];
+  return new SilenceTurnDetector(options, clock, onUtterance);
+}
 
-  const pendingText = (): string =>
-    [...finals.map((f) => f.text), partial?.text ?? ''].join(' ').replace(/\s+/g, ' ').trim();
+/** A class, not closures: one or two per call, for every call. */
+class SilenceTurnDetector implements TurnDetector {
+  private speaking = false;
+  private finals: { text: string; confidence?: number }[] = [];
+  private partial: { resultId: string; text: string } | undefined;
+  private cancelWait: Cancel | undefined;
+  private readonly consumed: string[] = [];
 
-  const stopWaiting = (): void => {
-    cancelWait?.();
-    cancelWait = undefined;
-  };
+  constructor(
+    private readonly options: TurnDetectorOptions,
+    private readonly clock: Clock,
+    private readonly onUtterance: (utterance: Utterance) => void,
+  ) {}
 
-  const commit = (): void => {
-    stopWaiting();
-    const text = pendingText();
+  speechStarted(): void {
+    this.speaking = true;
+    this.stopWaiting();
+  }
+
+  speechEnded(): void {
+    this.speaking = false;
+    if (this.pendingText() !== '') return this.commit();
+    this.stopWaiting();
+    this.cancelWait = this.clock.setTimer(this.options.finalWaitMs, () => this.commit());
+  }
+
+  transcript(event: TranscriptEvent): void {
+    if (this.consumed.includes(event.resultId)) return;
+    if (event.kind === 'partial') {
+      this.partial = { resultId: event.resultId, text: event.text };
+      return;
+    }
+    this.remember(event.resultId);
+    if (this.partial?.resultId === event.resultId) this.partial = undefined;
+    this.finals.push(event.confidence === undefined ? { text: event.text } : { text: event.text, confidence: event.confidence });
+    if (!this.speaking) this.commit();
+  }
+
+  reset(): void {
+    this.stopWaiting();
+    this.finals = [];
+    this.partial = undefined;
+  }
+
+  flush(): void {
+    if (this.finals.length > 0) this.commit();
+  }
+
+  private pendingText(): string {
+    return [...this.finals.map((f) => f.text), this.partial?.text ?? ''].join(' ').replace(/\s+/g, ' ').trim();
+  }
+
+  private stopWaiting(): void {
+    this.cancelWait?.();
+    this.cancelWait = undefined;
+  }
+
+  private commit(): void {
+    this.stopWaiting();
+    const text = this.pendingText();
+    const { finals, partial } = this;
     const confidences = finals.flatMap((f) => (f.confidence === undefined ? [] : [f.confidence]));
     // A committed partial has no confidence, so the utterance only has one when finals made all of it.
     const fromFinalsOnly = partial === undefined || partial.text === '';
-    if (partial !== undefined) remember(partial.resultId);
-    finals = [];
-    partial = undefined;
+    if (partial !== undefined) this.remember(partial.resultId);
+    this.finals = [];
+    this.partial = undefined;
     if (text === '') return;
     const confidence = confidences.length > 0 && fromFinalsOnly ? Math.min(...confidences) : undefined;
-    onUtterance(confidence === undefined ? { text } : { text, confidence });
-  };
+    this.onUtterance(confidence === undefined ? { text } : { text, confidence });
+  }
 
-  const remember = (resultId: string): void => {
-    consumed.push(resultId);
-    if (consumed.length > REMEMBERED_RESULT_IDS) consumed.shift();
-  };
-
-  return {
-    speechStarted() {
-      speaking = true;
-      stopWaiting();
-    },
-    speechEnded() {
-      speaking = false;
-      if (pendingText() !== '') return commit();
-      stopWaiting();
-      cancelWait = clock.setTimer(options.finalWaitMs, commit);
-    },
-    transcript(event) {
-      if (consumed.includes(event.resultId)) return;
-      if (event.kind === 'partial') {
-        partial = { resultId: event.resultId, text: event.text };
-        return;
-      }
-      remember(event.resultId);
-      if (partial?.resultId === event.resultId) partial = undefined;
-      finals.push(event.confidence === undefined ? { text: event.text } : { text: event.text, confidence: event.confidence });
-      if (!speaking) commit();
-    },
-    reset() {
-      stopWaiting();
-      finals = [];
-      partial = undefined;
-    },
-    flush() {
-      if (finals.length > 0) commit();
-    },
-  };
+  private remember(resultId: string): void {
+    this.consumed.push(resultId);
+    if (this.consumed.length > REMEMBERED_RESULT_IDS) this.consumed.shift();
+  }
 }
