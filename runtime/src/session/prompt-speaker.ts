@@ -69,21 +69,28 @@ function isRetryableSynthesis(error: unknown): boolean {
  * abandoned when the budget runs out, so the caller never waits on a stuck speech service.
  */
 export function createPromptSpeaker(deps: PromptSpeakerDeps): PromptSpeaker {
-  const { clock, controls, playback, logger, callSignal } = deps;
-  let speaking: AbortController | undefined;
+  return new RetryingPromptSpeaker(deps);
+}
 
-  async function speak(prompt: Prompt, options: SpeakOptions): Promise<boolean> {
+/** A class, not closures: one per call, for every call. */
+class RetryingPromptSpeaker implements PromptSpeaker {
+  private speaking: AbortController | undefined;
+
+  constructor(private readonly deps: PromptSpeakerDeps) {}
+
+  async speak(prompt: Prompt, options: SpeakOptions): Promise<boolean> {
+    const { clock, controls, playback, logger, callSignal } = this.deps;
     const stopped = new AbortController();
-    speaking = stopped;
-    deps.controls.noteTranscript('bot', prompt.text);
-    const voice = deps.voices[options.language];
+    this.speaking = stopped;
+    controls.noteTranscript('bot', prompt.text);
+    const voice = this.deps.voices[options.language];
     const request = { text: prompt.text, ssml: prompt.ssml === true, languageCode: options.language, ...(voice === undefined ? {} : { voice }) };
     const deadline = clock.now() + options.firstAudioWithinMs;
     const over = (): boolean => stopped.signal.aborted || callSignal.aborted;
     try {
       for (let attempt = 1; ; attempt++) {
         const attemptAbort = new AbortController();
-        const audio = deps.synthesizer.synthesize(request, AbortSignal.any([stopped.signal, callSignal, attemptAbort.signal]));
+        const audio = this.deps.synthesizer.synthesize(request, AbortSignal.any([stopped.signal, callSignal, attemptAbort.signal]));
         const chunks = audio[Symbol.asyncIterator]();
         let first: IteratorResult<Uint8Array>;
         try {
@@ -115,12 +122,11 @@ export function createPromptSpeaker(deps: PromptSpeakerDeps): PromptSpeaker {
       if (over()) return false;
       throw new SynthesisFailed(error);
     } finally {
-      if (speaking === stopped) speaking = undefined;
+      if (this.speaking === stopped) this.speaking = undefined;
     }
   }
 
-  return {
-    speak,
-    stop: () => speaking?.abort(),
-  };
+  stop(): void {
+    this.speaking?.abort();
+  }
 }

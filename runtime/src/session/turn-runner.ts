@@ -83,48 +83,52 @@ function storedSnapshot(conversation: BotConversation, call: Pick<CallView, 'out
  * checkpoint is a DynamoDB write, and every listen-only call would make one for nothing. Utterances
  * past the bot's transcript bound are metered each time and logged once (never silent, never per line).
  */
-function createTurnRecording(deps: TurnRunnerDeps) {
-  let droppedLines = 0;
+class TurnRecording {
+  private droppedLines = 0;
   /** What the last checkpoint holds, or the conversation before its first turn. */
-  let stored: string | undefined;
+  private stored: string | undefined;
   /** Turns since the last checkpoint that changed nothing stored: the next checkpoint counts them. */
-  let unrecordedTurns = 0;
-  return {
-    /** A turn the bot was not asked (a listen-only start): metered, and counted by the next checkpoint. */
-    skipped(): void {
-      deps.metrics.turn(undefined);
-      unrecordedTurns += 1;
-    },
-    /** Notes the conversation as it stands before a turn; only the first call counts (the stored or initial state). */
-    before(conversation: BotConversation): void {
-      stored ??= storedSnapshot(conversation, deps.call());
-    },
-    after(conversation: BotConversation, transcript: TranscriptAppend | undefined): void {
-      if (transcript !== undefined && transcript.dropped > 0) {
-        deps.metrics.transcriptDropped(transcript.dropped);
-        if (droppedLines === 0) deps.logger.warn({ dropped: transcript.dropped }, 'transcript bound reached: later utterances are counted, not stored');
-        droppedLines += transcript.dropped;
-      }
-      const call = deps.call();
-      const lines = transcript?.lines ?? [];
-      const snapshot = storedSnapshot(conversation, call);
-      if (lines.length === 0 && !call.ending && snapshot === stored) {
-        unrecordedTurns += 1;
-        return;
-      }
-      stored = snapshot;
-      const turns = unrecordedTurns + 1;
-      unrecordedTurns = 0;
-      deps.recorder?.turnTaken({
-        turns,
-        botState: conversation.state(),
-        outputVariables: { ...call.outputVariables },
-        ended: call.ending,
-        language: call.language,
-        ...(lines.length === 0 ? {} : { transcript: lines }),
-      });
-    },
-  };
+  private unrecordedTurns = 0;
+
+  constructor(private readonly deps: TurnRunnerDeps) {}
+
+  /** A turn the bot was not asked (a listen-only start): metered, and counted by the next checkpoint. */
+  skipped(): void {
+    this.deps.metrics.turn(undefined);
+    this.unrecordedTurns += 1;
+  }
+
+  /** Notes the conversation as it stands before a turn; only the first call counts (the stored or initial state). */
+  before(conversation: BotConversation): void {
+    this.stored ??= storedSnapshot(conversation, this.deps.call());
+  }
+
+  after(conversation: BotConversation, transcript: TranscriptAppend | undefined): void {
+    const { deps } = this;
+    if (transcript !== undefined && transcript.dropped > 0) {
+      deps.metrics.transcriptDropped(transcript.dropped);
+      if (this.droppedLines === 0) deps.logger.warn({ dropped: transcript.dropped }, 'transcript bound reached: later utterances are counted, not stored');
+      this.droppedLines += transcript.dropped;
+    }
+    const call = deps.call();
+    const lines = transcript?.lines ?? [];
+    const snapshot = storedSnapshot(conversation, call);
+    if (lines.length === 0 && !call.ending && snapshot === this.stored) {
+      this.unrecordedTurns += 1;
+      return;
+    }
+    this.stored = snapshot;
+    const turns = this.unrecordedTurns + 1;
+    this.unrecordedTurns = 0;
+    deps.recorder?.turnTaken({
+      turns,
+      botState: conversation.state(),
+      outputVariables: { ...call.outputVariables },
+      ended: call.ending,
+      language: call.language,
+      ...(lines.length === 0 ? {} : { transcript: lines }),
+    });
+  }
 }
 
 /** Digit collection starts with the turn, not after the prompt that asks for it: callers key ahead. */
@@ -157,42 +161,61 @@ function readAhead(streaming: StreamingTurns, input: BotInput, signal: AbortSign
 }
 
 export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
-  const { clock, logger, speaker, playback } = deps;
-  const recordTurn = createTurnRecording(deps);
-  let running: RunningTurn | undefined;
+  return new BotTurnRunner(deps);
+}
 
-  const stop = (turn: RunningTurn): void => {
-    if (turn.heardWhenStopped !== undefined) return;
-    turn.heardWhenStopped = turn.heard.heardNow();
-    turn.abort.abort();
-  };
-  const stopped = (turn: RunningTurn): boolean => turn.heardWhenStopped !== undefined || turn.signal.aborted;
+/** A class, not closures: one per call, for every call. */
+class BotTurnRunner implements TurnRunner {
+  private readonly recordTurn: TurnRecording;
+  private running: RunningTurn | undefined;
+
+  constructor(private readonly deps: TurnRunnerDeps) {
+    this.recordTurn = new TurnRecording(deps);
+  }
+
+  takeTurn(input: BotInput, receivedAt: number): void {
+    this.runTurn(input, receivedAt).then(
+      () => this.deps.report({ kind: 'turnDone' }),
+      (error: unknown) => this.deps.report({ kind: 'turnFailed', dependency: error instanceof SynthesisFailed ? 'synthesizer' : 'bot', error }),
+    );
+  }
+
+  playFallback(firstAudioWithinMs: number): void {
+    void this.runFallback(firstAudioWithinMs).then(() => this.deps.report({ kind: 'fallbackDone' }));
+  }
+
+  stopTurn(): void {
+    if (this.running !== undefined) stop(this.running);
+  }
 
   /** Speaks one prompt of the turn, unless the turn was stopped; a prompt cut short stops the turn. */
-  async function say(turn: RunningTurn, prompt: Prompt, onAudio?: (bytes: number) => void): Promise<void> {
+  private async say(turn: RunningTurn, prompt: Prompt, onAudio?: (bytes: number) => void): Promise<void> {
+    const { deps } = this;
     if (stopped(turn) || deps.listenOnly) return;
-    const spoken = await speaker.speak(prompt, {
+    const spoken = await deps.speaker.speak(prompt, {
       language: deps.call().language,
       firstAudioWithinMs: deps.synthesisFirstAudioTimeoutMs,
       // Server-added latency of a reply: end of the caller's turn to the first bot audio handed to the sender.
-      onFirstAudio: () => (turn.firstAudioAt ??= clock.now()),
+      onFirstAudio: () => (turn.firstAudioAt ??= deps.clock.now()),
       ...(onAudio === undefined ? {} : { onAudio }),
     });
     if (!spoken) stop(turn);
   }
 
-  async function speakWholeTurn(conversation: BotConversation, input: BotInput, turn: RunningTurn): Promise<void> {
+  private async speakWholeTurn(conversation: BotConversation, input: BotInput, turn: RunningTurn): Promise<void> {
+    const { deps } = this;
     const reply = await conversation.turn(input, turn.signal);
     turn.transcript = reply.transcript;
-    logger.debug({ input: input.type, actions: reply.actions.map((a) => a.type) }, 'bot turn');
+    deps.logger.debug({ input: input.type, actions: reply.actions.map((a) => a.type) }, 'bot turn');
     collectDigitsAhead(deps, reply.actions);
     for (const action of reply.actions) {
-      if (action.type === 'say') await say(turn, action);
+      if (action.type === 'say') await this.say(turn, action);
       else reportDecision(deps, action);
     }
   }
 
-  async function speakStreamedTurn(streaming: StreamingTurns, input: BotInput, turn: RunningTurn): Promise<void> {
+  private async speakStreamedTurn(streaming: StreamingTurns, input: BotInput, turn: RunningTurn): Promise<void> {
+    const { deps } = this;
     const { prompts, reading, actions } = readAhead(streaming, input, turn.signal);
     let spoken = 0;
     let failure: { readonly error: unknown } | undefined;
@@ -201,10 +224,10 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
         // One sentence ahead of the caller: synthesize the next once the last one starts playing, so a
         // barge-in wastes at most one synthesis (and speech quota) on words nobody hears.
         const aheadMs = turn.heard.msUntilLastPlays();
-        if (aheadMs > 0) await delay(clock, aheadMs, turn.signal).catch(() => undefined);
+        if (aheadMs > 0) await delay(deps.clock, aheadMs, turn.signal).catch(() => undefined);
         if (stopped(turn)) break;
         spoken++;
-        await say(turn, { text }, turn.heard.sentence(text).audio);
+        await this.say(turn, { text }, turn.heard.sentence(text).audio);
       }
     } catch (error) {
       failure = { error };
@@ -214,14 +237,15 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     await reading;
     const done = actions();
     if (turn.heardWhenStopped !== undefined) streaming.interrupted(turn.heardWhenStopped);
-    logger.debug({ input: input.type, prompts: spoken, actions: done?.map((a) => a.type), interrupted: turn.heardWhenStopped !== undefined }, 'bot turn');
+    deps.logger.debug({ input: input.type, prompts: spoken, actions: done?.map((a) => a.type), interrupted: turn.heardWhenStopped !== undefined }, 'bot turn');
     // A stopped turn's model failure (its abort) is no failure; a real one degrades the call.
     if (failure !== undefined && turn.heardWhenStopped === undefined && !deps.callSignal.aborted) throw failure.error;
     collectDigitsAhead(deps, done ?? []);
     for (const action of done ?? []) reportDecision(deps, action);
   }
 
-  async function runTurn(input: BotInput, receivedAt: number): Promise<void> {
+  private async runTurn(input: BotInput, receivedAt: number): Promise<void> {
+    const { deps, recordTurn } = this;
     // A listen-only start says and changes nothing: counted, not run, so the open pays no conversation read.
     if (deps.listenOnly && input.type === 'start') return recordTurn.skipped();
     const conversation = await deps.conversation();
@@ -229,47 +253,44 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     const turn: RunningTurn = {
       signal: AbortSignal.any([deps.callSignal, abort.signal]),
       abort,
-      heard: createHeardText(clock),
+      heard: createHeardText(deps.clock),
       heardWhenStopped: undefined,
       firstAudioAt: undefined,
       transcript: undefined,
     };
-    running = turn;
+    this.running = turn;
     recordTurn.before(conversation);
     try {
       const streaming = streamingTurns(conversation);
-      if (streaming === undefined) await speakWholeTurn(conversation, input, turn);
-      else await speakStreamedTurn(streaming, input, turn);
+      if (streaming === undefined) await this.speakWholeTurn(conversation, input, turn);
+      else await this.speakStreamedTurn(streaming, input, turn);
     } finally {
-      if (running === turn) running = undefined;
+      if (this.running === turn) this.running = undefined;
     }
     recordTurn.after(conversation, turn.transcript);
     const replied = input.type === 'text' || input.type === 'digits';
     deps.metrics.turn(replied && turn.firstAudioAt !== undefined ? turn.firstAudioAt - receivedAt : undefined);
-    await playback.done();
+    await deps.playback.done();
   }
 
-  async function runFallback(firstAudioWithinMs: number): Promise<void> {
+  private async runFallback(firstAudioWithinMs: number): Promise<void> {
+    const { deps } = this;
     try {
-      await speaker.speak({ text: deps.fallbackPrompt, interruptible: false }, { language: deps.call().language, firstAudioWithinMs });
-      await playback.done();
+      await deps.speaker.speak({ text: deps.fallbackPrompt, interruptible: false }, { language: deps.call().language, firstAudioWithinMs });
+      await deps.playback.done();
     } catch (error) {
-      logger.warn({ err: toError(error).message }, 'fallback prompt failed');
+      deps.logger.warn({ err: toError(error).message }, 'fallback prompt failed');
     }
   }
+}
 
-  return {
-    takeTurn(input, receivedAt) {
-      runTurn(input, receivedAt).then(
-        () => deps.report({ kind: 'turnDone' }),
-        (error: unknown) => deps.report({ kind: 'turnFailed', dependency: error instanceof SynthesisFailed ? 'synthesizer' : 'bot', error }),
-      );
-    },
-    playFallback(firstAudioWithinMs) {
-      void runFallback(firstAudioWithinMs).then(() => deps.report({ kind: 'fallbackDone' }));
-    },
-    stopTurn() {
-      if (running !== undefined) stop(running);
-    },
-  };
+/** Stops a turn once: what the caller had heard is kept, and the bot's work and stream are aborted. */
+function stop(turn: RunningTurn): void {
+  if (turn.heardWhenStopped !== undefined) return;
+  turn.heardWhenStopped = turn.heard.heardNow();
+  turn.abort.abort();
+}
+
+function stopped(turn: RunningTurn): boolean {
+  return turn.heardWhenStopped !== undefined || turn.signal.aborted;
 }
