@@ -60,6 +60,20 @@ describe('call capture', () => {
     expect(done.frames).toBe(1100 * 8);
   });
 
+  it("ends at the client's close: bot audio sent ahead of the caller's timeline, never played, is not kept", () => {
+    const capture = createCallCapture(MONO, true, LIMITS, createRecordingBudget(1e6));
+    capture.callerAudio(frame(200, 1), 200);
+    // The paced sender runs ahead of real time: this prompt would play from 200 to 600 ms.
+    capture.botAudio(frame(400, 9));
+    capture.callerAudio(frame(100, 1), 300);
+    capture.message('in', 'close', 300);
+    const done = capture.finish();
+    expect(done.frames).toBe(300 * 8);
+    const bot = done.channels()[1];
+    expect(bot).toHaveLength(300 * 8);
+    expect(bot?.[300 * 8 - 1]).toBe(9);
+  });
+
   it('writes the same WAV in slices as the encoder makes from the channels, pausing between slices', async () => {
     const capture = createCallCapture(STEREO, true, { ...LIMITS, maxDurationMs: 120_000 }, createRecordingBudget(1e8));
     for (let i = 1; i <= 450; i += 1) {
