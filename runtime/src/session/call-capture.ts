@@ -90,6 +90,7 @@ export interface CallCapture {
   botAudio(pcmu: Uint8Array): void;
   /** We sent `barge_in`: Genesys flushes what it has not played, so the bot channel ends now. */
   bargeIn(): void;
+  /** A protocol message at its position; the client's `close` also ends the call's timeline (what {@link finish} keeps). */
   message(direction: 'in' | 'out', type: string, positionMs?: number): void;
   line(speaker: 'caller' | 'bot', text: string): void;
   outputVariables(variables: Readonly<Record<string, string>>): void;
@@ -117,6 +118,8 @@ export function createCallCapture(media: MediaFormat, botChannel: boolean, limit
   let outputs: Readonly<Record<string, string>> = {};
   let positionFrames = 0;
   let botEnd = 0;
+  /** Where the client's `close` put the end of the call; bot audio queued past it was never played. */
+  let closeFrames: number | undefined;
   let reserved = 0;
   let audioStopped = false;
 
@@ -177,6 +180,7 @@ export function createCallCapture(media: MediaFormat, botChannel: boolean, limit
       }
     },
     message(direction, type, positionMs) {
+      if (direction === 'in' && type === 'close' && positionMs !== undefined) closeFrames = Math.round(positionMs * framesPerMs);
       if (entry()) messages.push({ direction, type, positionMs: positionMs ?? positionFrames / framesPerMs });
     },
     line(speaker, text) {
@@ -191,7 +195,9 @@ export function createCallCapture(media: MediaFormat, botChannel: boolean, limit
     finish() {
       audioStopped = true;
       const callerFrames = caller.reduce((end, s) => Math.max(end, s.at + s.bytes.byteLength / (width * callerChannels)), 0);
-      const frames = Math.min(maxFrames, Math.max(callerFrames, botEnd, positionFrames));
+      // The call's timeline ends at the client's close: audio the paced sender had sent ahead of it was never heard.
+      const callEnd = closeFrames === undefined ? Math.max(callerFrames, botEnd, positionFrames) : Math.max(callerFrames, positionFrames, closeFrames);
+      const frames = Math.min(maxFrames, callEnd);
       const names = [...media.channels, ...(botChannel ? ['bot'] : [])];
       return {
         format,
