@@ -92,8 +92,10 @@ export interface BenchServerSettings {
   readonly speech: BenchSpeechPath | 'off';
   /**
    * `no-requests` (diagnostic, `bench:compare --store-requests off`): the DynamoDB client answers every
-   * call at its first middleware step, so nothing is signed, serialized or sent: what the server costs
-   * without the store's SDK work. Absent = the real client against the generator's stub endpoint.
+   * call at its first middleware step, so nothing is serialized, signed or sent. The SDK still builds
+   * each command's middleware stack (the document client's and the low-level client's), a large part
+   * of a request's cost: this is the server without most, not all, of the store's SDK work. Absent =
+   * the real client against the generator's stub endpoint.
    */
   readonly dynamoDb?: 'no-requests';
 }

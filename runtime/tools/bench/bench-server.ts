@@ -66,7 +66,7 @@ function speechDoubles(clock: Clock): SpeechServices {
   return { mode: 'custom', recognizer, synthesizer };
 }
 
-/** A DynamoDB client whose every call succeeds with an empty answer before any SDK work (BenchServerSettings.dynamoDb). */
+/** A DynamoDB client whose every call succeeds with an empty answer at its first middleware step (BenchServerSettings.dynamoDb). */
 function shortCircuitedDynamoDbClient(): DynamoDBClient {
   const client = createDynamoDbClient({ region: 'us-east-1' });
   client.middlewareStack.add(() => () => Promise.resolve({ output: { $metadata: {} } as never, response: {} }), { step: 'initialize', priority: 'high', name: 'benchNoRequests' });

@@ -30,7 +30,7 @@ const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/
   [--profile DIR]   write this server's CPU profile (.cpuprofile) to DIR
   [--heap-profile DIR]   write what holds this server's memory at the end of the window (sampled live objects by allocation site) to DIR/this-server-<sessions>[-round-<n>].heapprofile
   [--node-flags="<flags>"]   extra Node/V8 flags for this server, after the image's (e.g. --max-semi-space-size=32)
-  [--store-requests off]   diagnostic: this server's DynamoDB client answers at once, without SDK work
+  [--store-requests off]   diagnostic: this server's DynamoDB client answers at its first middleware step (nothing serialized, signed or sent)
   [--rounds N]   repeat the pair N times, alternating which target goes first, and add a table of medians (min–max)
 `;
 const SLOTS = 10;
