@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../shared/clock.js';
-import type { ItemKey } from './session-items.js';
+import { itemId, type ItemKey } from './session-items.js';
 import { createTurnBatcher } from './turn-batcher.js';
 
 /**
@@ -11,9 +11,6 @@ const MAX_KEYS_PER_REQUEST = 25;
 
 /** A strongly consistent read of one item; rejects with a store AppError. */
 export type ItemReader = (key: ItemKey) => Promise<Record<string, unknown> | undefined>;
-
-/** The id of an item key within one table. */
-export const itemId = (pk: unknown, sk: unknown): string => `${String(pk)}\u0000${String(sk)}`;
 
 /**
  * Item reads of one table, answered by BatchGetItem: the reads asked during one turn of the event

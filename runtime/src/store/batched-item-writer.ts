@@ -1,6 +1,6 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../shared/clock.js';
-import { itemId } from './batched-item-reader.js';
+import { itemId } from './session-items.js';
 import { createTurnBatcher } from './turn-batcher.js';
 
 /** Items per BatchWriteItem request (the API's maximum). */

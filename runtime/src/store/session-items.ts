@@ -24,6 +24,9 @@ export interface ItemKey {
   readonly sk: string;
 }
 
+/** One string per item key (of an item or a key as DynamoDB returns it), for maps of pending requests. */
+export const itemId = (pk: unknown, sk: unknown): string => `${String(pk)}\u0000${String(sk)}`;
+
 const CONVERSATION_PREFIX = 'CONV#';
 export const STATE_SORT_KEY = 'STATE';
 export const SESSION_SORT_PREFIX = 'SESSION#';
