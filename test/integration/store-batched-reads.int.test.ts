@@ -6,7 +6,7 @@ import type { SessionStore } from '../../runtime/src/store/ports.js';
 import { conversationKey, toConversationItem } from '../../runtime/src/store/session-items.js';
 import { STORE_ERROR_CODES } from '../../runtime/src/store/store-errors.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { observeCommands, startDynalite, type TestDynalite } from '../support/dynalite.js';
+import { observeCommands, startDynalite, untilTurns, type TestDynalite } from '../support/dynalite.js';
 import { conversation, session } from '../unit/store/store-builders.js';
 
 /**
@@ -94,7 +94,7 @@ describe('DynamoDB store: what a batched read does with keys DynamoDB left unpro
     const store = createDynamoDbSessionStore({ client: DynamoDBDocumentClient.from(dynalite.newClient()), tableName: TableName, clock });
 
     const reads = Promise.all([store.getConversation('a'), store.getConversation('b')]);
-    await until(() => clock.pendingTimers > 0);
+    await untilTurns(() => clock.pendingTimers > 0);
     clock.advance(1_000);
     const [a, b] = await reads;
 
@@ -118,7 +118,7 @@ describe('DynamoDB store: what a batched read does with keys DynamoDB left unpro
     const b = store.getConversation('b').catch((error: unknown) => error);
     const requests = (): number => sdk.commandCalls(BatchGetCommand).length;
     while (requests() < 3) {
-      await until(() => clock.pendingTimers > 0 || requests() >= 3);
+      await untilTurns(() => clock.pendingTimers > 0 || requests() >= 3);
       clock.advance(5_000);
     }
 
@@ -141,9 +141,3 @@ describe('DynamoDB store: what a batched read does with keys DynamoDB left unpro
     sdk.restore();
   });
 });
-
-/** Polls (real time, a few ms at most here) until `predicate` holds: the SDK double answers on later turns. */
-async function until(predicate: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !predicate(); i++) await new Promise((resolve) => setImmediate(resolve));
-  if (!predicate()) throw new Error('condition not met');
-}

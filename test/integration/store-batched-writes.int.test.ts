@@ -5,7 +5,7 @@ import { createDynamoDbSessionStore, toDocumentClient } from '../../runtime/src/
 import type { SessionStore } from '../../runtime/src/store/ports.js';
 import { STORE_ERROR_CODES } from '../../runtime/src/store/store-errors.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { observeCommands, startDynalite, type TestDynalite } from '../support/dynalite.js';
+import { observeCommands, startDynalite, untilTurns, type TestDynalite } from '../support/dynalite.js';
 import { session } from '../unit/store/store-builders.js';
 
 /**
@@ -110,7 +110,7 @@ describe('DynamoDB store: what a batched create does with items DynamoDB left un
     const store = createDynamoDbSessionStore({ client: DynamoDBDocumentClient.from(dynalite.newClient()), tableName: TableName, clock });
 
     const creates = Promise.all([store.createSession(session({ sessionId: 'a' })), store.createSession(session({ sessionId: 'b' })), store.createSession(session({ sessionId: 'c' }))]);
-    await until(() => clock.pendingTimers > 0);
+    await untilTurns(() => clock.pendingTimers > 0);
     clock.advance(1_000);
     await creates;
 
@@ -133,7 +133,7 @@ describe('DynamoDB store: what a batched create does with items DynamoDB left un
     const b = store.createSession(session({ sessionId: 'b' })).catch((error: { code?: string }) => error.code);
     const requests = (): number => sdk.commandCalls(BatchWriteCommand).length;
     while (requests() < 3) {
-      await until(() => clock.pendingTimers > 0 || requests() >= 3);
+      await untilTurns(() => clock.pendingTimers > 0 || requests() >= 3);
       clock.advance(5_000);
     }
 
@@ -156,9 +156,3 @@ describe('DynamoDB store: what a batched create does with items DynamoDB left un
     sdk.restore();
   });
 });
-
-/** Polls (real time, a few ms at most here) until `predicate` holds: the SDK double answers on later turns. */
-async function until(predicate: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !predicate(); i++) await new Promise((resolve) => setImmediate(resolve));
-  if (!predicate()) throw new Error('condition not met');
-}

@@ -101,6 +101,12 @@ export function observeCommands(client: DynamoDBClient, observe: (commandName: s
   );
 }
 
+/** Polls over turns of the event loop (a few ms at most) until `predicate` holds: an SDK double answers on later turns. */
+export async function untilTurns(predicate: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !predicate(); i++) await new Promise((resolve) => setImmediate(resolve));
+  if (!predicate()) throw new Error('condition not met');
+}
+
 function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
