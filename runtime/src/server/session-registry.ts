@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import type { AuthenticatedPeer } from '../auth/ports.js';
 import type { SessionOptions } from '../protocol/index.js';
 import type { Clock } from '../shared/clock.js';
+import { BoundLogger } from '../shared/bound-logger.js';
 import type { Logger } from '../shared/logger.js';
 import { createThrottledLogger, SESSION_LOG_BUDGET } from '../shared/throttled-logger.js';
 import { createAudioHookSession, type AudioHookSession, type InboundLimits, type SessionSummary } from '../session/audiohook-session.js';
@@ -45,7 +46,8 @@ export function createSessionRegistry(deps: SessionRegistryDeps): SessionRegistr
 
   function start(ws: WebSocket, peer: AuthenticatedPeer, connectorId: string): void {
     // One budget per session: a hostile peer cannot flood the log, and every string it sends is cut.
-    const base = logger.child({
+    // Bound fields rather than a pino child: a child per session holds about 1 KB for the call.
+    const base = new BoundLogger(logger, {
       sessionId: peer.sessionId,
       correlationId: peer.correlationId,
       orgId: peer.organizationId,
