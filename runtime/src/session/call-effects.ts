@@ -36,68 +36,75 @@ export interface CallParts {
   readonly transcripts?: TranscriptPublisher;
 }
 
-/** Carries out one effect of the call state machine on the call's parts. */
-export function createEffectRunner(parts: CallParts): (effect: CallEffect) => void {
-  const { turns, stopper, digits, speech, playback, controls, logger, metrics, clock } = parts;
-  let cancelNoInput: Cancel | undefined;
-  const stopNoInput = (): void => {
-    cancelNoInput?.();
-    cancelNoInput = undefined;
-  };
-  return (effect) => {
+/**
+ * Carries out the effects of the call state machine on the call's parts. A class: one per call, and
+ * closures over the parts would cost a context and a function each.
+ */
+export class CallEffectRunner {
+  private cancelNoInput: Cancel | undefined;
+
+  constructor(private readonly parts: CallParts) {}
+
+  run(effect: CallEffect): void {
+    const { parts } = this;
     switch (effect.kind) {
       case 'takeTurn':
-        return turns.takeTurn(effect.input, effect.receivedAt);
+        return parts.turns.takeTurn(effect.input, effect.receivedAt);
       case 'armNoInput':
-        stopNoInput();
-        cancelNoInput = clock.setTimer(parts.noInputTimeoutMs, () => parts.dispatch({ kind: 'callerInput', input: { type: 'noInput' } }));
+        this.stopNoInput();
+        this.cancelNoInput = parts.clock.setTimer(parts.noInputTimeoutMs, () => parts.dispatch({ kind: 'callerInput', input: { type: 'noInput' } }));
         return;
       case 'cancelNoInput':
-        return stopNoInput();
+        return this.stopNoInput();
       case 'bargeIn':
         // The turn first: it notes what the caller heard, and a streaming bot's next sentence is never spoken.
-        turns.stopTurn();
-        return stopper.bargeIn(effect.cause);
+        parts.turns.stopTurn();
+        return parts.stopper.bargeIn(effect.cause);
       case 'collectDigit':
-        if (parts.logCallerData) logger.debug({ digit: effect.digit }, 'caller keyed');
-        return digits.press(effect.digit);
+        if (parts.logCallerData) parts.logger.debug({ digit: effect.digit }, 'caller keyed');
+        return parts.digits.press(effect.digit);
       case 'inputDropped':
-        return logger.warn({ input: effect.input, pendingTurns: effect.pending }, 'bot is behind: dropping caller input');
+        return parts.logger.warn({ input: effect.input, pendingTurns: effect.pending }, 'bot is behind: dropping caller input');
       case 'silence':
-        turns.stopTurn();
-        return stopper.silence();
+        parts.turns.stopTurn();
+        return parts.stopper.silence();
       case 'degraded':
-        logger.error({ dependency: effect.dependency, err: toError(effect.error).message }, 'call degraded: handing back to Architect');
-        if (effect.dependency === 'synthesizer') metrics.synthesizerFailure();
+        parts.logger.error({ dependency: effect.dependency, err: toError(effect.error).message }, 'call degraded: handing back to Architect');
+        if (effect.dependency === 'synthesizer') parts.metrics.synthesizerFailure();
         return;
       case 'maxDurationReached':
-        return logger.warn({ maxCallDurationMs: effect.maxCallDurationMs }, 'maximum call duration reached');
+        return parts.logger.warn({ maxCallDurationMs: effect.maxCallDurationMs }, 'maximum call duration reached');
       case 'playFallback':
-        return turns.playFallback(effect.firstAudioWithinMs);
+        return parts.turns.playFallback(effect.firstAudioWithinMs);
       case 'stopListening':
-        stopNoInput();
+        this.stopNoInput();
         parts.cancelMaxDuration();
-        digits.cancel();
-        return speech.stop();
+        parts.digits.cancel();
+        return parts.speech.stop();
       case 'record':
         return parts.recorder?.ended({ outcome: effect.outcome, outputVariables: effect.outputVariables, turnCount: effect.turnCount });
       case 'disconnect':
-        return controls.disconnect('completed', effect.outputVariables);
+        return parts.controls.disconnect('completed', effect.outputVariables);
       case 'abortAll':
         parts.callOver.abort();
-        return playback.dispose();
+        return parts.playback.dispose();
       case 'summarize':
-        return logSummary(parts.state(), speech, logger);
+        return logSummary(parts.state(), parts.speech, parts.logger);
       case 'pauseRecognition':
-        return speech.pause();
+        return parts.speech.pause();
       case 'resumeRecognition':
-        return speech.resume();
+        return parts.speech.resume();
       case 'restartRecognition':
-        return speech.restart();
+        return parts.speech.restart();
       case 'sendTranscript':
         return parts.transcripts?.publish(effect.result);
     }
-  };
+  }
+
+  private stopNoInput(): void {
+    this.cancelNoInput?.();
+    this.cancelNoInput = undefined;
+  }
 }
 
 function logSummary(state: CallState, speech: SpeechInput, logger: Logger): void {

@@ -7,11 +7,10 @@ import type { Logger } from '../shared/logger.js';
 import type { SpeechRecognizer, SpeechSynthesizer } from '../speech/ports.js';
 import { createPromptStopper } from './barge-in.js';
 import { noCallMetrics, type CallMetrics } from './call-metrics.js';
-import type { CallRecorderFactory } from './call-recorder.js';
-import { startCallDriver } from './call-driver.js';
-import { createEffectRunner } from './call-effects.js';
+import type { CallRecorder, CallRecorderFactory } from './call-recorder.js';
+import { startCallDriver, type CallDriver } from './call-driver.js';
+import { CallEffectRunner } from './call-effects.js';
 import { createCallState, hearsCaller, isEnding } from './call-step.js';
-import type { CallEffect, CallInput } from './call-types.js';
 import { createDigitCollector } from './digit-collector.js';
 import type { CallContext, CallControls, CallHandler, CallHandlerFactory } from './ports.js';
 import { createPromptPlayback, type PromptPlayback } from './prompt-playback.js';
@@ -64,18 +63,6 @@ const FALLBACK_FIRST_AUDIO_MS = 400;
 const MAX_PENDING_TURNS = 8;
 
 /**
- * The voice bot conversation on top of an AudioHook session: greets after `opened`, turns caller speech
- * (VAD + recognizer) and DTMF into bot turns, speaks the replies through the paced sender, lets the
- * caller barge in, and hands the call back to Architect with output variables once the last prompt
- * has played. A failing dependency gives the caller the fallback prompt and ends the call with
- * `botOutcome=fallback`, `fallbackReason=error` (or `capacity` at a service quota) and `failedDependency`
- * (docs/bots.md).
- *
- * What happens when is decided by the call state machine (call-step.ts); this file wires it to the
- * modules that carry out its effects: the speech input (VAD, recognizers, turn detection), the turn
- * runner (bot turns and the fallback), the prompt speaker and stopper, the digit collector, timers.
- */
-/**
  * The language to use when `requested` is asked for: normalized to BCP 47 casing, and kept at
  * `current` when the recognizer cannot transcribe it (the caller is still understood).
  */
@@ -91,30 +78,199 @@ export function createVoiceCallFactory(deps: VoiceCallDeps): CallHandlerFactory 
   return (context, controls, logger) => {
     const bot = deps.bots.get(context.connectorId);
     if (bot === undefined) throw new Error(`no bot for connector ${context.connectorId}`);
-    return startVoiceCall(bot, context, controls, logger, deps);
+    return new VoiceCall(bot, context, controls, logger, deps);
   };
 }
 
 /**
- * The call's recorder, and its bot conversation: one begun on the Data Action route continues here.
- * The conversation is read from the store when a turn first needs it: at the open for a bot that
- * greets, at the first utterance for a listen-only one (its start turn is skipped), so an open under
- * a burst costs a listen-only call no store read, and a call nobody speaks on none at all.
+ * The voice bot conversation on top of an AudioHook session: greets after `opened`, turns caller speech
+ * (VAD + recognizer) and DTMF into bot turns, speaks the replies through the paced sender, lets the
+ * caller barge in, and hands the call back to Architect with output variables once the last prompt
+ * has played. A failing dependency gives the caller the fallback prompt and ends the call with
+ * `botOutcome=fallback`, `fallbackReason=error` (or `capacity` at a service quota) and `failedDependency`
+ * (docs/bots.md).
+ *
+ * What happens when is decided by the call state machine (call-step.ts); this file wires it to the
+ * modules that carry out its effects: the speech input (VAD, recognizers, turn detection), the turn
+ * runner (bot turns and the fallback), the prompt speaker and stopper, the digit collector, timers.
+ *
+ * A class rather than closures over the parts: a call holds one instance instead of a context and
+ * a function per callback.
  */
-function startConversation(bot: Bot, context: CallContext, language: string, deps: VoiceCallDeps) {
-  const recorder = deps.recorders?.({
-    conversationId: context.conversationId,
-    sessionId: context.sessionId,
-    connectorId: context.connectorId,
-    organizationId: context.organizationId,
-    participant: context.participant,
-    inputVariables: context.inputVariables,
-    language,
-  });
-  let started: Promise<BotConversation> | undefined;
-  // The stored state's read is bounded by the recorder.
-  const conversation = (): Promise<BotConversation> =>
-    (started ??= (async () =>
+class VoiceCall implements CallHandler {
+  private readonly recognizer: SpeechRecognizer | undefined;
+  private readonly transcription: TranscriptionControl | undefined;
+  private readonly recorder: CallRecorder | undefined;
+  private readonly driver: CallDriver;
+  private readonly playback: PromptPlayback;
+  private readonly speech: SpeechInput;
+  private readonly effects: CallEffectRunner | undefined;
+  private started: Promise<BotConversation> | undefined;
+
+  constructor(
+    private readonly bot: Bot,
+    private readonly context: CallContext,
+    controls: CallControls,
+    private readonly logger: Logger,
+    deps: VoiceCallDeps,
+  ) {
+    const { clock, options } = deps;
+    const metrics = deps.metrics ?? noCallMetrics;
+    // Aborted when the caller hangs up: bot turns, synthesis, recognition and waits all stop.
+    const callOver = new AbortController();
+    const callSignal = callOver.signal;
+    const recognizer = bot.transcription === undefined ? deps.recognizer : (deps.transcriptionRecognizer ?? deps.recognizer);
+    this.recognizer = recognizer;
+    const requested = context.language ?? context.inputVariables.language;
+    const transcription =
+      bot.transcription === undefined ? undefined : createTranscriptionControl(bot.transcription, { recognizer, controls, clock, logger, requested, fallbackLanguage: bot.voice.language });
+    this.transcription = transcription;
+    const language = transcription?.initialLanguage ?? callLanguage(recognizer, bot.voice.language, requested, logger);
+    const recorder = startRecorder(context, language, deps);
+    this.recorder = recorder;
+
+    const opening = createCallState(
+      {
+        listenOnly: bot.listenOnly,
+        maxPendingTurns: MAX_PENDING_TURNS,
+        synthesisFirstAudioTimeoutMs: options.synthesisFirstAudioTimeoutMs,
+        fallbackFirstAudioMs: FALLBACK_FIRST_AUDIO_MS,
+      },
+      language,
+      clock.now(),
+    );
+    // The effect runner needs the parts, and the parts report to the driver: effects run once all
+    // exist (the driver's `begin`, below); none is reported while the parts are made.
+    const driver = startCallDriver(opening, clock, (effect) => this.effects?.run(effect));
+    this.driver = driver;
+    const { dispatch } = driver;
+
+    const playback = createPromptPlayback(controls, clock, options.playbackGraceMs, (playing, interruptible) =>
+      dispatch({ kind: 'playback', playing, interruptible }),
+    );
+    this.playback = playback;
+    const speaker = createPromptSpeaker({ synthesizer: deps.synthesizer, controls, playback, clock, logger, callSignal, voices: bot.voice.voices });
+    const stopper = createPromptStopper({ speaker, controls, playback, metrics, logger });
+    const digits = createDigitCollector(clock, (entry) => dispatch({ kind: 'callerInput', input: { type: 'digits', digits: entry } }));
+    const turns = createTurnRunner({
+      conversation: () => this.conversation(language),
+      speaker,
+      playback,
+      digits,
+      recorder,
+      metrics,
+      clock,
+      logger,
+      callSignal,
+      listenOnly: bot.listenOnly,
+      synthesisFirstAudioTimeoutMs: options.synthesisFirstAudioTimeoutMs,
+      fallbackPrompt: options.fallbackPrompt,
+      call: () => ({ language: driver.state.language, outputVariables: driver.state.outputVariables, ending: isEnding(driver.state) }),
+      report: dispatch,
+    });
+    const speech = createSpeechInput({
+      media: context.media,
+      listenOnly: bot.listenOnly,
+      recognizer,
+      vad: deps.vad,
+      clock,
+      logger,
+      metrics,
+      options,
+      language: () => driver.state.language,
+      callSignal,
+      hearing: () => hearsCaller(driver.state),
+      onUtterance: (input) => {
+        if (input.type === 'text') controls.noteTranscript('caller', input.text);
+        dispatch({ kind: 'callerInput', input });
+      },
+      onSpeech: (transition) => dispatch({ kind: transition === 'speechStart' ? 'speechStarted' : 'speechEnded' }),
+      onCallerWords: () => dispatch({ kind: 'callerTranscript' }),
+      ...(transcription === undefined ? {} : { onRecognized: (result) => dispatch({ kind: 'recognized', result }) }),
+      // A listen-only call has nobody to hand a broken recognizer to: it keeps the audio flowing (logged).
+      onRecognizerFailed: (error, how) => {
+        if (!(how === 'crashed' && bot.listenOnly)) dispatch({ kind: 'dependencyFailed', dependency: 'recognizer', error });
+      },
+    });
+    this.speech = speech;
+    const cancelMaxDuration = clock.setTimer(bot.voice.maxCallDurationMs, () =>
+      dispatch({ kind: 'maxDurationReached', maxCallDurationMs: bot.voice.maxCallDurationMs }),
+    );
+    this.effects = new CallEffectRunner({
+      turns,
+      stopper,
+      digits,
+      speech,
+      playback,
+      controls,
+      recorder,
+      metrics,
+      logger,
+      clock,
+      callOver,
+      noInputTimeoutMs: bot.voice.noInputTimeoutMs,
+      logCallerData: options.logCallerData,
+      cancelMaxDuration,
+      state: () => driver.state,
+      dispatch,
+      ...(transcription === undefined ? {} : { transcripts: transcription.publisher }),
+    });
+    driver.begin();
+    transcription?.opened();
+  }
+
+  onEvent(event: SessionEvent, audio: Uint8Array | undefined): void {
+    const { dispatch } = this.driver;
+    switch (event.type) {
+      case 'audio':
+        // The event's position is where the frame ends on the client's timeline (8 kHz samples per channel).
+        if (audio !== undefined) this.speech.onAudio(audio, event.positionMs - event.samples / 8);
+        return;
+      case 'dtmf':
+        return dispatch({ kind: 'dtmf', digit: event.digit });
+      case 'playbackCompleted':
+        return this.playback.playbackCompleted();
+      case 'paused':
+        return dispatch({ kind: 'paused' });
+      case 'resumed':
+        return dispatch({ kind: 'resumed' });
+      case 'languageChanged': {
+        const language = this.languageFor(event.language);
+        return language === undefined ? undefined : dispatch({ kind: 'languageChanged', language });
+      }
+      case 'closing':
+        // A transcription connector first transcribes what it has heard (onClosing).
+        return this.transcription === undefined ? dispatch({ kind: 'hungUp' }) : undefined;
+      case 'ended':
+        return dispatch({ kind: 'hungUp' });
+      case 'opened':
+      case 'playbackStarted':
+      case 'discarded':
+      case 'clientError':
+        return;
+    }
+  }
+
+  async onClosing(): Promise<void> {
+    // Bounded by the session's closing budget; the hang-up follows either way (here or on 'ended').
+    if (this.transcription !== undefined) await this.speech.finish();
+    this.driver.dispatch({ kind: 'hungUp' });
+  }
+
+  private languageFor(asked: string): string | undefined {
+    const { transcription } = this;
+    return transcription === undefined ? callLanguage(this.recognizer, this.driver.state.language, asked, this.logger) : transcription.languageRequested(asked);
+  }
+
+  /**
+   * The bot conversation; one begun on the Data Action route continues here. Read from the store
+   * when a turn first needs it: at the open for a bot that greets, at the first utterance for a
+   * listen-only one (its start turn is skipped), so an open under a burst costs a listen-only call
+   * no store read, and a call nobody speaks on none at all. The read is bounded by the recorder.
+   */
+  private conversation(language: string): Promise<BotConversation> {
+    const { bot, context } = this;
+    return (this.started ??= (async () =>
       bot.startConversation(
         {
           conversationId: context.conversationId,
@@ -123,157 +279,20 @@ function startConversation(bot: Bot, context: CallContext, language: string, dep
           inputVariables: context.inputVariables,
           customConfig: context.customConfig,
         },
-        await recorder?.resume(),
+        await this.recorder?.resume(),
       ))());
-  return { recorder, conversation };
+  }
 }
 
-function startVoiceCall(bot: Bot, context: CallContext, controls: CallControls, logger: Logger, deps: VoiceCallDeps): CallHandler {
-  const { clock, options } = deps;
-  const metrics = deps.metrics ?? noCallMetrics;
-  // Aborted when the caller hangs up: bot turns, synthesis, recognition and waits all stop.
-  const callOver = new AbortController();
-  const callSignal = callOver.signal;
-  const recognizer = bot.transcription === undefined ? deps.recognizer : (deps.transcriptionRecognizer ?? deps.recognizer);
-  const requested = context.language ?? context.inputVariables.language;
-  const transcription =
-    bot.transcription === undefined ? undefined : createTranscriptionControl(bot.transcription, { recognizer, controls, clock, logger, requested, fallbackLanguage: bot.voice.language });
-  const language = transcription?.initialLanguage ?? callLanguage(recognizer, bot.voice.language, requested, logger);
-  const { recorder, conversation } = startConversation(bot, context, language, deps);
-
-  const opening = createCallState(
-    {
-      listenOnly: bot.listenOnly,
-      maxPendingTurns: MAX_PENDING_TURNS,
-      synthesisFirstAudioTimeoutMs: options.synthesisFirstAudioTimeoutMs,
-      fallbackFirstAudioMs: FALLBACK_FIRST_AUDIO_MS,
-    },
+/** The call's recorder (persists the call and its conversation), when the server stores calls. */
+function startRecorder(context: CallContext, language: string, deps: VoiceCallDeps): CallRecorder | undefined {
+  return deps.recorders?.({
+    conversationId: context.conversationId,
+    sessionId: context.sessionId,
+    connectorId: context.connectorId,
+    organizationId: context.organizationId,
+    participant: context.participant,
+    inputVariables: context.inputVariables,
     language,
-    clock.now(),
-  );
-  // The effect runner needs the parts, and the parts report to the driver: bound once all exist.
-  let carryOut: (effect: CallEffect) => void = () => undefined;
-  const driver = startCallDriver(opening, clock, (effect) => carryOut(effect));
-  const { dispatch } = driver;
-
-  const playback = createPromptPlayback(controls, clock, options.playbackGraceMs, (playing, interruptible) =>
-    dispatch({ kind: 'playback', playing, interruptible }),
-  );
-  const speaker = createPromptSpeaker({ synthesizer: deps.synthesizer, controls, playback, clock, logger, callSignal, voices: bot.voice.voices });
-  const stopper = createPromptStopper({ speaker, controls, playback, metrics, logger });
-  const digits = createDigitCollector(clock, (entry) => dispatch({ kind: 'callerInput', input: { type: 'digits', digits: entry } }));
-  const turns = createTurnRunner({
-    conversation,
-    speaker,
-    playback,
-    digits,
-    recorder,
-    metrics,
-    clock,
-    logger,
-    callSignal,
-    listenOnly: bot.listenOnly,
-    synthesisFirstAudioTimeoutMs: options.synthesisFirstAudioTimeoutMs,
-    fallbackPrompt: options.fallbackPrompt,
-    call: () => ({ language: driver.state.language, outputVariables: driver.state.outputVariables, ending: isEnding(driver.state) }),
-    report: dispatch,
   });
-  const speech = createSpeechInput({
-    media: context.media,
-    listenOnly: bot.listenOnly,
-    recognizer,
-    vad: deps.vad,
-    clock,
-    logger,
-    metrics,
-    options,
-    language: () => driver.state.language,
-    callSignal,
-    hearing: () => hearsCaller(driver.state),
-    onUtterance: (input) => {
-      if (input.type === 'text') controls.noteTranscript('caller', input.text);
-      dispatch({ kind: 'callerInput', input });
-    },
-    onSpeech: (transition) => dispatch({ kind: transition === 'speechStart' ? 'speechStarted' : 'speechEnded' }),
-    onCallerWords: () => dispatch({ kind: 'callerTranscript' }),
-    ...(transcription === undefined ? {} : { onRecognized: (result) => dispatch({ kind: 'recognized', result }) }),
-    // A listen-only call has nobody to hand a broken recognizer to: it keeps the audio flowing (logged).
-    onRecognizerFailed: (error, how) => {
-      if (!(how === 'crashed' && bot.listenOnly)) dispatch({ kind: 'dependencyFailed', dependency: 'recognizer', error });
-    },
-  });
-  const cancelMaxDuration = clock.setTimer(bot.voice.maxCallDurationMs, () =>
-    dispatch({ kind: 'maxDurationReached', maxCallDurationMs: bot.voice.maxCallDurationMs }),
-  );
-  carryOut = createEffectRunner({
-    turns,
-    stopper,
-    digits,
-    speech,
-    playback,
-    controls,
-    recorder,
-    metrics,
-    logger,
-    clock,
-    callOver,
-    noInputTimeoutMs: bot.voice.noInputTimeoutMs,
-    logCallerData: options.logCallerData,
-    cancelMaxDuration,
-    state: () => driver.state,
-    dispatch,
-    ...(transcription === undefined ? {} : { transcripts: transcription.publisher }),
-  });
-  driver.begin();
-  transcription?.opened();
-  const languageFor = (asked: string): string | undefined =>
-    transcription === undefined ? callLanguage(recognizer, driver.state.language, asked, logger) : transcription.languageRequested(asked);
-  return callHandler(dispatch, speech, playback, languageFor, transcription);
-}
-
-/** The protocol session's view of the call: its events become state machine inputs. */
-function callHandler(
-  dispatch: (input: CallInput) => void,
-  speech: SpeechInput,
-  playback: PromptPlayback,
-  languageFor: (requested: string) => string | undefined,
-  transcription: TranscriptionControl | undefined,
-): CallHandler {
-  return {
-    onEvent(event: SessionEvent, audio: Uint8Array | undefined) {
-      switch (event.type) {
-        case 'audio':
-          // The event's position is where the frame ends on the client's timeline (8 kHz samples per channel).
-          if (audio !== undefined) speech.onAudio(audio, event.positionMs - event.samples / 8);
-          return;
-        case 'dtmf':
-          return dispatch({ kind: 'dtmf', digit: event.digit });
-        case 'playbackCompleted':
-          return playback.playbackCompleted();
-        case 'paused':
-          return dispatch({ kind: 'paused' });
-        case 'resumed':
-          return dispatch({ kind: 'resumed' });
-        case 'languageChanged': {
-          const language = languageFor(event.language);
-          return language === undefined ? undefined : dispatch({ kind: 'languageChanged', language });
-        }
-        case 'closing':
-          // A transcription connector first transcribes what it has heard (onClosing).
-          return transcription === undefined ? dispatch({ kind: 'hungUp' }) : undefined;
-        case 'ended':
-          return dispatch({ kind: 'hungUp' });
-        case 'opened':
-        case 'playbackStarted':
-        case 'discarded':
-        case 'clientError':
-          return;
-      }
-    },
-    async onClosing() {
-      // Bounded by the session's closing budget; the hang-up follows either way (here or on 'ended').
-      if (transcription !== undefined) await speech.finish();
-      dispatch({ kind: 'hungUp' });
-    },
-  };
 }
