@@ -44,21 +44,36 @@ function fold(earlier: ConversationTurn | undefined, turn: Parameters<CallRecord
  * `resumeTimeoutMs`, so a slow or absent DynamoDB never holds a call.
  */
 export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderFactory {
-  const { store, writer, clock } = deps;
-  const intervalMs = deps.conversationWriteIntervalMs;
-  return (call) => {
-    // Made on the first line: most calls log nothing here, and each child logger costs memory per call.
-    let componentLogger: Logger | undefined;
-    const logger = (): Logger => (componentLogger ??= deps.logger.child({ component: 'call-recorder' }));
-    const seed = {
-      conversationId: call.conversationId,
-      connectorId: call.connectorId,
-      organizationId: call.organizationId.toLowerCase(),
-      language: call.language,
-      inputVariables: call.inputVariables,
-    };
-    let current: ConversationState | undefined;
-    const record: SessionRecord = {
+  return (call) => new StoredCallRecorder(call, deps);
+}
+
+type RecordedCall = Parameters<CallRecorderFactory>[0];
+
+/** One call's recorder. A class: one per call, where closures would cost a context and a function per method. */
+class StoredCallRecorder implements CallRecorder {
+  private readonly organizationId: string;
+  private readonly record: SessionRecord;
+  private current: ConversationState | undefined;
+  // Checkpointing: turns not yet written, when the interval last started (monotonic ms), and the
+  // one timer that writes them at lastWriteAt + interval. The first interval starts at the open,
+  // which already costs a session create and a resume read: a call shorter than the interval
+  // writes its conversation once, at the end.
+  private pending: ConversationTurn | undefined;
+  // Transcript lines since the last checkpoint: appended as their own items, never inside the state.
+  private pendingLines: TranscriptEntry[] = [];
+  private lastWriteAt: number;
+  private cancelCheckpoint: Cancel | undefined;
+  private callOver = false;
+  // Made on the first line: most calls log nothing here, and each child logger costs memory per call.
+  private componentLogger: Logger | undefined;
+
+  constructor(
+    private readonly call: RecordedCall,
+    private readonly deps: CallRecorderDeps,
+  ) {
+    const { clock } = deps;
+    this.organizationId = call.organizationId.toLowerCase();
+    this.record = {
       conversationId: call.conversationId,
       sessionId: call.sessionId,
       connectorId: call.connectorId,
@@ -71,73 +86,77 @@ export function createCallRecorderFactory(deps: CallRecorderDeps): CallRecorderF
       outcome: 'active',
       startedAtMs: clock.epochMs(),
     };
-    writer.createSession(record);
+    deps.writer.createSession(this.record);
+    this.lastWriteAt = clock.now();
+  }
 
-    // Checkpointing: turns not yet written, when the interval last started (monotonic ms), and the
-    // one timer that writes them at lastWriteAt + interval. The first interval starts at the open,
-    // which already costs a session create and a resume read: a call shorter than the interval
-    // writes its conversation once, at the end.
-    let pending: ConversationTurn | undefined;
-    // Transcript lines since the last checkpoint: appended as their own items, never inside the state.
-    let pendingLines: TranscriptEntry[] = [];
-    let lastWriteAt = clock.now();
-    let cancelCheckpoint: Cancel | undefined;
-    let callOver = false;
-
-    function writePending(): void {
-      cancelCheckpoint?.();
-      cancelCheckpoint = undefined;
-      if (pending === undefined) return;
-      current = nextConversationState(current, seed, pending, clock.epochMs());
-      pending = undefined;
-      lastWriteAt = clock.now();
-      // Same queue lane as the state, ahead of it: the state never counts lines that are not stored.
-      if (pendingLines.length > 0) writer.appendTranscript(call.conversationId, pendingLines);
-      pendingLines = [];
-      writer.putConversation(current);
+  async resume(): Promise<Readonly<Record<string, unknown>> | undefined> {
+    const { call, deps } = this;
+    try {
+      const stored = await withTimeout(deps.clock, deps.resumeTimeoutMs, deps.store.getConversation(call.conversationId), () => 'timeout' as const);
+      if (stored === 'timeout') {
+        this.logger().warn({ timeoutMs: deps.resumeTimeoutMs }, 'conversation state not read in time: starting afresh');
+        return undefined;
+      }
+      // Another bot's conversation, or one that is over, is not continued.
+      if (stored === undefined || stored.connectorId !== call.connectorId || stored.ended) return undefined;
+      // Nor is another organization's.
+      if (stored.organizationId !== undefined && stored.organizationId !== this.organizationId) return undefined;
+      this.current = stored;
+      this.logger().info({ turnCount: stored.turnCount, version: stored.version }, 'continuing conversation');
+      return stored.botState;
+    } catch (error) {
+      this.logger().warn({ err: toError(error).message }, 'conversation state unreadable: starting afresh');
+      return undefined;
     }
+  }
 
-    return {
-      async resume() {
-        try {
-          const stored = await withTimeout(clock, deps.resumeTimeoutMs, store.getConversation(call.conversationId), () => 'timeout' as const);
-          if (stored === 'timeout') {
-            logger().warn({ timeoutMs: deps.resumeTimeoutMs }, 'conversation state not read in time: starting afresh');
-            return undefined;
-          }
-          // Another bot's conversation, or one that is over, is not continued.
-          if (stored === undefined || stored.connectorId !== call.connectorId || stored.ended) return undefined;
-          // Nor is another organization's.
-          if (stored.organizationId !== undefined && stored.organizationId !== seed.organizationId) return undefined;
-          current = stored;
-          logger().info({ turnCount: stored.turnCount, version: stored.version }, 'continuing conversation');
-          return stored.botState;
-        } catch (error) {
-          logger().warn({ err: toError(error).message }, 'conversation state unreadable: starting afresh');
-          return undefined;
-        }
-      },
-      turnTaken(turn) {
-        pending = fold(pending, turn);
-        if (turn.transcript !== undefined) pendingLines.push(...turn.transcript);
-        const dueAt = lastWriteAt + intervalMs;
-        // An ended conversation is written at once (the Data Action route must see the end), and so
-        // is a turn that finishes after the call: no timer may outlive the call.
-        if (turn.ended || callOver || clock.now() >= dueAt) writePending();
-        else cancelCheckpoint ??= clock.setTimer(dueAt - clock.now(), writePending);
-      },
-      ended(result) {
-        // Whatever the call did since the last checkpoint is queued before the record that says it is over.
-        callOver = true;
-        writePending();
-        writer.finishSession({
-          ...record,
-          outputVariables: result.outputVariables,
-          turnCount: result.turnCount,
-          outcome: result.outcome,
-          endedAtMs: clock.epochMs(),
-        });
-      },
+  turnTaken(turn: Parameters<CallRecorder['turnTaken']>[0]): void {
+    const { clock } = this.deps;
+    this.pending = fold(this.pending, turn);
+    if (turn.transcript !== undefined) this.pendingLines.push(...turn.transcript);
+    const dueAt = this.lastWriteAt + this.deps.conversationWriteIntervalMs;
+    // An ended conversation is written at once (the Data Action route must see the end), and so
+    // is a turn that finishes after the call: no timer may outlive the call.
+    if (turn.ended || this.callOver || clock.now() >= dueAt) this.writePending();
+    else this.cancelCheckpoint ??= clock.setTimer(dueAt - clock.now(), () => this.writePending());
+  }
+
+  ended(result: Parameters<CallRecorder['ended']>[0]): void {
+    // Whatever the call did since the last checkpoint is queued before the record that says it is over.
+    this.callOver = true;
+    this.writePending();
+    this.deps.writer.finishSession({
+      ...this.record,
+      outputVariables: result.outputVariables,
+      turnCount: result.turnCount,
+      outcome: result.outcome,
+      endedAtMs: this.deps.clock.epochMs(),
+    });
+  }
+
+  private writePending(): void {
+    const { call, deps } = this;
+    this.cancelCheckpoint?.();
+    this.cancelCheckpoint = undefined;
+    if (this.pending === undefined) return;
+    const seed = {
+      conversationId: call.conversationId,
+      connectorId: call.connectorId,
+      organizationId: this.organizationId,
+      language: call.language,
+      inputVariables: call.inputVariables,
     };
-  };
+    this.current = nextConversationState(this.current, seed, this.pending, deps.clock.epochMs());
+    this.pending = undefined;
+    this.lastWriteAt = deps.clock.now();
+    // Same queue lane as the state, ahead of it: the state never counts lines that are not stored.
+    if (this.pendingLines.length > 0) deps.writer.appendTranscript(call.conversationId, this.pendingLines);
+    this.pendingLines = [];
+    deps.writer.putConversation(this.current);
+  }
+
+  private logger(): Logger {
+    return (this.componentLogger ??= this.deps.logger.child({ component: 'call-recorder' }));
+  }
 }
