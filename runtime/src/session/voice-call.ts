@@ -139,8 +139,8 @@ class VoiceCall implements CallHandler {
       language,
       clock.now(),
     );
-    // The effect runner needs the parts, and the parts report to the driver: effects run once all
-    // exist (the driver's `begin`, below); none is reported while the parts are made.
+    // The effect runner needs the parts, and the parts report to the driver: effects are carried
+    // out once all exist (from the driver's `begin`, below), as when the runner was bound late.
     const driver = startCallDriver(opening, clock, (effect) => this.effects?.run(effect));
     this.driver = driver;
     const { dispatch } = driver;
