@@ -62,5 +62,5 @@ export interface CallHandler {
   onClosing?(): Promise<void>;
 }
 
-/** Creates the call for an opened session; `logger` is the session's child logger. */
+/** Creates the call for an opened session; `logger` is the session's (its ids on every line). */
 export type CallHandlerFactory = (context: CallContext, controls: CallControls, logger: Logger) => CallHandler;

@@ -1,6 +1,6 @@
 /**
- * The logging surface the runtime depends on: a subset of pino's, so code can be handed a pino
- * child logger in production and a capturing logger in tests. Fields first, constant message second.
+ * The logging surface the runtime depends on: a subset of pino's, so code can be handed pino (or a
+ * session's BoundLogger over it) in production and a capturing logger in tests. Fields first, constant message second.
  */
 export interface Logger {
   trace(fields: object, msg: string): void;
