@@ -8,7 +8,11 @@ const STORE_DIR = join(import.meta.dirname, '../../runtime/src/store');
 /** Local development only: the embedded table is created at start; the stack creates the real one. */
 const LOCAL_ONLY = new Set(['ensure-table.ts', 'local-dynalite.ts']);
 
-/** lib-dynamodb's document commands and the client's own, by the IAM action each needs. */
+/**
+ * lib-dynamodb's document commands and the client's own, by the IAM action each needs. A transaction
+ * has no IAM action of its own: each of its actions needs the operation's (a Put needs PutItem), and
+ * the store's transactions hold Puts only (checked below).
+ */
 const ACTION_OF: Readonly<Record<string, string>> = {
   Get: 'GetItem',
   Put: 'PutItem',
@@ -18,9 +22,18 @@ const ACTION_OF: Readonly<Record<string, string>> = {
   Scan: 'Scan',
   BatchGet: 'BatchGetItem',
   BatchWrite: 'BatchWriteItem',
-  TransactGet: 'TransactGetItems',
-  TransactWrite: 'TransactWriteItems',
+  TransactWrite: 'PutItem',
 };
+
+/** The kinds of action the store's TransactWriteItems requests hold (`Put`, `Update`, `Delete`, `ConditionCheck`). */
+function transactionActionKinds(): string[] {
+  const kinds = new Set<string>();
+  for (const file of readdirSync(STORE_DIR).filter((name) => name.endsWith('.ts'))) {
+    const source = readFileSync(join(STORE_DIR, file), 'utf8');
+    for (const [, kind] of source.matchAll(/TransactItems: [^\n]*?\(\{ (\w+):/g)) kinds.add(kind!);
+  }
+  return [...kinds].sort();
+}
 
 /** `dynamodb:<Action>` of every command the store's source constructs. */
 function actionsTheStoreSends(): string[] {
@@ -47,6 +60,10 @@ describe('the session table grant', () => {
 
   it('allows nothing else, except what the previous release sends while a rolling deployment still runs its tasks', () => {
     expect([...SESSION_TABLE_ACTIONS].sort()).toEqual([...actionsTheStoreSends(), ...RETIRING_SESSION_TABLE_ACTIONS].sort());
+  });
+
+  it('maps transactions to PutItem because they hold Puts only (an Update or ConditionCheck in one needs its own action granted)', () => {
+    expect(transactionActionKinds()).toEqual(['Put']);
   });
 
   it('keeps GetItem for one release: tasks of the release before the batched reads read with it until they are replaced', () => {

@@ -1,6 +1,8 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../shared/clock.js';
 import { TTL_ATTRIBUTE } from './session-items.js';
+import { createTurnBatcher, type BatchAnswer } from './turn-batcher.js';
 
 /** What recording a nonce in the shared table came to. */
 export type SharedNonceOutcome = 'recorded' | 'replayed' | 'unavailable';
@@ -15,10 +17,36 @@ export interface SharedNonceStore {
 export const NONCE_WRITE_TIMEOUT_MS = 300;
 
 /**
+ * Nonce requests of one task are at least this far apart: under a burst of upgrades the nonces
+ * made meanwhile share one transaction (at most this long on the upgrade's path), while a lone
+ * upgrade's nonce goes at once. Each request costs the SDK about 0.7 ms of CPU (the performance
+ * log), so a burst of 200 upgrades a second costs at most 50 requests.
+ */
+export const NONCE_REQUEST_SPACING_MS = 20;
+
+/** Nonces per TransactWriteItems (the API allows 100); a burst at the spacing fills a few. */
+const MAX_NONCES_PER_TRANSACTION = 25;
+
+interface NonceEntry {
+  readonly nonce: string;
+  readonly expiresAtEpochMs: number;
+}
+
+type WriteOutcome = Exclude<SharedNonceOutcome, 'unavailable'>;
+
+/**
  * Nonces in the session table (`pk` = `NONCE#<nonce>`, `sk` = `NONCE`), written with
  * `attribute_not_exists(pk)` (or over an expired leftover) and the TTL attribute set to the end of
  * the signature's validity, so DynamoDB removes them on its own. One conversation partition is
  * never touched; the nonce is random, so writes spread over partitions.
+ *
+ * A lone nonce is a conditional `PutItem`. Nonces made within {@link NONCE_REQUEST_SPACING_MS} of
+ * the last request share a `TransactWriteItems`, one conditional Put each, under a client request
+ * token so that the SDK retrying a transaction whose answer was lost does not find its own nonces
+ * and call them replays. A cancelled transaction names each Put's reason: a failed condition is a
+ * replay; the others (cancelled with it, or in conflict with another task writing the same nonce at
+ * that moment) are sent again. A DynamoDB-compatible store without transactions (dynalite, for
+ * local runs and the tests) gets a `PutItem` per nonce from its first refusal on.
  */
 export function createDynamoDbNonceStore(options: {
   readonly client: DynamoDBDocumentClient;
@@ -28,37 +56,104 @@ export function createDynamoDbNonceStore(options: {
 }): SharedNonceStore {
   const { client, tableName, clock } = options;
   const timeoutMs = options.timeoutMs ?? NONCE_WRITE_TIMEOUT_MS;
+  let transactions = true;
+
+  const conditionalPut = (entry: NonceEntry) => ({
+    TableName: tableName,
+    Item: { pk: `NONCE#${entry.nonce}`, sk: 'NONCE', entity: 'nonce', [TTL_ATTRIBUTE]: Math.ceil(entry.expiresAtEpochMs / 1_000) },
+    ConditionExpression: 'attribute_not_exists(pk) OR #exp < :now',
+    ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE },
+    ExpressionAttributeValues: { ':now': Math.floor(clock.epochMs() / 1_000) },
+  });
+
+  async function putEach(entries: readonly NonceEntry[]): Promise<BatchAnswer<WriteOutcome>> {
+    const outcomes = await Promise.all(
+      entries.map((entry) =>
+        abortedAfter(clock, timeoutMs, (abortSignal) => client.send(new PutCommand(conditionalPut(entry)), { abortSignal })).then(
+          (): WriteOutcome => 'recorded',
+          (error: unknown): WriteOutcome => {
+            if (errorName(error) === 'ConditionalCheckFailedException') return 'replayed';
+            throw error;
+          },
+        ),
+      ),
+    );
+    return { results: new Map(entries.map((entry, i) => [entry.nonce, outcomes[i]!])), unprocessed: new Set() };
+  }
+
+  async function transact(entries: readonly NonceEntry[]): Promise<BatchAnswer<WriteOutcome>> {
+    try {
+      const transaction = new TransactWriteCommand({ ClientRequestToken: randomUUID(), TransactItems: entries.map((entry) => ({ Put: conditionalPut(entry) })) });
+      await abortedAfter(clock, timeoutMs, (abortSignal) => client.send(transaction, { abortSignal }));
+      return { results: new Map(entries.map((entry) => [entry.nonce, 'recorded'])), unprocessed: new Set() };
+    } catch (error) {
+      if (errorName(error) === 'UnknownOperationException') {
+        transactions = false;
+        return putEach(entries);
+      }
+      const reasons = cancellationReasons(error);
+      if (reasons?.length !== entries.length) throw error;
+      const results = new Map<string, WriteOutcome>();
+      const unprocessed = new Set<string>();
+      entries.forEach((entry, i) => {
+        if (reasons[i] === 'ConditionalCheckFailed') results.set(entry.nonce, 'replayed');
+        else unprocessed.add(entry.nonce);
+      });
+      return { results, unprocessed };
+    }
+  }
+
+  const write = createTurnBatcher<NonceEntry, WriteOutcome>({
+    clock,
+    operation: 'TransactWriteItems',
+    maxPerRequest: MAX_NONCES_PER_TRANSACTION,
+    spacingMs: NONCE_REQUEST_SPACING_MS,
+    idOf: (entry) => entry.nonce,
+    send: (entries) => (entries.length === 1 || !transactions ? putEach(entries) : transact(entries)),
+  });
+  // Nonces being written: the same nonce again meanwhile is a replay (the batcher would answer both alike).
+  const pending = new Set<string>();
+
   return {
     async recordOnce(nonce, expiresAtEpochMs) {
-      const controller = new AbortController();
+      if (pending.has(nonce)) return 'replayed';
+      pending.add(nonce);
+      const written = write({ nonce, expiresAtEpochMs }).then(
+        (outcome): SharedNonceOutcome => outcome ?? 'unavailable',
+        (): SharedNonceOutcome => 'unavailable',
+      );
+      void written.finally(() => pending.delete(nonce));
       let cancel = (): void => undefined;
       const timeout = new Promise<SharedNonceOutcome>((resolve) => {
-        cancel = clock.setTimer(timeoutMs, () => {
-          controller.abort();
-          resolve('unavailable');
-        });
+        cancel = clock.setTimer(timeoutMs, () => resolve('unavailable'));
       });
-      const write = client
-        .send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { pk: `NONCE#${nonce}`, sk: 'NONCE', entity: 'nonce', [TTL_ATTRIBUTE]: Math.ceil(expiresAtEpochMs / 1_000) },
-            ConditionExpression: 'attribute_not_exists(pk) OR #exp < :now',
-            ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE },
-            ExpressionAttributeValues: { ':now': Math.floor(clock.epochMs() / 1_000) },
-          }),
-          { abortSignal: controller.signal },
-        )
-        .then(
-          (): SharedNonceOutcome => 'recorded',
-          (error: unknown): SharedNonceOutcome =>
-            error instanceof Error && error.name === 'ConditionalCheckFailedException' ? 'replayed' : 'unavailable',
-        );
       try {
-        return await Promise.race([write, timeout]);
+        return await Promise.race([written, timeout]);
       } finally {
         cancel();
       }
     },
   };
+}
+
+/** Runs `request` with a signal aborted after `ms` on the clock: nobody waits for the answer longer (their outcome is `unavailable`), so a stuck DynamoDB does not keep sockets and requests piling up. */
+async function abortedAfter<T>(clock: Clock, ms: number, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const cancel = clock.setTimer(ms, () => controller.abort());
+  try {
+    return await request(controller.signal);
+  } finally {
+    cancel();
+  }
+}
+
+function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+/** The reason code of each action of a cancelled transaction, in the request's order. */
+function cancellationReasons(error: unknown): (string | undefined)[] | undefined {
+  if (errorName(error) !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+  return reasons?.map((reason) => reason.Code);
 }

@@ -19,6 +19,13 @@ export interface TurnBatcherOptions<V, R> {
    * at once. 0 (default): until the end of the turn. For writes nobody waits on (write-behind).
    */
   readonly gatherMs?: number;
+  /**
+   * Requests at least this far apart, on the injected clock: an entry made longer than this after
+   * the last request goes at the end of its turn, one made sooner waits for the rest of the
+   * spacing with whatever comes meanwhile. Bounds the request rate under a burst without delaying
+   * a lone entry. 0 (default): no spacing. For requests someone waits on (the nonce check).
+   */
+  readonly spacingMs?: number;
   /** The entry's item key: DynamoDB refuses a request that names one key twice. */
   readonly idOf: (value: V) => string;
   /** One request for `values` (distinct ids, at most `maxPerRequest`). */
@@ -60,9 +67,11 @@ interface Pending<V, R> {
 export function createTurnBatcher<V, R>(options: TurnBatcherOptions<V, R>): (value: V) => Promise<R | undefined> {
   const { clock, operation, maxPerRequest, idOf, send } = options;
   const gatherMs = options.gatherMs ?? 0;
+  const spacingMs = options.spacingMs ?? 0;
   let waiting = new Map<string, Pending<V, R>>();
   let flushScheduled = false;
   let cancelGather: Cancel | undefined;
+  let lastSentAt = -Infinity;
 
   function schedule(): void {
     const full = waiting.size >= maxPerRequest;
@@ -71,7 +80,9 @@ export function createTurnBatcher<V, R>(options: TurnBatcherOptions<V, R>): (val
     cancelGather?.();
     cancelGather = undefined;
     flushScheduled = true;
+    const spacingLeft = lastSentAt + spacingMs - clock.now();
     if (gatherMs > 0 && !full) cancelGather = clock.setTimer(gatherMs, flush);
+    else if (spacingLeft > 0 && !full) cancelGather = clock.setTimer(spacingLeft, flush);
     else setImmediate(flush);
   }
 
@@ -80,6 +91,7 @@ export function createTurnBatcher<V, R>(options: TurnBatcherOptions<V, R>): (val
     cancelGather = undefined;
     const entries = [...waiting.values()];
     waiting = new Map();
+    if (entries.length > 0) lastSentAt = clock.now();
     for (let start = 0; start < entries.length; start += maxPerRequest) {
       const batch = entries.slice(start, start + maxPerRequest);
       // request() settles every entry itself; this only keeps a bug in it from leaving callers hanging.
