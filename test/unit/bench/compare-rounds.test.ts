@@ -7,6 +7,7 @@ const figures = (name: string, cpu: number, openedP99: number, overrides: Partia
   failed: 0,
   cpuMsPerSessionSecond: cpu,
   openedP99Ms: openedP99,
+  upgradeP99Ms: 3,
   pingP99Ms: 10,
   rampCpuMsPerOpen: 5,
   rssMb: 250,
@@ -52,5 +53,14 @@ describe('bench:compare rounds', () => {
     expect(lines).toContain('| sessions (failed, all rounds) | 2000 (0) | 2000 (2) |');
     expect(lines).toContain('| CPU per session-second (ms) | 0.170 (0.150–0.210) | 0.140 (0.130–0.160) |');
     expect(lines).toContain('| `opened` p99 during the ramp (ms) | 30.0 (28.0–40.0) | 10.0 (9.0–12.0) |');
+  });
+
+  it('reports the upgrade\'s p99 too (a server may move work from `open` to the upgrade before it)', () => {
+    const rounds = [
+      [figures('ours', 0.15, 30, { upgradeP99Ms: 21 }), figures('reference', 0.14, 10, { upgradeP99Ms: 4 })],
+      [figures('reference', 0.16, 12, { upgradeP99Ms: 6 }), figures('ours', 0.21, 40, { upgradeP99Ms: 25 })],
+    ];
+
+    expect(roundsTable(rounds).split('\n')).toContain('| upgrade (until `101`) p99 during the ramp (ms) | 21.0 (21.0–25.0) | 4.0 (4.0–6.0) |');
   });
 });
