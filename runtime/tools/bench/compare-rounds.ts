@@ -11,6 +11,8 @@ export interface RoundFigures {
   readonly failed: number;
   readonly cpuMsPerSessionSecond: number;
   readonly openedP99Ms: number;
+  /** From the connection's start to the `101` (authentication included). */
+  readonly upgradeP99Ms: number;
   readonly pingP99Ms: number;
   readonly rampCpuMsPerOpen: number;
   readonly rssMb: number;
@@ -49,6 +51,7 @@ export function roundsTable(rounds: readonly (readonly RoundFigures[])[]): strin
     `| sessions (failed, all rounds) | ${names.map((name) => `${of(name)[0]?.sessions ?? 0} (${of(name).reduce((sum, figures) => sum + figures.failed, 0)})`).join(' | ')} |`,
     row('CPU per session-second (ms)', (figures) => figures.cpuMsPerSessionSecond, 3),
     row('`opened` p99 during the ramp (ms)', (figures) => figures.openedP99Ms, 1),
+    row('upgrade (until `101`) p99 during the ramp (ms)', (figures) => figures.upgradeP99Ms, 1),
     row('ping RTT p99 (ms)', (figures) => figures.pingP99Ms, 1),
     row('CPU per session opened during the ramp (ms)', (figures) => figures.rampCpuMsPerOpen, 2),
     row('RSS (MB)', (figures) => figures.rssMb, 0),

@@ -55,6 +55,8 @@ interface TargetResult {
   readonly cpuMsPerSessionSecond: number;
   readonly openedP50Ms: number;
   readonly openedP99Ms: number;
+  readonly upgradeP50Ms: number;
+  readonly upgradeP99Ms: number;
   readonly pingP99Ms: number;
   readonly pingMaxMs: number;
   readonly rssMb: number;
@@ -138,6 +140,7 @@ async function measure(
   options: MeasureOptions = { heapProfile: undefined },
 ): Promise<TargetResult> {
   const opened: number[] = [];
+  const upgraded: number[] = [];
   let pings: number[] = [];
   let failed = 0;
   const failures: Record<string, number> = {};
@@ -182,8 +185,10 @@ async function measure(
     opening.push(
       (async () => {
         try {
+          const connecting = performance.now();
           const connection = await BenchConnection.connect(target.url, listener, target.key);
           const sent = performance.now();
+          upgraded.push(sent - connecting);
           await connection.open();
           opened.push(performance.now() - sent);
           live.push({ connection, nextPingAt: performance.now() + PING_EVERY_MS * Math.random() });
@@ -226,6 +231,7 @@ async function measure(
   const violations = live.reduce((sum, s) => sum + s.connection.violations.length, 0);
   await Promise.all(live.map((s) => s.connection.close(5_000)));
   const sortedOpened = opened.sort((a, b) => a - b);
+  const sortedUpgraded = upgraded.sort((a, b) => a - b);
   const sortedPings = windowPings.sort((a, b) => a - b);
   return {
     name: target.name,
@@ -234,6 +240,8 @@ async function measure(
     cpuMsPerSessionSecond: cpu / (live.length * elapsedS),
     openedP50Ms: percentile(sortedOpened, 50),
     openedP99Ms: percentile(sortedOpened, 99),
+    upgradeP50Ms: percentile(sortedUpgraded, 50),
+    upgradeP99Ms: percentile(sortedUpgraded, 99),
     pingP99Ms: percentile(sortedPings, 99),
     pingMaxMs: sortedPings.at(-1) ?? Number.NaN,
     rssMb: rss,
@@ -267,6 +275,7 @@ function table(results: readonly TargetResult[]): string {
     row('sessions (failed)', (r) => `${r.sessions} (${r.failed})`),
     row('CPU per session-second', (r) => `${r.cpuMsPerSessionSecond.toFixed(3)} ms`),
     row('`opened` p50 / p99 during the ramp', (r) => `${r.openedP50Ms.toFixed(1)} / ${r.openedP99Ms.toFixed(1)} ms`),
+    row('upgrade (until `101`) p50 / p99 during the ramp', (r) => `${r.upgradeP50Ms.toFixed(1)} / ${r.upgradeP99Ms.toFixed(1)} ms`),
     row('ping RTT p99 / max', (r) => `${r.pingP99Ms.toFixed(1)} / ${r.pingMaxMs.toFixed(1)} ms`),
     row('CPU during the ramp: per session opened / share of the core', (r) => `${r.rampCpuMsPerOpen.toFixed(2)} ms / ${(r.rampBusyShare * 100).toFixed(0)} %`),
     row('share of that CPU on the main thread (the rest: V8 workers, libuv pool)', (r) => `${(r.rampMainThreadShare * 100).toFixed(0)} %`),
