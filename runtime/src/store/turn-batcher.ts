@@ -51,11 +51,11 @@ interface Pending<V, R> {
 
 /**
  * Item requests of one table made during one turn of the event loop (setImmediate), or within
- * `gatherMs`, sent together as batch requests of at most `maxPerRequest` entries. Under a burst of
- * opens (a reconnect storm after a task is lost) each open's read or create is one entry of a
- * shared request instead of a request of its own, and each request costs the SDK's middleware,
- * signing and an HTTP exchange; a lone entry still goes out at the end of its turn (or of its
- * window), so nothing waits longer for company.
+ * `gatherMs`, or within `spacingMs` of the last request, sent together as batch requests of at most
+ * `maxPerRequest` entries. Under a burst of opens (a reconnect storm after a task is lost) each
+ * open's read, create or nonce is one entry of a shared request instead of a request of its own,
+ * and each request costs the SDK's middleware, signing and an HTTP exchange; a lone entry still
+ * goes out at the end of its turn (or of its window), so nothing waits longer for company.
  *
  * An id asked again before it is sent is sent once, with the later value, and answers both callers.
  * Entries of one id sent in different batches are not ordered against each other: callers that
@@ -70,25 +70,25 @@ export function createTurnBatcher<V, R>(options: TurnBatcherOptions<V, R>): (val
   const spacingMs = options.spacingMs ?? 0;
   let waiting = new Map<string, Pending<V, R>>();
   let flushScheduled = false;
-  let cancelGather: Cancel | undefined;
+  let cancelWait: Cancel | undefined;
   let lastSentAt = -Infinity;
 
   function schedule(): void {
     const full = waiting.size >= maxPerRequest;
     // Already due: at the end of this turn, or when the window ends unless the batch just filled.
-    if (flushScheduled && (cancelGather === undefined || !full)) return;
-    cancelGather?.();
-    cancelGather = undefined;
+    if (flushScheduled && (cancelWait === undefined || !full)) return;
+    cancelWait?.();
+    cancelWait = undefined;
     flushScheduled = true;
     const spacingLeft = lastSentAt + spacingMs - clock.now();
-    if (gatherMs > 0 && !full) cancelGather = clock.setTimer(gatherMs, flush);
-    else if (spacingLeft > 0 && !full) cancelGather = clock.setTimer(spacingLeft, flush);
+    if (gatherMs > 0 && !full) cancelWait = clock.setTimer(gatherMs, flush);
+    else if (spacingLeft > 0 && !full) cancelWait = clock.setTimer(spacingLeft, flush);
     else setImmediate(flush);
   }
 
   function flush(): void {
     flushScheduled = false;
-    cancelGather = undefined;
+    cancelWait = undefined;
     const entries = [...waiting.values()];
     waiting = new Map();
     if (entries.length > 0) lastSentAt = clock.now();
