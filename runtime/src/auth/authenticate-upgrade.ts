@@ -17,7 +17,7 @@ export interface AuthenticateUpgradeDeps {
   /**
    * Nonces shared by every task (the session table), so a replay to another task is refused too.
    * `unavailable` (DynamoDB down or slower than its budget) is accepted on the local cache alone:
-   * see the README (replay protection) for why.
+   * see the README ("Authentication at upgrade") for why.
    */
   readonly sharedNonces?: {
     recordOnce(nonce: string, expiresAtEpochMs: number): Promise<'recorded' | 'replayed' | 'unavailable'>;
