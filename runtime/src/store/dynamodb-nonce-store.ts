@@ -139,7 +139,10 @@ export function createDynamoDbNonceStore(options: {
   };
 }
 
-/** Runs `request` with a signal aborted after `ms` on the clock: nobody waits for the answer longer (their outcome is `unavailable`), so a stuck DynamoDB does not keep sockets and requests piling up. */
+/**
+ * Runs `request` with a signal aborted after `ms` on the clock: nobody waits for the answer longer
+ * (their outcome is `unavailable`), so a stuck DynamoDB does not keep requests and sockets piling up.
+ */
 async function abortedAfter<T>(clock: Clock, ms: number, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const cancel = clock.setTimer(ms, () => controller.abort());
