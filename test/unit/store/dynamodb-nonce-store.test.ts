@@ -60,7 +60,7 @@ describe('shared nonce store: upgrades close together share a transaction', () =
     });
   });
 
-  it('writes each nonce of a transaction with the same condition as a lone one, under a client request token (a retried transaction is not a replay)', async () => {
+  it('writes each nonce of a transaction with the same condition as a lone one, under a client request token (what makes DynamoDB take a retried transaction once)', async () => {
     sdk.on(TransactWriteCommand).resolves({});
     const { store, expiresAt } = setup();
 
