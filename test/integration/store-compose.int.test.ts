@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeStore } from '../../runtime/src/compose/store.js';
 import { systemClock } from '../../runtime/src/shared/clock.js';
 import { silentLogger } from '../../runtime/src/shared/logger.js';
-import { startDynalite, type TestDynalite } from '../support/dynalite.js';
-import { conversation } from '../unit/store/store-builders.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { observeCommands, startDynalite, type TestDynalite } from '../support/dynalite.js';
+import { conversation, session } from '../unit/store/store-builders.js';
 
 describe('composeStore', () => {
   let dataDir: string;
@@ -61,5 +62,26 @@ describe('composeStore', () => {
     const direct = await dynalite.doc.send(new GetCommand({ TableName: tableName, Key: { pk: 'CONV#conv-1', sk: 'STATE' } }));
     await composed.close();
     expect({ mode: composed.mode, tableName: composed.tableName, found: direct.Item !== undefined }).toEqual({ mode: 'dynamodb', tableName, found: true });
+  });
+
+  it('sends the session creates of a 200-per-second burst of opens over 100 ms in one BatchWriteItem', async () => {
+    const tableName = await dynalite.createTable();
+    const client = dynalite.newClient();
+    const sent: number[] = [];
+    observeCommands(client, (name, input) => {
+      if (name === 'BatchWriteItemCommand') sent.push((input as { RequestItems: Record<string, unknown[]> }).RequestItems[tableName]?.length ?? 0);
+    });
+    const clock = new FakeClock({ epochMs: 1_700_000_000_000 });
+    const composed = await composeStore({ tableName, retentionDays: 30, localDataDir: dataDir, clock, logger: silentLogger, client });
+    const creates: Promise<void>[] = [];
+    for (let i = 0; i < 20; i++) {
+      creates.push(composed.store.createSession(session({ sessionId: `burst-${i}` })));
+      await new Promise((resolve) => setImmediate(resolve));
+      clock.advance(5);
+    }
+    await Promise.all(creates);
+    const stored = (await composed.store.listSessions('conv-1')).length;
+    await composed.close();
+    expect({ sent, stored }).toEqual({ sent: [20], stored: 20 });
   });
 });
