@@ -21,9 +21,11 @@ export const TUNING = {
   writeQueueMinQueued: 1_000,
   /**
    * A session's create (write-behind, nobody waits on it) waits this long for other calls' creates to
-   * share its BatchWriteItem request: at 200 opens a second, about 4 creates per request instead of 1.
+   * share its BatchWriteItem request: at 200 opens a second, about 20 creates per request instead of
+   * 4 at 20 ms (each request costs the SDK about 1 ms of CPU, the performance log). Waiting creates
+   * hold write-queue slots: at most a full request's 25 of the 32.
    */
-  sessionCreateGatherMs: 20,
+  sessionCreateGatherMs: 100,
   /** At shutdown, queued session records get this long to land before the process exits. */
   writeQueueFlushMs: 5_000,
   /** How long a call's greeting may wait for the conversation state stored by the Data Action route. */
