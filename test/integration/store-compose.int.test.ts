@@ -64,6 +64,14 @@ describe('composeStore', () => {
     expect({ mode: composed.mode, tableName: composed.tableName, found: direct.Item !== undefined }).toEqual({ mode: 'dynamodb', tableName, found: true });
   });
 
+  it('writes shared nonces with a client of their own when none is injected: one attempt per request, the middleware cached', async () => {
+    const composed = await composeStore({ tableName: 'sessions', region: 'eu-west-1', retentionDays: 30, localDataDir: dataDir, clock: systemClock, logger: silentLogger });
+    const config = composed.nonceClient?.config;
+    const settings = { attempts: await config?.maxAttempts(), cached: config?.cacheMiddleware };
+    await composed.close();
+    expect(settings).toEqual({ attempts: 1, cached: true });
+  });
+
   it('sends the session creates of a 200-per-second burst of opens over 100 ms in one BatchWriteItem', async () => {
     const tableName = await dynalite.createTable();
     const client = dynalite.newClient();

@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbClient } from '../../runtime/src/compose/aws-clients.js';
-import { toDocumentClient } from '../../runtime/src/store/dynamodb-session-store.js';
+import { createNonceDynamoDbClient } from '../../runtime/src/compose/aws-clients.js';
 import { createDynamoDbNonceStore } from '../../runtime/src/store/dynamodb-nonce-store.js';
 import { systemClock } from '../../runtime/src/shared/clock.js';
 import { startDynalite, type TestDynalite } from '../support/dynalite.js';
@@ -53,10 +52,10 @@ afterAll(async () => {
 });
 
 describe('shared nonce store: an answer lost on the way back', () => {
-  it('answers unavailable (the upgrade goes on the local cache), never replayed, for a lone nonce whose write landed but whose answer was lost', async () => {
+  it('answers unavailable (the upgrade goes on the local cache), never replayed, for a lone nonce whose write landed but whose answer was lost (the nonce client makes one attempt)', async () => {
     const tableName = await dynalite.createTable();
-    const client = createDynamoDbClient({ endpoint: proxyEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    const store = createDynamoDbNonceStore({ client: toDocumentClient(client), tableName, clock: systemClock });
+    const client = createNonceDynamoDbClient({ endpoint: proxyEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const store = createDynamoDbNonceStore({ client, tableName, clock: systemClock });
 
     const outcome = await store.recordOnce('lost-answer', Date.now() + 10_000);
     client.destroy();

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toDocumentClient } from '../../runtime/src/store/dynamodb-session-store.js';
 import { createDynamoDbNonceStore } from '../../runtime/src/store/dynamodb-nonce-store.js';
 import { systemClock } from '../../runtime/src/shared/clock.js';
 import { observeCommands, startDynalite, type TestDynalite } from '../support/dynalite.js';
@@ -23,8 +22,8 @@ describe('shared nonce store on a DynamoDB without transactions (dynalite)', () 
     const clientOfA = dynalite.newClient();
     const sentByA: string[] = [];
     observeCommands(clientOfA, (name) => sentByA.push(name));
-    const taskA = createDynamoDbNonceStore({ client: toDocumentClient(clientOfA), tableName, clock: systemClock });
-    const taskB = createDynamoDbNonceStore({ client: toDocumentClient(dynalite.newClient()), tableName, clock: systemClock });
+    const taskA = createDynamoDbNonceStore({ client: clientOfA, tableName, clock: systemClock });
+    const taskB = createDynamoDbNonceStore({ client: dynalite.newClient(), tableName, clock: systemClock });
     const expiresAt = Date.now() + 10_000;
 
     const first = await Promise.all(['n1', 'n2', 'n3'].map((nonce) => taskA.recordOnce(nonce, expiresAt)));

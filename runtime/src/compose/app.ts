@@ -270,7 +270,7 @@ function composeAuthentication(config: Config, keys: KeyStore, storage: Composed
   const replayCache = createNonceReplayCache({ clock });
   // With a real session table, nonces are shared by every task (a replay to another task is refused).
   const sharedNonces =
-    storage.documentClient === undefined ? undefined : createDynamoDbNonceStore({ client: storage.documentClient, tableName: storage.tableName, clock });
+    storage.nonceClient === undefined ? undefined : createDynamoDbNonceStore({ client: storage.nonceClient, tableName: storage.tableName, clock });
   const nonceLog = createThrottledLogger(logger.child({ component: 'nonce-store' }), { maxLinesPerWindow: 1, windowMs: 60_000, maxStringChars: 64 }, clock);
   const onSharedNoncesUnavailable = (): void => {
     nonceLog.warn({ code: 'ERR_AUTH_NONCE_STORE_UNAVAILABLE' }, 'shared nonce store unavailable: upgrade accepted on the local replay cache');

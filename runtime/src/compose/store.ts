@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoDbClient } from './aws-clients.js';
+import { createDynamoDbClient, createNonceDynamoDbClient } from './aws-clients.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { TUNING } from './tuning.js';
@@ -20,7 +19,7 @@ export interface StoreCompositionOptions {
   readonly region?: string;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** With `tableName`: injected in tests, built here otherwise (one client per process). Unused for the local table. */
+  /** With `tableName`: injected in tests (shared nonces use it too), built here otherwise. Unused for the local table. */
   readonly client?: DynamoDBClient;
 }
 
@@ -30,8 +29,8 @@ export interface ComposedStore {
   /** `dynamodb` on AWS (a configured table), `local` for the embedded table. */
   readonly mode: 'dynamodb' | 'local';
   readonly tableName: string;
-  /** The document client of a configured table (`dynamodb` mode): shared nonces use it too. */
-  readonly documentClient?: DynamoDBDocumentClient;
+  /** The client shared nonces are written with, for a configured table (`dynamodb` mode): an injected client, else its own. */
+  readonly nonceClient?: DynamoDBClient;
   /** Releases the SDK client and stops the embedded server, if any. Call after the drain. */
   close(): Promise<void>;
 }
@@ -47,16 +46,20 @@ export const LOCAL_TABLE_NAME = 'voice-bot-sessions';
 export async function composeStore(options: StoreCompositionOptions): Promise<ComposedStore> {
   const { clock, logger, retentionDays } = options;
   if (options.tableName !== undefined) {
-    const client = options.client ?? createDynamoDbClient(options.region === undefined ? {} : { region: options.region });
+    const region = options.region === undefined ? {} : { region: options.region };
+    const client = options.client ?? createDynamoDbClient(region);
+    const nonceClient = options.client ?? createNonceDynamoDbClient(region);
     logger.info({ tableName: options.tableName }, 'session store: DynamoDB');
-    const documentClient = toDocumentClient(client);
     return {
-      store: createDynamoDbSessionStore({ client: documentClient, tableName: options.tableName, clock, retentionDays, createGatherMs: TUNING.sessionCreateGatherMs }),
-      documentClient,
+      store: createDynamoDbSessionStore({ client: toDocumentClient(client), tableName: options.tableName, clock, retentionDays, createGatherMs: TUNING.sessionCreateGatherMs }),
+      nonceClient,
       mode: 'dynamodb',
       tableName: options.tableName,
       close: () => {
-        if (options.client === undefined) client.destroy();
+        if (options.client === undefined) {
+          client.destroy();
+          nonceClient.destroy();
+        }
         return Promise.resolve();
       },
     };

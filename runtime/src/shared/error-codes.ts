@@ -79,7 +79,7 @@ export const ERROR_CODES = {
   ERR_AUTH_NONCE_STORE_UNAVAILABLE: {
     wire: none,
     description:
-      'The shared nonce record (a conditional write to the session table, in one transaction with the nonces of other upgrades made within 20 ms; 300 ms budget) failed: the upgrade is accepted on this task’s replay cache alone; logged once a minute.',
+      'The shared nonce record (a conditional write to the session table, in one transaction with the nonces of other upgrades made within 20 ms; 300 ms budget, one attempt: a resent write could find its own nonce and refuse a genuine call) failed: the upgrade is accepted on this task’s replay cache alone; logged once a minute.',
   },
   ERR_AUTH_SIGNATURE_MISMATCH: { wire: http(401), description: 'The HMAC does not match the request.' },
   ERR_AUTH_KEYS_UNAVAILABLE: {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutItemCommand, TransactWriteItemsCommand, type DynamoDBClient, type Put } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../shared/clock.js';
 import { TTL_ATTRIBUTE } from './session-items.js';
 import { createTurnBatcher, type BatchAnswer } from './turn-batcher.js';
@@ -13,7 +13,7 @@ export interface SharedNonceStore {
   recordOnce(nonce: string, expiresAtEpochMs: number): Promise<SharedNonceOutcome>;
 }
 
-/** Longest wait for the conditional write; past it the outcome is `unavailable`. */
+/** Longest wait for the conditional write; past it the outcome is `unavailable` (the client's request timeout too). */
 export const NONCE_WRITE_TIMEOUT_MS = 300;
 
 /**
@@ -45,14 +45,20 @@ type WriteOutcome = Exclude<SharedNonceOutcome, 'unavailable'>;
  *
  * A lone nonce is a conditional `PutItem`. Nonces made within {@link NONCE_REQUEST_SPACING_MS} of
  * the last request share a `TransactWriteItems`, one conditional Put each, under a client request
- * token so that the SDK retrying a transaction whose answer was lost does not find its own nonces
- * and call them replays. A cancelled transaction names each Put's reason: a failed condition is a
+ * token (DynamoDB takes a resent transaction once). A cancelled transaction names each Put's reason: a failed condition is a
  * replay; the others (cancelled with it, or in conflict with another task writing the same nonce at
  * that moment) are sent again. A DynamoDB-compatible store without transactions (dynalite, for
  * local runs and the tests) gets a `PutItem` per nonce from its first refusal on.
+ *
+ * The client must make one attempt per request: a `PutItem` resent after its answer was lost would
+ * find its own nonce and refuse a genuine upgrade. Its request timeout is what ends a request
+ * DynamoDB does not answer: requests go without per-call options (no abort signal), so a client
+ * built with the SDK's middleware cache resolves its handler stack once per command (the composer's
+ * nonce client).
  */
 export function createDynamoDbNonceStore(options: {
-  readonly client: DynamoDBDocumentClient;
+  /** Low-level: the document client cannot cache its middleware. */
+  readonly client: DynamoDBClient;
   readonly tableName: string;
   readonly clock: Clock;
   readonly timeoutMs?: number;
@@ -61,18 +67,18 @@ export function createDynamoDbNonceStore(options: {
   const timeoutMs = options.timeoutMs ?? NONCE_WRITE_TIMEOUT_MS;
   let transactions = true;
 
-  const conditionalPut = (entry: NonceEntry) => ({
+  const conditionalPut = (entry: NonceEntry): Put => ({
     TableName: tableName,
-    Item: { pk: `NONCE#${entry.nonce}`, sk: 'NONCE', entity: 'nonce', [TTL_ATTRIBUTE]: Math.ceil(entry.expiresAtEpochMs / 1_000) },
+    Item: { pk: { S: `NONCE#${entry.nonce}` }, sk: { S: 'NONCE' }, entity: { S: 'nonce' }, [TTL_ATTRIBUTE]: { N: String(Math.ceil(entry.expiresAtEpochMs / 1_000)) } },
     ConditionExpression: 'attribute_not_exists(pk) OR #exp < :now',
     ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE },
-    ExpressionAttributeValues: { ':now': Math.floor(clock.epochMs() / 1_000) },
+    ExpressionAttributeValues: { ':now': { N: String(Math.floor(clock.epochMs() / 1_000)) } },
   });
 
   async function putEach(entries: readonly NonceEntry[]): Promise<BatchAnswer<WriteOutcome>> {
     const outcomes = await Promise.all(
       entries.map((entry) =>
-        abortedAfter(clock, timeoutMs, (abortSignal) => client.send(new PutCommand(conditionalPut(entry)), { abortSignal })).then(
+        client.send(new PutItemCommand(conditionalPut(entry))).then(
           (): WriteOutcome => 'recorded',
           (error: unknown): WriteOutcome => {
             if (errorName(error) === 'ConditionalCheckFailedException') return 'replayed';
@@ -86,8 +92,7 @@ export function createDynamoDbNonceStore(options: {
 
   async function transact(entries: readonly NonceEntry[]): Promise<BatchAnswer<WriteOutcome>> {
     try {
-      const transaction = new TransactWriteCommand({ ClientRequestToken: randomUUID(), TransactItems: entries.map((entry) => ({ Put: conditionalPut(entry) })) });
-      await abortedAfter(clock, timeoutMs, (abortSignal) => client.send(transaction, { abortSignal }));
+      await client.send(new TransactWriteItemsCommand({ ClientRequestToken: randomUUID(), TransactItems: entries.map((entry) => ({ Put: conditionalPut(entry) })) }));
       return { results: new Map(entries.map((entry) => [entry.nonce, 'recorded'])), unprocessed: new Set() };
     } catch (error) {
       if (errorName(error) === 'UnknownOperationException') {
@@ -137,20 +142,6 @@ export function createDynamoDbNonceStore(options: {
       }
     },
   };
-}
-
-/**
- * Runs `request` with a signal aborted after `ms` on the clock: nobody waits for the answer longer
- * (their outcome is `unavailable`), so a stuck DynamoDB does not keep requests and sockets piling up.
- */
-async function abortedAfter<T>(clock: Clock, ms: number, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const cancel = clock.setTimer(ms, () => controller.abort());
-  try {
-    return await request(controller.signal);
-  } finally {
-    cancel();
-  }
 }
 
 function errorName(error: unknown): string | undefined {

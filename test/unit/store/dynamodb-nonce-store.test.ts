@@ -1,5 +1,4 @@
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDynamoDbNonceStore, NONCE_REQUEST_SPACING_MS, NONCE_WRITE_TIMEOUT_MS } from '../../../runtime/src/store/dynamodb-nonce-store.js';
@@ -11,7 +10,7 @@ import { FakeClock } from '../../support/fake-clock.js';
  * the fallback run against it in test/integration/store-nonces.int.test.ts).
  */
 const TableName = 'sessions';
-const sdk = mockClient(DynamoDBDocumentClient);
+const sdk = mockClient(DynamoDBClient);
 afterEach(() => sdk.reset());
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -22,7 +21,7 @@ const settle = async (): Promise<void> => {
 
 function setup() {
   const clock = new FakeClock({ epochMs: 1_700_000_000_000 });
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
+  const client = new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const store = createDynamoDbNonceStore({ client, tableName: TableName, clock });
   const expiresAt = clock.epochMs() + 10_000;
   return { clock, store, expiresAt };
@@ -31,9 +30,9 @@ function setup() {
 /** The nonces of each request sent, in order: `put:<nonce>` or `transact:<nonce>,<nonce>…`. */
 function requestsSent(): string[] {
   return sdk.calls().map((call) => {
-    const input = call.args[0].input as { Item?: { pk: string }; TransactItems?: { Put: { Item: { pk: string } } }[] };
-    if (input.TransactItems !== undefined) return `transact:${input.TransactItems.map((item) => item.Put.Item.pk.slice('NONCE#'.length)).join(',')}`;
-    return `put:${String(input.Item?.pk).slice('NONCE#'.length)}`;
+    const input = call.args[0].input as { Item?: { pk: { S: string } }; TransactItems?: { Put: { Item: { pk: { S: string } } } }[] };
+    if (input.TransactItems !== undefined) return `transact:${input.TransactItems.map((item) => item.Put.Item.pk.S.slice('NONCE#'.length)).join(',')}`;
+    return `put:${String(input.Item?.pk.S).slice('NONCE#'.length)}`;
   });
 }
 
@@ -42,8 +41,8 @@ const cancelled = (...codes: string[]): TransactionCanceledException =>
 
 describe('shared nonce store: upgrades close together share a transaction', () => {
   it('sends a lone nonce at once, and the nonces recorded within the spacing after it in one TransactWriteItems', async () => {
-    sdk.on(PutCommand).resolves({});
-    sdk.on(TransactWriteCommand).resolves({});
+    sdk.on(PutItemCommand).resolves({});
+    sdk.on(TransactWriteItemsCommand).resolves({});
     const { clock, store, expiresAt } = setup();
 
     const first = await store.recordOnce('a', expiresAt);
@@ -61,30 +60,30 @@ describe('shared nonce store: upgrades close together share a transaction', () =
   });
 
   it('writes each nonce of a transaction with the same condition as a lone one, under a client request token (what makes DynamoDB take a retried transaction once)', async () => {
-    sdk.on(TransactWriteCommand).resolves({});
+    sdk.on(TransactWriteItemsCommand).resolves({});
     const { store, expiresAt } = setup();
 
     const outcomes = Promise.all([store.recordOnce('b', expiresAt), store.recordOnce('c', expiresAt)]);
     await turn();
     await outcomes;
-    const input = sdk.commandCalls(TransactWriteCommand)[0]!.args[0].input;
+    const input = sdk.commandCalls(TransactWriteItemsCommand)[0]!.args[0].input;
 
     expect({ token: /^[0-9a-f-]{36}$/.test(input.ClientRequestToken ?? ''), first: input.TransactItems?.[0] }).toEqual({
       token: true,
       first: {
         Put: {
           TableName,
-          Item: { pk: 'NONCE#b', sk: 'NONCE', entity: 'nonce', expiresAt: Math.ceil(expiresAt / 1_000) },
+          Item: { pk: { S: 'NONCE#b' }, sk: { S: 'NONCE' }, entity: { S: 'nonce' }, expiresAt: { N: String(Math.ceil(expiresAt / 1_000)) } },
           ConditionExpression: 'attribute_not_exists(pk) OR #exp < :now',
           ExpressionAttributeNames: { '#exp': 'expiresAt' },
-          ExpressionAttributeValues: { ':now': 1_700_000_000 },
+          ExpressionAttributeValues: { ':now': { N: '1700000000' } },
         },
       },
     });
   });
 
   it('refuses the nonce a cancelled transaction found recorded, and records the others in a request after it', async () => {
-    sdk.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'ConditionalCheckFailed', 'None')).resolves({});
+    sdk.on(TransactWriteItemsCommand).rejectsOnce(cancelled('None', 'ConditionalCheckFailed', 'None')).resolves({});
     const { clock, store, expiresAt } = setup();
 
     const outcomes = Promise.all(['a', 'b', 'c'].map((nonce) => store.recordOnce(nonce, expiresAt)));
@@ -100,10 +99,10 @@ describe('shared nonce store: upgrades close together share a transaction', () =
 
   it('tries again a nonce another task was writing at the same moment (TransactionConflict), and refuses it once that write landed', async () => {
     sdk
-      .on(TransactWriteCommand)
+      .on(TransactWriteItemsCommand)
       .rejectsOnce(cancelled('None', 'TransactionConflict'))
       .rejectsOnce(cancelled('None', 'ConditionalCheckFailed'));
-    sdk.on(PutCommand).resolves({});
+    sdk.on(PutItemCommand).resolves({});
     const { clock, store, expiresAt } = setup();
 
     const outcomes = Promise.all([store.recordOnce('a', expiresAt), store.recordOnce('b', expiresAt)]);
@@ -120,7 +119,7 @@ describe('shared nonce store: upgrades close together share a transaction', () =
   });
 
   it('answers unavailable for every nonce of a transaction that failed for another reason (the upgrade goes on the local cache)', async () => {
-    sdk.on(TransactWriteCommand).rejects(Object.assign(new Error('Service unavailable'), { name: 'InternalServerError' }));
+    sdk.on(TransactWriteItemsCommand).rejects(Object.assign(new Error('Service unavailable'), { name: 'InternalServerError' }));
     const { store, expiresAt } = setup();
 
     const outcomes = Promise.all([store.recordOnce('a', expiresAt), store.recordOnce('b', expiresAt)]);
@@ -130,7 +129,7 @@ describe('shared nonce store: upgrades close together share a transaction', () =
   });
 
   it('answers a nonce asked again while its first write is pending as replayed, and writes it once', async () => {
-    sdk.on(PutCommand).resolves({});
+    sdk.on(PutItemCommand).resolves({});
     const { store, expiresAt } = setup();
 
     const outcomes = await Promise.all([store.recordOnce('a', expiresAt), store.recordOnce('a', expiresAt)]);
@@ -139,7 +138,7 @@ describe('shared nonce store: upgrades close together share a transaction', () =
   });
 
   it(`answers unavailable when no answer came within ${NONCE_WRITE_TIMEOUT_MS} ms`, async () => {
-    sdk.on(PutCommand).callsFake(() => new Promise(() => undefined));
+    sdk.on(PutItemCommand).callsFake(() => new Promise(() => undefined));
     const { clock, store, expiresAt } = setup();
 
     const outcome = store.recordOnce('a', expiresAt);
