@@ -66,6 +66,19 @@ describe('BoundLogger', () => {
     expect(root.lines().map((line) => line.msg)).toEqual(['shown']);
   });
 
+  it('hands the target no line below its level (no merged fields made for a line nobody writes)', () => {
+    const root = rootLogger('warn');
+    const reached: string[] = [];
+    const target = Object.assign(Object.create(root.logger) as Logger, {
+      info: (fields: object, msg: string) => void reached.push(msg),
+      debug: (fields: object, msg: string) => void reached.push(msg),
+    });
+    const bound = new BoundLogger(target, SESSION);
+    bound.info({}, 'hidden');
+    bound.debug({}, 'hidden');
+    expect(reached).toEqual([]);
+  });
+
   it('redacts credentials in bindings and fields alike', () => {
     const root = rootLogger();
     new BoundLogger(root.logger, { apiKey: 'secret-key' }).info({ headers: { 'x-api-key': 'secret-key' } }, 'careless');

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createRootLogger } from '../../../runtime/src/compose/logger.js';
+import { BoundLogger } from '../../../runtime/src/shared/bound-logger.js';
 import type { Logger } from '../../../runtime/src/shared/logger.js';
 import { createThrottledLogger, type LogBudget } from '../../../runtime/src/shared/throttled-logger.js';
 import { FakeClock } from '../../support/fake-clock.js';
@@ -49,6 +51,17 @@ describe('createThrottledLogger', () => {
       ['info', 'next window', {}],
     ]);
     expect(log.suppressed).toBe(2);
+  });
+
+  it('spends none of the budget on lines below the level the log writes: a chatty debug path cannot suppress a warning', () => {
+    const written: string[] = [];
+    const root = createRootLogger('info', { write: (line: string) => void written.push(line) });
+    const log = createThrottledLogger(new BoundLogger(root, { sessionId: 's-1' }), BUDGET, new FakeClock());
+    for (let i = 0; i < 10; i += 1) log.debug({ frame: i }, 'frame');
+    log.warn({}, 'caller gone');
+    log.flush();
+    const lines = written.map((line) => JSON.parse(line) as { level: string; msg: string });
+    expect({ lines: lines.map((line) => `${line.level}:${line.msg}`), suppressed: log.suppressed }).toEqual({ lines: ['warn:caller gone'], suppressed: 0 });
   });
 
   it('shares one budget with its children, which keep their bindings (cut like fields)', () => {
