@@ -23,6 +23,7 @@ const ACTION_OF: Readonly<Record<string, string>> = {
   BatchGet: 'BatchGetItem',
   BatchWrite: 'BatchWriteItem',
   TransactWrite: 'PutItem',
+  TransactWriteItems: 'PutItem',
 };
 
 /** The kinds of action the store's TransactWriteItems requests hold (`Put`, `Update`, `Delete`, `ConditionCheck`). */
