@@ -1,4 +1,4 @@
-import type { Logger } from './logger.js';
+import type { Logger, LogLevel } from './logger.js';
 
 /**
  * A logger that adds fixed fields (a session's ids) to every line it writes, and whose children
@@ -6,7 +6,8 @@ import type { Logger } from './logger.js';
  *
  * Why not a pino child: a child holds its bindings' JSON and its own level methods, about 1 KB of
  * heap for as long as its call lasts, where this is a few dozen bytes. The price is merging the
- * bindings into each line written, and a session writes a few lines at `info` (none at `warn`).
+ * bindings into each line written (only lines at a level the target writes), and a session writes a
+ * few lines at `info` (none at `warn`).
  */
 export class BoundLogger implements Logger {
   constructor(
@@ -14,20 +15,23 @@ export class BoundLogger implements Logger {
     private readonly bindings: object,
   ) {}
 
+  isLevelEnabled(level: LogLevel): boolean {
+    return this.target.isLevelEnabled?.(level) ?? true;
+  }
   trace(fields: object, msg: string): void {
-    this.target.trace(this.with(fields), msg);
+    if (this.isLevelEnabled('trace')) this.target.trace(this.with(fields), msg);
   }
   debug(fields: object, msg: string): void {
-    this.target.debug(this.with(fields), msg);
+    if (this.isLevelEnabled('debug')) this.target.debug(this.with(fields), msg);
   }
   info(fields: object, msg: string): void {
-    this.target.info(this.with(fields), msg);
+    if (this.isLevelEnabled('info')) this.target.info(this.with(fields), msg);
   }
   warn(fields: object, msg: string): void {
-    this.target.warn(this.with(fields), msg);
+    if (this.isLevelEnabled('warn')) this.target.warn(this.with(fields), msg);
   }
   error(fields: object, msg: string): void {
-    this.target.error(this.with(fields), msg);
+    if (this.isLevelEnabled('error')) this.target.error(this.with(fields), msg);
   }
   child(bindings: object): Logger {
     return new BoundLogger(this.target, { ...this.bindings, ...bindings });

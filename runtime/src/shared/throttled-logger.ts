@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js';
-import type { Logger } from './logger.js';
+import type { Logger, LogLevel } from './logger.js';
 
 /** Budget of a {@link createThrottledLogger}. */
 export interface LogBudget {
@@ -71,6 +71,9 @@ class ThrottledChild implements ThrottledLogger {
     private readonly lines: LineBudget,
   ) {}
 
+  isLevelEnabled(level: LogLevel): boolean {
+    return this.logger.isLevelEnabled?.(level) ?? true;
+  }
   trace(fields: object, msg: string): void {
     this.write('trace', fields, msg);
   }
@@ -96,8 +99,9 @@ class ThrottledChild implements ThrottledLogger {
     return this.lines.total;
   }
 
-  private write(level: 'trace' | 'debug' | 'info' | 'warn' | 'error', fields: object, msg: string): void {
-    if (this.lines.admit()) this.logger[level](truncateFields(fields, this.lines.budget.maxStringChars), msg);
+  /** Lines at a level the target does not write spend no budget: they could never flood the log. */
+  private write(level: LogLevel, fields: object, msg: string): void {
+    if (this.isLevelEnabled(level) && this.lines.admit()) this.logger[level](truncateFields(fields, this.lines.budget.maxStringChars), msg);
   }
 }
 
