@@ -45,9 +45,9 @@ type WriteOutcome = Exclude<SharedNonceOutcome, 'unavailable'>;
  *
  * A lone nonce is a conditional `PutItem`. Nonces made within {@link NONCE_REQUEST_SPACING_MS} of
  * the last request share a `TransactWriteItems`, one conditional Put each, under a client request
- * token (DynamoDB takes a resent transaction once). A cancelled transaction names each Put's reason: a failed condition is a
- * replay; the others (cancelled with it, or in conflict with another task writing the same nonce at
- * that moment) are sent again. A DynamoDB-compatible store without transactions (dynalite, for
+ * token (DynamoDB takes a resent transaction once). A cancelled transaction names each Put's
+ * reason: a failed condition is a replay; the others (cancelled with it, or in conflict with another
+ * task writing the same nonce at that moment) are sent again. A DynamoDB-compatible store without transactions (dynalite, for
  * local runs and the tests) gets a `PutItem` per nonce from its first refusal on.
  *
  * The client must make one attempt per request: a `PutItem` resent after its answer was lost would
