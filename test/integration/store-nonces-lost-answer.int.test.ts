@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNonceDynamoDbClient } from '../../runtime/src/compose/aws-clients.js';
 import { createDynamoDbNonceStore } from '../../runtime/src/store/dynamodb-nonce-store.js';
@@ -17,21 +18,12 @@ let proxy: Server;
 let proxyEndpoint: string;
 let requestsSeen = 0;
 
-function body(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
 beforeAll(async () => {
   dynalite = await startDynalite();
   proxy = createServer((request, response) => {
     requestsSeen += 1;
     const first = requestsSeen === 1;
-    void body(request).then(async (payload) => {
+    void buffer(request).then(async (payload) => {
       const headers = Object.fromEntries(Object.entries(request.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
       const answer = await fetch(`${dynalite.endpoint}${request.url ?? '/'}`, { method: request.method ?? 'POST', headers, body: payload });
       const text = await answer.text();
