@@ -72,9 +72,32 @@ export function createSession(
   };
 }
 
-/** Stream position in ms as the client counts it: received samples plus discarded audio (§5.3). */
-export function positionMs(state: SessionState): number {
-  return (state.receivedSamples / SAMPLE_RATE_HZ) * 1000 + state.discardedMs;
+/**
+ * Stream position in ms as the client counts it: received samples plus discarded audio (§5.3).
+ * `countedSamples`: plain audio the shell counted and has not folded in yet ({@link withCountedAudio}).
+ */
+export function positionMs(state: SessionState, countedSamples = 0): number {
+  return ((state.receivedSamples + countedSamples) / SAMPLE_RATE_HZ) * 1000 + state.discardedMs;
+}
+
+/**
+ * The samples per channel an audio frame adds when it is plain audio in this state (active, with
+ * media, not paused by the client, whole sample frames), or undefined when `step` must see it (a
+ * violation, a report, or a phase that ignores audio). For plain audio `step` would only count the
+ * samples, note the arrival and emit `audio`: the shell counts those frames itself and folds them in
+ * with {@link withCountedAudio} before the next `step`. A new state per frame, for every session
+ * five times a second, is what each young-generation GC would otherwise copy.
+ */
+export function plainAudioSamples(state: SessionState, byteLength: number): number | undefined {
+  if (state.phase !== 'active' || state.media === null || state.pausedByClient) return undefined;
+  const frameBytes = bytesPerSampleFrame(state.media);
+  if (byteLength === 0 || byteLength % frameBytes !== 0) return undefined;
+  return byteLength / frameBytes;
+}
+
+/** The state after plain audio frames the shell counted: their samples added, the last one's arrival time. */
+export function withCountedAudio(state: SessionState, samples: number, lastAtMs: number): SessionState {
+  return { ...state, receivedSamples: state.receivedSamples + samples, lastInboundAtMs: lastAtMs };
 }
 
 /**

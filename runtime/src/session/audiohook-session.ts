@@ -3,7 +3,10 @@ import type { Cancel, Clock } from '../shared/clock.js';
 import {
   canSendAudio,
   createSession,
+  plainAudioSamples,
+  positionMs,
   step,
+  withCountedAudio,
   type Effect,
   type Phase,
   type SessionCommand,
@@ -95,6 +98,13 @@ class AudioHookSessionShell implements AudioHookSession {
    */
   private readonly queue: QueuedInput[] = [];
   private running = false;
+  /**
+   * Plain audio frames (most input) only move the stream position: their samples are counted here
+   * and folded into the state before the next `step` (see `plainAudioSamples`), so a frame makes no
+   * new state for the young-generation GC to copy.
+   */
+  private countedSamples = 0;
+  private countedAtMs = 0;
 
   constructor(private readonly deps: AudioHookSessionDeps) {
     const { socket, identity, clock, logger, createCall } = deps;
@@ -180,12 +190,31 @@ class AudioHookSessionShell implements AudioHookSession {
   }
 
   private handle(input: SessionInput, audio: Uint8Array | undefined): void {
-    const transition = step(this.state, input, this.deps.clock.now());
+    const nowMs = this.deps.clock.now();
+    if (input.kind === 'binary') {
+      const samples = plainAudioSamples(this.state, input.byteLength);
+      if (samples !== undefined) return this.countAudio(samples, nowMs, audio);
+    }
+    this.foldCountedAudio();
+    const transition = step(this.state, input, nowMs);
     const leftActive = this.state.phase === 'active' && transition.state.phase !== 'active';
     this.state = transition.state;
     // Bot audio still queued when the session stops being active would never be sent (§5.4): drop it now.
     if (leftActive) this.writer.cancelAudio();
     for (const effect of transition.effects) this.apply(effect, audio);
+  }
+
+  /** What `step` does with a plain audio frame, without a new state: count it, emit `audio`. */
+  private countAudio(samples: number, nowMs: number, audio: Uint8Array | undefined): void {
+    this.countedSamples += samples;
+    this.countedAtMs = nowMs;
+    this.onEvent({ type: 'audio', samples, positionMs: positionMs(this.state, this.countedSamples) }, audio);
+  }
+
+  private foldCountedAudio(): void {
+    if (this.countedSamples === 0) return;
+    this.state = withCountedAudio(this.state, this.countedSamples, this.countedAtMs);
+    this.countedSamples = 0;
   }
 
   private apply(effect: Effect, audio: Uint8Array | undefined): void {

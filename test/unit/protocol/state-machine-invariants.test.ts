@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clientParameterSchemas } from '../../../runtime/src/protocol/messages.js';
+import { plainAudioSamples, positionMs, step, withCountedAudio } from '../../../runtime/src/protocol/state-machine.js';
 import type { SessionCommand, TimerName } from '../../../runtime/src/protocol/session-types.js';
 import { textInput } from '../../support/protocol-builders.js';
 import { events, expectWireInvariants, SessionDriver } from './session-driver.js';
@@ -17,6 +18,18 @@ const commands: SessionCommand[] = [
   { type: 'shutdown' },
   { type: 'fail' },
 ];
+
+const clientTypes = [...Object.keys(clientParameterSchemas), 'transcript_request'];
+const anyAction: fc.Arbitrary<Action> = fc.oneof(
+  fc.constantFrom(...clientTypes).map((type): Action => (d) => d.client(type)),
+  fc.integer({ min: 0, max: 5 }).map((seq): Action => (d) => d.client('ping', { seq })),
+  fc.constant<Action>((d) => d.input(textInput('{'))),
+  fc.constantFrom(0, 1, 3, 160, 1_600).map((bytes): Action => (d) => d.binary(bytes)),
+  fc.constantFrom<TimerName>('open', 'close', 'idle', 'linger').map((timer): Action => (d) => d.timer(timer)),
+  fc.constantFrom(...commands).map((command): Action => (d) => d.command(command)),
+  fc.integer({ min: 0, max: 40_000 }).map((ms): Action => (d) => void d.advance(ms)),
+  fc.constant<Action>((d) => d.socketClosed()),
+);
 
 const scenarios: [string, Action[]][] = [
   [
@@ -91,19 +104,8 @@ describe('server message invariants', () => {
   });
 
   it('hold for any sequence of inputs', () => {
-    const types = [...Object.keys(clientParameterSchemas), 'transcript_request'];
-    const action: fc.Arbitrary<Action> = fc.oneof(
-      fc.constantFrom(...types).map((type): Action => (d) => d.client(type)),
-      fc.integer({ min: 0, max: 5 }).map((seq): Action => (d) => d.client('ping', { seq })),
-      fc.constant<Action>((d) => d.input(textInput('{'))),
-      fc.constantFrom(0, 1, 3, 160, 1_600).map((bytes): Action => (d) => d.binary(bytes)),
-      fc.constantFrom<TimerName>('open', 'close', 'idle', 'linger').map((timer): Action => (d) => d.timer(timer)),
-      fc.constantFrom(...commands).map((command): Action => (d) => d.command(command)),
-      fc.integer({ min: 0, max: 40_000 }).map((ms): Action => (d) => void d.advance(ms)),
-      fc.constant<Action>((d) => d.socketClosed()),
-    );
     fc.assert(
-      fc.property(fc.array(action, { maxLength: 40 }), (actions) => {
+      fc.property(fc.array(anyAction, { maxLength: 40 }), (actions) => {
         const driver = new SessionDriver();
         actions.forEach((act) => act(driver));
         expectWireInvariants(driver.history);
@@ -118,5 +120,33 @@ describe('server message invariants', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('plain audio counted by the shell', () => {
+  it('is exactly what step does with the frame, in any reachable state', () => {
+    fc.assert(
+      fc.property(fc.array(anyAction, { maxLength: 30 }), fc.constantFrom(0, 1, 3, 160, 320, 1_600), fc.integer({ min: 0, max: 1_000 }), (actions, bytes, laterMs) => {
+        const driver = new SessionDriver();
+        actions.forEach((act) => act(driver));
+        const nowMs = driver.nowMs + laterMs;
+        const samples = plainAudioSamples(driver.state, bytes);
+        if (samples === undefined) return;
+        const stepped = step(driver.state, { kind: 'binary', byteLength: bytes }, nowMs);
+        expect(withCountedAudio(driver.state, samples, nowMs)).toEqual(stepped.state);
+        expect(stepped.effects).toEqual([{ kind: 'emit', event: { type: 'audio', samples, positionMs: positionMs(driver.state, samples) } }]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('leaves to step every frame step does more with than count', () => {
+    const driver = new SessionDriver();
+    expect(plainAudioSamples(driver.state, 1_600)).toBeUndefined(); // before open: a violation
+    driver.open();
+    expect(plainAudioSamples(driver.state, 1_600)).toBe(1_600);
+    expect(plainAudioSamples(driver.state, 0)).toBeUndefined();
+    driver.client('paused');
+    expect(plainAudioSamples(driver.state, 1_600)).toBeUndefined(); // audio while paused is reported
   });
 });

@@ -404,6 +404,27 @@ describe('AudioHookSession: close transaction', () => {
     expect(h.socket.closes).toEqual([{ code: 1000, reason: expect.any(String) }]);
   });
 
+  it('counts audio frames as input for the idle timeout, and keeps their positions running', () => {
+    const { factory, record } = recordingCall();
+    const h = setup({ createCall: factory, session: { idleTimeoutMs: 30_000 } });
+    h.open();
+    h.send('discarded', { parameters: { start: 'PT0S', discarded: 'PT1S' } });
+    h.clock.advance(20_000);
+    h.session.onBinary(new Uint8Array(1_600));
+    h.clock.advance(20_000);
+    h.session.onBinary(new Uint8Array(1_600));
+    h.session.onBinary(new Uint8Array(800));
+    h.clock.advance(29_999);
+    expect(h.socket.closes).toEqual([]);
+    expect(record.received.filter((r) => r.event.type === 'audio').map((r) => r.event)).toEqual([
+      { type: 'audio', samples: 1_600, positionMs: 1_200 },
+      { type: 'audio', samples: 1_600, positionMs: 1_400 },
+      { type: 'audio', samples: 800, positionMs: 1_500 },
+    ]);
+    h.clock.advance(1);
+    expect(h.socket.closes).toEqual([{ code: 1001, reason: expect.any(String) }]);
+  });
+
   it('closes the socket after the idle timeout of silence', () => {
     const h = setup({ session: { idleTimeoutMs: 30_000 } });
     h.open();
