@@ -272,16 +272,18 @@ function stringInputVariables(fx: Effect[], variables: Readonly<Record<string, u
 }
 
 function onBinary(s: Draft, fx: Effect[], byteLength: number): void {
+  const samples = plainAudioSamples(s, byteLength);
+  if (samples !== undefined) {
+    s.receivedSamples += samples;
+    return emit(fx, { type: 'audio', samples, positionMs: positionMs(s) });
+  }
   if (s.phase === 'disconnecting' || s.phase === 'closing' || s.phase === 'closed') return;
   if (s.phase !== 'active' || s.media === null) return violate(s, fx, problem('ERR_PROTOCOL_UNEXPECTED_AUDIO'));
-  const frameBytes = bytesPerSampleFrame(s.media);
-  if (byteLength === 0 || byteLength % frameBytes !== 0) {
+  if (byteLength === 0 || byteLength % bytesPerSampleFrame(s.media) !== 0) {
     return violate(s, fx, problem('ERR_PROTOCOL_PARTIAL_SAMPLE', `${byteLength} bytes`));
   }
-  if (s.pausedByClient) return void fx.push(report('ERR_PROTOCOL_AUDIO_WHILE_PAUSED'));
-  const samples = byteLength / frameBytes;
-  s.receivedSamples += samples;
-  emit(fx, { type: 'audio', samples, positionMs: positionMs(s) });
+  // Whole sample frames in an active session are not plain only while the client has paused.
+  fx.push(report('ERR_PROTOCOL_AUDIO_WHILE_PAUSED'));
 }
 
 function onTimer(s: Draft, fx: Effect[], timer: TimerName, nowMs: number): void {
