@@ -1,4 +1,4 @@
-import type { Logger, LogLevel } from './logger.js';
+import { writesLevel, type Logger, type LogLevel } from './logger.js';
 
 /**
  * A logger that adds fixed fields (a session's ids) to every line it writes, and whose children
@@ -16,7 +16,7 @@ export class BoundLogger implements Logger {
   ) {}
 
   isLevelEnabled(level: LogLevel): boolean {
-    return this.target.isLevelEnabled?.(level) ?? true;
+    return writesLevel(this.target, level);
   }
   trace(fields: object, msg: string): void {
     if (this.isLevelEnabled('trace')) this.target.trace(this.with(fields), msg);

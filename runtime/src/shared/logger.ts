@@ -19,6 +19,11 @@ export interface Logger {
   child(bindings: object): Logger;
 }
 
+/** Whether `logger` writes lines at `level`: a logger without `isLevelEnabled` writes every level. */
+export function writesLevel(logger: Logger, level: LogLevel): boolean {
+  return logger.isLevelEnabled?.(level) ?? true;
+}
+
 /** A logger that drops everything; for tools and tests that do not inspect logs. */
 export const silentLogger: Logger = {
   isLevelEnabled: () => false,

@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js';
-import type { Logger, LogLevel } from './logger.js';
+import { writesLevel, type Logger, type LogLevel } from './logger.js';
 
 /** Budget of a {@link createThrottledLogger}. */
 export interface LogBudget {
@@ -72,7 +72,7 @@ class ThrottledChild implements ThrottledLogger {
   ) {}
 
   isLevelEnabled(level: LogLevel): boolean {
-    return this.logger.isLevelEnabled?.(level) ?? true;
+    return writesLevel(this.logger, level);
   }
   trace(fields: object, msg: string): void {
     this.write('trace', fields, msg);
