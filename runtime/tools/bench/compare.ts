@@ -10,6 +10,7 @@ import { BenchConnection, type ConnectionListener } from './bench-connection.js'
 import { startDynamoDbStub, type DynamoDbStub } from './dynamodb-stub.js';
 import { readCpuMs } from './proc-stat.js';
 import { GENERATOR_CORE, SERVER_CORE } from './run-mode.js';
+import { FrameTicker } from './frame-ticker.js';
 import { heapProfileFile, roundOrder, roundsTable } from './compare-rounds.js';
 import { bundleBenchServer, pinSelf, startServerProcess, type ServerProcess } from './server-process.js';
 import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
@@ -25,6 +26,13 @@ import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
  * of medians, and, last, one JSON line.
  */
 
+/**
+ * Groups of sessions whose frames go out together, one group every 200 ms / slots. The default, 2 ms
+ * apart, spreads frames as independent calls do; 10 (20 ms apart, 400 frames a burst at 4,000
+ * sessions) was this tool's schedule before 2026-12-07 and is the main benchmark's.
+ */
+const DEFAULT_FRAME_SLOTS = 100;
+
 const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/audiohook/ws --compare-pid N
   --compare-api-key K --compare-secret BASE64 [--sessions 500] [--rate 200] [--window 20]
   [--profile DIR]   write this server's CPU profile (.cpuprofile) to DIR
@@ -32,8 +40,8 @@ const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/
   [--node-flags="<flags>"]   extra Node/V8 flags for this server, after the image's (e.g. --max-semi-space-size=32)
   [--store-requests off]   diagnostic: this server's DynamoDB client answers at its first middleware step (nothing serialized, signed or sent)
   [--rounds N]   repeat the pair N times, alternating which target goes first, and add a table of medians (min–max)
+  [--frame-slots N]   send the sessions' frames in N groups spread over each 200 ms (default ${DEFAULT_FRAME_SLOTS}: a group every 2 ms; 10 = the schedule before 2026-12-07, bursts every 20 ms)
 `;
-const SLOTS = 10;
 /** Sessions opened and closed on each target before the measured ramp, so neither is measured cold. */
 const WARM_UP_SESSIONS = 50;
 
@@ -124,6 +132,20 @@ function acceptQueueLength(port: number): number {
 
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The traffic every run sends, warm-up or measured. */
+interface Load {
+  readonly ratePerS: number;
+  /** One caller frame (200 ms of PCMU), the same bytes for every session and target. */
+  readonly frame: Uint8Array;
+  /** See DEFAULT_FRAME_SLOTS. */
+  readonly frameSlots: number;
+}
+
+interface LiveSession {
+  readonly connection: BenchConnection;
+  nextPingAt: number;
+}
+
 /** The measured run's options (the warm-up has none). */
 interface MeasureOptions {
   /** Where this server's live-object heap profile goes (a file in the directory); undefined = none. */
@@ -134,9 +156,8 @@ interface MeasureOptions {
 async function measure(
   target: Target,
   sessions: number,
-  ratePerS: number,
   windowS: number,
-  frame: Uint8Array,
+  { ratePerS, frame, frameSlots }: Load,
   options: MeasureOptions = { heapProfile: undefined },
 ): Promise<TargetResult> {
   const opened: number[] = [];
@@ -150,21 +171,15 @@ async function measure(
     onPong: (rttMs) => pings.push(rttMs),
     onLost: () => (failed += 1),
   };
-  const live: { connection: BenchConnection; nextPingAt: number }[] = [];
-  // As the benchmark does: one 20 ms ticker, ten slots of sessions, each slot's frames every 200 ms.
-  let slot = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    slot = (slot + 1) % SLOTS;
-    for (let i = slot; i < live.length; i += SLOTS) {
-      const session = live[i]!;
-      session.connection.sendAudio(frame);
-      if (now >= session.nextPingAt) {
-        session.connection.ping();
-        session.nextPingAt += PING_EVERY_MS;
-      }
+  const live: LiveSession[] = [];
+  const ticker = new FrameTicker<LiveSession>(FRAME_MS, frameSlots, (session, dueMs) => {
+    session.connection.sendAudio(frame);
+    if (dueMs >= session.nextPingAt) {
+      session.connection.ping();
+      session.nextPingAt += PING_EVERY_MS;
     }
-  }, FRAME_MS / SLOTS);
+  });
+  ticker.start();
   // A signature verified long after it was made is refused as expired: these say which side was late.
   const generatorLoop = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   generatorLoop.enable();
@@ -191,7 +206,9 @@ async function measure(
           upgraded.push(sent - connecting);
           await connection.open();
           opened.push(performance.now() - sent);
-          live.push({ connection, nextPingAt: performance.now() + PING_EVERY_MS * Math.random() });
+          const session = { connection, nextPingAt: performance.now() + PING_EVERY_MS * Math.random() };
+          live.push(session);
+          ticker.add(session);
         } catch (error) {
           failed += 1;
           const reason = error instanceof Error ? error.message : String(error);
@@ -227,7 +244,7 @@ async function measure(
   // After the window's figures: a full collection stalls the server, and what it leaves is the live heap.
   const heapAfterGcMb = target.process === undefined ? null : (await target.process.stats(true)).heapUsedBytes / 2 ** 20;
   if (heapProfile !== undefined) writeFileSync(join(heapProfile.dir, heapProfile.file), await heapProfile.server.allocationStop());
-  clearInterval(ticker);
+  ticker.stop();
   const violations = live.reduce((sum, s) => sum + s.connection.violations.length, 0);
   await Promise.all(live.map((s) => s.connection.close(5_000)));
   const sortedOpened = opened.sort((a, b) => a - b);
@@ -310,6 +327,7 @@ async function main(): Promise<number> {
       'node-flags': { type: 'string', default: '' },
       'store-requests': { type: 'string', default: 'on' },
       rounds: { type: 'string', default: '1' },
+      'frame-slots': { type: 'string', default: String(DEFAULT_FRAME_SLOTS) },
     },
   });
   const sessions = Number(values.sessions);
@@ -317,7 +335,8 @@ async function main(): Promise<number> {
   const windowS = Number(values.window);
   const pid = Number(values['compare-pid']);
   const rounds = Number(values.rounds);
-  if (!(Number.isInteger(rounds) && rounds >= 1) || !['on', 'off'].includes(values['store-requests']) || values['compare-url'] === undefined || values['compare-api-key'] === undefined || !Number.isInteger(pid) || !(sessions > 0 && rate > 0 && windowS > 0)) {
+  const frameSlots = Number(values['frame-slots']);
+  if (!(Number.isInteger(rounds) && rounds >= 1) || !(Number.isInteger(frameSlots) && frameSlots >= 1) || !['on', 'off'].includes(values['store-requests']) || values['compare-url'] === undefined || values['compare-api-key'] === undefined || !Number.isInteger(pid) || !(sessions > 0 && rate > 0 && windowS > 0)) {
     process.stderr.write(HELP);
     return 2;
   }
@@ -339,6 +358,7 @@ async function main(): Promise<number> {
   const random = createPrng(1);
   // Line noise near μ-law silence, the same bytes for every target.
   const frame = Uint8Array.from({ length: 1600 }, () => 0xf8 + Math.floor(random() * 8));
+  const load: Load = { ratePerS: rate, frame, frameSlots };
   const targets: Target[] = [
     { name: 'this server (listen)', url: `ws://127.0.0.1:${server.port}/audiohook/listen`, pid: server.pid, key: BENCH_KEY, process: server, store },
     { name: values['compare-name'], url: values['compare-url'], pid, key: { apiKey: values['compare-api-key'], clientSecret: values['compare-secret'] } },
@@ -350,9 +370,9 @@ async function main(): Promise<number> {
       const measured: TargetResult[] = [];
       for (const target of roundOrder(targets, round)) {
         process.stdout.write(`${rounds > 1 ? `round ${round}: ` : ''}${target.name}: ${sessions} sessions at ${rate}/s, ${windowS} s window (pid ${target.pid})\n`);
-        await measure(target, WARM_UP_SESSIONS, rate, 1, frame);
+        await measure(target, WARM_UP_SESSIONS, 1, load);
         const heapProfile = heapProfileDir === undefined ? undefined : { dir: heapProfileDir, file: heapProfileFile(sessions, round, rounds) };
-        measured.push(await measure(target, sessions, rate, windowS, frame, { heapProfile }));
+        measured.push(await measure(target, sessions, windowS, load, { heapProfile }));
       }
       process.stdout.write(`${table(measured)}\n`);
       byRound.push(measured);
