@@ -2,10 +2,11 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createPrng } from '../support/audio-gen.js';
 import { checkGenesysRates } from '../support/genesys-rate-checker.js';
-import type { ServerStats } from './bench-constants.js';
+import { FRAME_MS, type ServerStats } from './bench-constants.js';
 import { BenchConnection } from './bench-connection.js';
 import type { BenchMode } from './bench-options.js';
 import type { CallerAudio } from './caller-audio.js';
+import { FrameTicker } from './frame-ticker.js';
 import { foreignLoad, readCoreBusyMs } from './host-load.js';
 import { SimulatedCaller } from './caller.js';
 import { Recorder, type Samples } from './samples.js';
@@ -19,7 +20,7 @@ import type { ServerProcess } from './server-process.js';
  * sessions, each slot every 200 ms), and measures fixed windows at each session count.
  */
 
-const SLOT_MS = 20;
+/** Ten groups of sessions, one every 20 ms: the schedule the published figures were measured with. */
 const SLOTS = 10;
 /** Sends older than this before a window still feed the rate checker's buckets. */
 const RATE_HISTORY_MS = 30_000;
@@ -65,9 +66,7 @@ export interface WindowMeasurement {
 export class LoadRunner {
   private readonly recorder = new Recorder();
   private readonly sessions: Session[] = [];
-  private readonly slots: Session[][] = Array.from({ length: SLOTS }, () => []);
-  private timer: NodeJS.Timeout | undefined;
-  private nextDueMs = 0;
+  private readonly ticker = new FrameTicker<Session>(FRAME_MS, SLOTS, (session, dueMs) => session.caller.tick(dueMs));
   private opened = 0;
 
   constructor(
@@ -85,20 +84,9 @@ export class LoadRunner {
     return `ws://127.0.0.1:${this.server.port}/audiohook/${this.mode === 'bot' ? 'default' : 'listen'}`;
   }
 
-  /** Starts the frame ticker. */
+  /** Starts the frame ticker: a late tick still serves each session once, with the time it was due. */
   start(): void {
-    this.nextDueMs = Math.ceil(performance.now() / SLOT_MS) * SLOT_MS;
-    const loop = (): void => {
-      const now = performance.now();
-      // Catch up on every slot that came due: a late tick still sends each frame once, and records how late.
-      while (this.nextDueMs <= now) {
-        const slot = this.slots[Math.round(this.nextDueMs / SLOT_MS) % SLOTS]!;
-        for (const session of slot) session.caller.tick(this.nextDueMs);
-        this.nextDueMs += SLOT_MS;
-      }
-      this.timer = setTimeout(loop, Math.max(0, this.nextDueMs - performance.now()));
-    };
-    loop();
+    this.ticker.start();
   }
 
   /** Opens sessions at `rate` per second until `level` are open (or failed), then waits for them. */
@@ -208,7 +196,7 @@ export class LoadRunner {
 
   /** Stops the ticker and runs every session's close transaction. */
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
+    this.ticker.stop();
     await Promise.all(this.sessions.map((session) => session.connection.close(5_000).catch(() => undefined)));
   }
 
@@ -237,6 +225,6 @@ export class LoadRunner {
     caller.start(connection, opened);
     const session: Session = { caller, connection, reportedViolations: 0 };
     this.sessions.push(session);
-    this.slots[index % SLOTS]!.push(session);
+    this.ticker.add(session);
   }
 }
