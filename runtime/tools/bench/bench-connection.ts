@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { ServerMessage } from '../../src/protocol/index.js';
 import type { SendRecord } from '../support/genesys-rate-checker.js';
@@ -43,6 +44,7 @@ export class BenchConnection {
 
   private constructor(
     private readonly ws: WebSocket,
+    private readonly socket: Socket,
     readonly sessionId: string,
     private readonly organizationId: string,
     private readonly listener: ConnectionListener,
@@ -58,8 +60,8 @@ export class BenchConnection {
 
   /** Opens a signed WebSocket as Genesys does (the bench key unless `key` is given, e.g. another server's). */
   static async connect(url: string, listener: ConnectionListener, key: { readonly apiKey: string; readonly clientSecret: string } = BENCH_KEY): Promise<BenchConnection> {
-    const { ws, ids } = await openGenesysSocket(url, { apiKey: key.apiKey, clientSecret: key.clientSecret, handshakeTimeoutMs: 10_000 });
-    return new BenchConnection(ws, ids.sessionId, ids.organizationId, listener);
+    const { ws, ids, socket } = await openGenesysSocket(url, { apiKey: key.apiKey, clientSecret: key.clientSecret, handshakeTimeoutMs: 10_000 });
+    return new BenchConnection(ws, socket, ids.sessionId, ids.organizationId, listener);
   }
 
   /** Sends `open` (PCMU offer) and resolves with `opened`; rejects on anything else or after 10 s. */
@@ -85,6 +87,17 @@ export class BenchConnection {
   sendAudio(frame: Uint8Array): void {
     if (this.ws.readyState !== WebSocket.OPEN || this.closing) return;
     this.ws.send(frame, { binary: true });
+    this.positionMs += FRAME_MS;
+  }
+
+  /**
+   * Sends a 200 ms caller frame already framed by frameCallerAudio: the same bytes for every session,
+   * nothing allocated. Written to the socket directly, which keeps the order of messages because the
+   * connection has no permessage-deflate: ws writes each of its own messages at once.
+   */
+  sendFramedAudio(framed: Buffer): void {
+    if (this.ws.readyState !== WebSocket.OPEN || this.closing) return;
+    this.socket.write(framed);
     this.positionMs += FRAME_MS;
   }
 

@@ -10,6 +10,7 @@ import { BenchConnection, type ConnectionListener } from './bench-connection.js'
 import { startDynamoDbStub, type DynamoDbStub } from './dynamodb-stub.js';
 import { readCpuMs } from './proc-stat.js';
 import { GENERATOR_CORE, SERVER_CORE } from './run-mode.js';
+import { frameCallerAudio } from './framed-audio.js';
 import { FrameTicker } from './frame-ticker.js';
 import { heapProfileFile, roundOrder, roundsTable } from './compare-rounds.js';
 import { bundleBenchServer, pinSelf, startServerProcess, type ServerProcess } from './server-process.js';
@@ -135,8 +136,8 @@ const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(
 /** The traffic every run sends, warm-up or measured. */
 interface Load {
   readonly ratePerS: number;
-  /** One caller frame (200 ms of PCMU), the same bytes for every session and target. */
-  readonly frame: Uint8Array;
+  /** One caller frame (200 ms of PCMU) framed for the wire (framed-audio.ts), the same bytes for every session and target. */
+  readonly frame: Buffer;
   /** See DEFAULT_FRAME_SLOTS. */
   readonly frameSlots: number;
 }
@@ -173,7 +174,7 @@ async function measure(
   };
   const live: LiveSession[] = [];
   const ticker = new FrameTicker<LiveSession>(FRAME_MS, frameSlots, (session, dueMs) => {
-    session.connection.sendAudio(frame);
+    session.connection.sendFramedAudio(frame);
     if (dueMs >= session.nextPingAt) {
       session.connection.ping();
       session.nextPingAt += PING_EVERY_MS;
@@ -357,7 +358,7 @@ async function main(): Promise<number> {
   });
   const random = createPrng(1);
   // Line noise near μ-law silence, the same bytes for every target.
-  const frame = Uint8Array.from({ length: 1600 }, () => 0xf8 + Math.floor(random() * 8));
+  const frame = frameCallerAudio(Uint8Array.from({ length: 1600 }, () => 0xf8 + Math.floor(random() * 8)));
   const load: Load = { ratePerS: rate, frame, frameSlots };
   const targets: Target[] = [
     { name: 'this server (listen)', url: `ws://127.0.0.1:${server.port}/audiohook/listen`, pid: server.pid, key: BENCH_KEY, process: server, store },

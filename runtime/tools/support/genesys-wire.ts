@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { formatDuration, type ServerMessage } from '../../src/protocol/index.js';
 import { genesysUpgradeHeaders, type AudioHookIds, type GenesysHeaderOptions } from './genesys-headers.js';
@@ -31,8 +32,11 @@ export interface GenesysSocketOptions extends Omit<GenesysHeaderOptions, 'reques
   readonly handshakeTimeoutMs?: number;
 }
 
-/** Opens a WebSocket with Genesys's signed upgrade headers; rejects with UpgradeRefusedError on an HTTP answer. */
-export function openGenesysSocket(url: string, options: GenesysSocketOptions): Promise<{ ws: WebSocket; ids: AudioHookIds }> {
+/**
+ * Opens a WebSocket with Genesys's signed upgrade headers; rejects with UpgradeRefusedError on an HTTP
+ * answer. Also gives the TCP socket under it, for writing frames already framed (bench-connection.ts).
+ */
+export function openGenesysSocket(url: string, options: GenesysSocketOptions): Promise<{ ws: WebSocket; ids: AudioHookIds; socket: Socket }> {
   const target = new URL(url);
   const { signAs, headers: extra, handshakeTimeoutMs, ...signing } = options;
   const upgrade = genesysUpgradeHeaders({
@@ -43,7 +47,9 @@ export function openGenesysSocket(url: string, options: GenesysSocketOptions): P
   const headers: Record<string, string> = { ...Object.fromEntries(upgrade.headers), ...extra };
   const ws = new WebSocket(target, { headers, perMessageDeflate: false, ...(handshakeTimeoutMs === undefined ? {} : { handshakeTimeout: handshakeTimeoutMs }) });
   return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ ws, ids: upgrade.ids }));
+    let socket: Socket | undefined;
+    ws.once('upgrade', (response) => (socket = response.socket));
+    ws.once('open', () => (socket === undefined ? reject(new Error('opened without an upgrade')) : resolve({ ws, ids: upgrade.ids, socket })));
     ws.once('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
