@@ -31,8 +31,8 @@ import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
 
 /**
  * Groups of sessions whose frames go out together, one group every 200 ms / slots. The default, 2 ms
- * apart, spreads frames as independent calls do; 10 (20 ms apart, 400 frames a burst at 4,000
- * sessions) was this tool's schedule before 2026-12-07 and is the main benchmark's.
+ * apart, spreads frames as independent calls do. 10 (20 ms apart, 400 frames a burst at 4,000
+ * sessions) was this tool's schedule before the spread one, and is still the main benchmark's.
  */
 const DEFAULT_FRAME_SLOTS = 100;
 
@@ -43,7 +43,7 @@ const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/
   [--node-flags="<flags>"]   extra Node/V8 flags for this server, after the image's (e.g. --max-semi-space-size=32)
   [--store-requests off]   diagnostic: this server's DynamoDB client answers at its first middleware step (nothing serialized, signed or sent)
   [--rounds N]   repeat the pair N times, alternating which target goes first, and add a table of medians (min–max)
-  [--frame-slots N]   send the sessions' frames in N groups spread over each 200 ms (default ${DEFAULT_FRAME_SLOTS}: a group every 2 ms; 10 = the schedule before 2026-12-07, bursts every 20 ms)
+  [--frame-slots N]   send the sessions' frames in N groups spread over each 200 ms (default ${DEFAULT_FRAME_SLOTS}: a group every 2 ms; 10 = the old schedule, bursts every 20 ms)
 `;
 /** Sessions opened and closed on each target before the measured ramp, so neither is measured cold. */
 const WARM_UP_SESSIONS = 50;

@@ -34,7 +34,7 @@ export class FrameTicker<T> {
     this.groups[this.added++ % this.groups.length]!.push(member);
   }
 
-  /** Starts the turns, the first one group-length from now. Calling it again restarts them. */
+  /** Starts the turns, the first one turn (periodMs / slots) from now. Calling it again restarts them. */
   start(): void {
     this.stop();
     this.running = true;

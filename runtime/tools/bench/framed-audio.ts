@@ -1,8 +1,8 @@
 /**
  * A caller frame framed once as a WebSocket client sends it (RFC 6455 §5.2: FIN, binary opcode,
  * masked), so the generator can write the same bytes to every session's socket. ws frames each send
- * anew, allocating a masked copy: in a micro-benchmark on this machine that was 40 % of the
- * generator's time per 1,600-byte frame, and at 4,000 sessions 32 MB/s of buffers that kept the
+ * anew, allocating a masked copy: in a micro-benchmark on this machine that was about 40 % of the
+ * sending loop's time per 1,600-byte frame, and at 4,000 sessions 32 MB/s of buffers that kept the
  * generator in full GCs. The mask is fixed but not zero, so the server still unmasks every byte
  * (ws skips unmasking for an all-zero mask), as it does Genesys's frames.
  */
