@@ -10,6 +10,7 @@ import { BenchConnection, type ConnectionListener } from './bench-connection.js'
 import { startDynamoDbStub, type DynamoDbStub } from './dynamodb-stub.js';
 import { readCpuMs } from './proc-stat.js';
 import { GENERATOR_CORE, SERVER_CORE } from './run-mode.js';
+import { waitUntilQuiet, type Settled } from './settle.js';
 import { frameCallerAudio } from './framed-audio.js';
 import { FrameTicker } from './frame-ticker.js';
 import { heapProfileFile, roundOrder, roundsTable } from './compare-rounds.js';
@@ -21,7 +22,7 @@ import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
  * connector (started here, pinned to core 0, speech recognition off: the reference's sample endpoint
  * does protocol, authentication and session handling only) and any other AudioHook server given by
  * URL and pid (e.g. the Genesys reference's sample endpoint, started by hand on core 0) with the same
- * listen-only load: sessions opened at a fixed rate, a 200 ms PCMU frame per session every 200 ms (the
+ * listen-only load: each target first left to become idle (settle.ts), then sessions opened at a fixed rate, a 200 ms PCMU frame per session every 200 ms (the
  * sessions' frames spread over the 200 ms, see DEFAULT_FRAME_SLOTS) and a ping every 5 s, then a
  * measured window. The generator is kept light so that what it measures is the server's latency, not
  * its own backlog: each frame is framed once (framed-audio.ts). CPU and RSS come from /proc/<pid>, so
@@ -47,6 +48,8 @@ const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/
 `;
 /** Sessions opened and closed on each target before the measured ramp, so neither is measured cold. */
 const WARM_UP_SESSIONS = 50;
+/** Before a ramp, the target is watched in looks of this long until one finds it using under 5 % of a core (see settle.ts), for 60 s at most. */
+const SETTLE = { intervalMs: 500, maxShare: 0.05, timeoutMs: 60_000 } as const;
 
 interface Target {
   readonly name: string;
@@ -82,6 +85,8 @@ interface TargetResult {
   readonly violations: number;
   /** Upgrades or opens that failed, by reason (e.g. `Unexpected server response: 401`). */
   readonly failures: Readonly<Record<string, number>>;
+  /** How long the target took to become idle before the ramp (settle.ts). */
+  readonly settled: Settled;
   /** Longest event-loop delay during the ramp: the generator's, and the server's where known (else null). */
   readonly rampLoopMaxMs: { readonly generator: number; readonly server: number | null };
   /** Listen-queue overflows on this machine during the ramp (NaN where not Linux). */
@@ -174,6 +179,7 @@ async function measure(
     onPong: (rttMs) => pings.push(rttMs),
     onLost: () => (failed += 1),
   };
+  const settled = await waitUntilQuiet({ ...SETTLE, cpuMs: () => readCpuMs(target.pid).process });
   const live: LiveSession[] = [];
   const ticker = new FrameTicker<LiveSession>(FRAME_MS, frameSlots, (session, dueMs) => {
     session.connection.sendFramedAudio(frame);
@@ -271,6 +277,7 @@ async function measure(
     rampMainThreadShare: rampMainThreadCpuMs / Math.max(1, rampCpuMs),
     violations,
     failures,
+    settled,
     rampLoopMaxMs,
     rampGcMaxMs,
     rampListenOverflows,
@@ -293,6 +300,7 @@ function table(results: readonly TargetResult[]): string {
     `| | ${results.map((r) => r.name).join(' | ')} |`,
     `|---|${results.map(() => '---:').join('|')}|`,
     row('sessions (failed)', (r) => `${r.sessions} (${r.failed})`),
+    row('waited for the target to be idle before the ramp', (r) => `${(r.settled.waitedMs / 1000).toFixed(1)} s${r.settled.quiet ? '' : ' (still busy: timed out)'}`),
     row('CPU per session-second', (r) => `${r.cpuMsPerSessionSecond.toFixed(3)} ms`),
     row('`opened` p50 / p99 during the ramp', (r) => `${r.openedP50Ms.toFixed(1)} / ${r.openedP99Ms.toFixed(1)} ms`),
     row('upgrade (until `101`) p50 / p99 during the ramp', (r) => `${r.upgradeP50Ms.toFixed(1)} / ${r.upgradeP99Ms.toFixed(1)} ms`),
