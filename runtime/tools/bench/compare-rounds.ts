@@ -16,6 +16,8 @@ export interface RoundFigures {
   readonly pingP99Ms: number;
   readonly rampCpuMsPerOpen: number;
   readonly rssMb: number;
+  /** Closing every session at once: the target's CPU until it was idle again, per session. */
+  readonly close: { readonly cpuMsPerSession: number };
 }
 
 /** The targets in the order round `round` (1-based) measures them: every other round reversed. */
@@ -54,6 +56,7 @@ export function roundsTable(rounds: readonly (readonly RoundFigures[])[]): strin
     row('upgrade (until `101`) p99 during the ramp (ms)', (figures) => figures.upgradeP99Ms, 1),
     row('ping RTT p99 (ms)', (figures) => figures.pingP99Ms, 1),
     row('CPU per session opened during the ramp (ms)', (figures) => figures.rampCpuMsPerOpen, 2),
+    row('CPU per session, closing every session at once (ms)', (figures) => figures.close.cpuMsPerSession, 2),
     row('RSS (MB)', (figures) => figures.rssMb, 0),
   ].join('\n');
 }

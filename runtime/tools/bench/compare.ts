@@ -87,6 +87,8 @@ interface TargetResult {
   readonly failures: Readonly<Record<string, number>>;
   /** How long the target took to become idle before the ramp (settle.ts). */
   readonly settled: Settled;
+  /** Closing every session at once: the target's CPU from the first close until it was idle again, per session, and how long that took. */
+  readonly close: { readonly cpuMsPerSession: number; readonly untilIdleMs: number };
   /** Longest event-loop delay during the ramp: the generator's, and the server's where known (else null). */
   readonly rampLoopMaxMs: { readonly generator: number; readonly server: number | null };
   /** Listen-queue overflows on this machine during the ramp (NaN where not Linux). */
@@ -255,7 +257,14 @@ async function measure(
   if (heapProfile !== undefined) writeFileSync(join(heapProfile.dir, heapProfile.file), await heapProfile.server.allocationStop());
   ticker.stop();
   const violations = live.reduce((sum, s) => sum + s.connection.violations.length, 0);
+  const closeCpuBefore = readCpuMs(target.pid).process;
+  const closeStarted = performance.now();
   await Promise.all(live.map((s) => s.connection.close(5_000)));
+  await waitUntilQuiet({ ...SETTLE, cpuMs: () => readCpuMs(target.pid).process });
+  const close = {
+    cpuMsPerSession: (readCpuMs(target.pid).process - closeCpuBefore) / Math.max(1, live.length),
+    untilIdleMs: performance.now() - closeStarted,
+  };
   const sortedOpened = opened.sort((a, b) => a - b);
   const sortedUpgraded = upgraded.sort((a, b) => a - b);
   const sortedPings = windowPings.sort((a, b) => a - b);
@@ -278,6 +287,7 @@ async function measure(
     violations,
     failures,
     settled,
+    close,
     rampLoopMaxMs,
     rampGcMaxMs,
     rampListenOverflows,
@@ -307,6 +317,7 @@ function table(results: readonly TargetResult[]): string {
     row('ping RTT p99 / max', (r) => `${r.pingP99Ms.toFixed(1)} / ${r.pingMaxMs.toFixed(1)} ms`),
     row('CPU during the ramp: per session opened / share of the core', (r) => `${r.rampCpuMsPerOpen.toFixed(2)} ms / ${(r.rampBusyShare * 100).toFixed(0)} %`),
     row('share of that CPU on the main thread (the rest: V8 workers, libuv pool)', (r) => `${(r.rampMainThreadShare * 100).toFixed(0)} %`),
+    row('closing every session at once: CPU per session / time until idle', (r) => `${r.close.cpuMsPerSession.toFixed(2)} ms / ${(r.close.untilIdleMs / 1000).toFixed(1)} s`),
     row('RSS (this server: JS heap after a full GC)', (r) => `${r.rssMb.toFixed(0)} MB${r.heapAfterGcMb === null ? '' : ` (${r.heapAfterGcMb.toFixed(0)} MB)`}`),
     row('protocol violations', (r) => String(r.violations)),
     row('DynamoDB requests: ramp / window', (r) => (r.storeRequests === null ? '–' : `${formatCounts(r.storeRequests.ramp)} / ${formatCounts(r.storeRequests.window)}`)),

@@ -11,6 +11,7 @@ const figures = (name: string, cpu: number, openedP99: number, overrides: Partia
   pingP99Ms: 10,
   rampCpuMsPerOpen: 5,
   rssMb: 250,
+  close: { cpuMsPerSession: 0.5 },
   ...overrides,
 });
 
@@ -62,5 +63,14 @@ describe('bench:compare rounds', () => {
     ];
 
     expect(roundsTable(rounds).split('\n')).toContain('| upgrade (until `101`) p99 during the ramp (ms) | 21.0 (21.0–25.0) | 4.0 (4.0–6.0) |');
+  });
+
+  it('reports what closing every session at once cost each target, per session', () => {
+    const rounds = [
+      [figures('ours', 0.15, 30, { close: { cpuMsPerSession: 0.42 } }), figures('reference', 0.14, 10, { close: { cpuMsPerSession: 0.31 } })],
+      [figures('reference', 0.16, 12, { close: { cpuMsPerSession: 0.35 } }), figures('ours', 0.21, 40, { close: { cpuMsPerSession: 1.5 } })],
+    ];
+
+    expect(roundsTable(rounds).split('\n')).toContain('| CPU per session, closing every session at once (ms) | 0.42 (0.42–1.50) | 0.31 (0.31–0.35) |');
   });
 });
