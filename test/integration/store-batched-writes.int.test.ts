@@ -9,8 +9,9 @@ import { observeCommands, startDynalite, untilTurns, type TestDynalite } from '.
 import { session } from '../unit/store/store-builders.js';
 
 /**
- * Session creates a burst of calls makes together (each open creates its session record) share
- * BatchWriteItem requests: one request per turn of the event loop instead of one per call. Against
+ * Session creates a burst of calls makes together (each open creates its session record), and the
+ * finishes of calls that end together, share BatchWriteItem requests: one request per turn of the
+ * event loop instead of one per call. Against
  * dynalite, with the requests counted at the SDK; DynamoDB's partial answers with an SDK double.
  */
 let dynalite: TestDynalite;
@@ -54,6 +55,19 @@ describe('DynamoDB store: session creates made together share BatchWriteItem req
     expect({ commands, listed: (await store.listSessions('conv-1')).length }).toEqual({
       commands: ['BatchWriteItemCommand', 'BatchWriteItemCommand', 'BatchWriteItemCommand', 'QueryCommand'],
       listed: 60,
+    });
+  });
+
+  it('sends the finishes of calls that end together in one request too (not an UpdateItem each), each record whole', async () => {
+    const ids = ['s1', 's2', 's3'];
+    await Promise.all(ids.map((sessionId) => store.createSession(session({ sessionId }))));
+    const finished = ids.map((sessionId, i) => session({ sessionId, outcome: 'completed', turnCount: i, outputVariables: { n: String(i) }, endedAtMs: 1_700_000_060_000 }));
+    await Promise.all(finished.map((record) => store.finishSession(record)));
+    const written = [...commands];
+
+    expect({ written, listed: await store.listSessions('conv-1') }).toEqual({
+      written: ['BatchWriteItemCommand', 'BatchWriteItemCommand'],
+      listed: finished,
     });
   });
 

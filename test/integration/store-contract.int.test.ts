@@ -138,6 +138,20 @@ describe.each(factories)('SessionStore contract: %s', (_name, create) => {
     expect(await store.getSession('conv-1', 'sess-1')).toEqual(session({ outcome: 'callerHungUp', endedAtMs: 1_700_000_001_000 }));
   });
 
+  it('writes the session\'s last record whole on finish, over its create', async () => {
+    await store.createSession(session());
+    const last = session({ outcome: 'completed', outputVariables: { intent: 'billing' }, turnCount: 3, endedAtMs: 1_700_000_060_000 });
+    await store.finishSession(last);
+    expect(await store.getSession('conv-1', 'sess-1')).toEqual(last);
+  });
+
+  it('keeps a finished session for the retention from its finish, and the session is whole even when the create never landed', async () => {
+    clock.advance(DAY_MS);
+    await store.finishSession(session({ outcome: 'callerHungUp', endedAtMs: 1_700_000_001_000 }));
+    clock.advance((RETENTION_DAYS - 1) * DAY_MS);
+    expect(await store.getSession('conv-1', 'sess-1')).toEqual(session({ outcome: 'callerHungUp', endedAtMs: 1_700_000_001_000 }));
+  });
+
   it('lists the unexpired sessions of one conversation, oldest first', async () => {
     await store.createSession(session({ sessionId: 'b', startedAtMs: 2 }));
     clock.advance((RETENTION_DAYS - 1) * DAY_MS);

@@ -20,8 +20,8 @@ export const TUNING = {
   writeQueueSlotsPerSession: 4,
   writeQueueMinQueued: 1_000,
   /**
-   * A session's create (write-behind, nobody waits on it) waits this long for other calls' creates to
-   * share its BatchWriteItem request: at 200 opens a second, about 20 creates per request instead of
+   * A session's create or finish (write-behind, nobody waits on it) waits this long for other calls'
+   * to share its BatchWriteItem request: at 200 opens a second, about 20 creates per request instead of
    * 4 at 20 ms (each request costs the SDK about 1 ms of CPU, the performance log). Waiting creates
    * hold write-queue slots: at most a full request's 25 of the 32.
    */

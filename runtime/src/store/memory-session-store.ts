@@ -83,6 +83,12 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Se
       return Promise.resolve();
     },
 
+    finishSession(record) {
+      assertWritableSession(record);
+      sessionsOf(record.conversationId).set(record.sessionId, entry(record));
+      return Promise.resolve();
+    },
+
     getSession: (conversationId, sessionId) => Promise.resolve(live(sessions.get(conversationId)?.get(sessionId))),
 
     listSessions(conversationId) {

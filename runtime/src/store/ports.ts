@@ -98,6 +98,13 @@ export interface SessionStore {
    * create never landed, the whole record is written, so a lost create cannot lose the session.
    */
   updateSession(record: SessionRecord): Promise<void>;
+  /**
+   * Writes the session's last record whole, over the one its create wrote. Only for the record a
+   * session's own writer holds (its create and its finish are the only writes to it, queued in that
+   * order): unlike an update, every field is taken from `record`. A put, not an update, so the
+   * finishes of calls that end together can share a request.
+   */
+  finishSession(record: SessionRecord): Promise<void>;
   /** One session record, or `undefined` when absent or expired. (Added with the DynamoDB adapter.) */
   getSession(conversationId: string, sessionId: string): Promise<SessionRecord | undefined>;
   /**

@@ -30,8 +30,9 @@ export interface SessionWriter {
    */
   appendTranscript(conversationId: string, entries: readonly TranscriptEntry[]): void;
   /**
-   * The session's last update, queued behind the conversation's pending writes: once a reader sees
-   * the session over, the conversation already holds the call's final state.
+   * The session's last record, written whole (`SessionStore.finishSession`: it may share a request
+   * with other calls' finishes), queued behind the conversation's pending writes: once a reader
+   * sees the session over, the conversation already holds the call's final state.
    */
   finishSession(record: SessionRecord): void;
 }
@@ -75,8 +76,8 @@ export function createSessionWriter(store: SessionStore, queue: WriteBehindQueue
     finishSession(record) {
       queue.enqueue({
         key: conversationWriteKey(record.conversationId),
-        label: 'updateSession',
-        write: () => store.updateSession(record),
+        label: 'finishSession',
+        write: () => store.finishSession(record),
       });
     },
   };

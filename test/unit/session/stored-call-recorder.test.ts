@@ -9,7 +9,7 @@ import { FakeClock } from '../../support/fake-clock.js';
 import { conversation } from '../store/store-builders.js';
 
 type Write =
-  | { readonly op: 'createSession' | 'updateSession'; readonly record: SessionRecord }
+  | { readonly op: 'createSession' | 'updateSession' | 'finishSession'; readonly record: SessionRecord }
   | { readonly op: 'putConversation'; readonly state: ConversationState }
   | { readonly op: 'appendTranscript'; readonly conversationId: string; readonly entries: readonly TranscriptEntry[] };
 
@@ -21,7 +21,7 @@ function recordingWriter(): SessionWriter & { readonly writes: Write[]; conversa
     conversations: () => writes.flatMap((w) => (w.op === 'putConversation' ? [w.state] : [])),
     createSession: (record) => writes.push({ op: 'createSession', record }),
     updateSession: (record) => writes.push({ op: 'updateSession', record }),
-    finishSession: (record) => writes.push({ op: 'updateSession', record }),
+    finishSession: (record) => writes.push({ op: 'finishSession', record }),
     putConversation: (state) => writes.push({ op: 'putConversation', state }),
     appendTranscript: (conversationId, entries) => writes.push({ op: 'appendTranscript', conversationId, entries }),
   };
@@ -192,7 +192,7 @@ describe('call recorder conversation checkpoints', () => {
     recorder.turnTaken(turn(2));
     recorder.ended({ outcome: 'callerHungUp', outputVariables: { v1: '1', v2: '2' }, turnCount: 2 });
     // A call shorter than the interval writes its conversation once.
-    expect(writer.writes.map((w) => w.op)).toEqual(['createSession', 'putConversation', 'updateSession']);
+    expect(writer.writes.map((w) => w.op)).toEqual(['createSession', 'putConversation', 'finishSession']);
     expect(writer.conversations()[0]).toMatchObject({ version: 1, turnCount: 2, ended: false, botState: { utterances: 2 } });
     expect(clock.pendingTimers).toBe(0);
     clock.advance(INTERVAL_MS * 2);
@@ -204,7 +204,7 @@ describe('call recorder conversation checkpoints', () => {
     recorder.turnTaken(turn(1));
     clock.advance(INTERVAL_MS);
     recorder.ended({ outcome: 'completed', outputVariables: { v1: '1' }, turnCount: 1 });
-    expect(writer.writes.map((w) => w.op)).toEqual(['createSession', 'putConversation', 'updateSession']);
+    expect(writer.writes.map((w) => w.op)).toEqual(['createSession', 'putConversation', 'finishSession']);
   });
 
   it('writes a turn that finishes after the call ended at once, with no timer left', () => {

@@ -69,9 +69,9 @@ describe('createSessionWriter', () => {
         order.push('create');
         return memory.createSession(record);
       }),
-      updateSession(record) {
-        order.push(`update ${record.outcome}`);
-        return memory.updateSession(record);
+      finishSession(record) {
+        order.push(`finish ${record.outcome}`);
+        return memory.finishSession(record);
       },
     };
     const queue = createWriteBehindQueue({ clock, logger: silentLogger, options: { random: () => 0 } });
@@ -82,7 +82,7 @@ describe('createSessionWriter', () => {
     clock.advance(1_000);
     expect(await queue.flush(1_000)).toBe(true);
     expect({ order, stored: await memory.getSession('conv-1', 'sess-1') }).toEqual({
-      order: ['create', 'update completed'],
+      order: ['create', 'finish completed'],
       stored: session({ outcome: 'completed', turnCount: 2, endedAtMs: 1_700_000_060_000 }),
     });
   });
