@@ -22,9 +22,9 @@ import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
  * connector (started here, pinned to core 0, speech recognition off: the reference's sample endpoint
  * does protocol, authentication and session handling only) and any other AudioHook server given by
  * URL and pid (e.g. the Genesys reference's sample endpoint, started by hand on core 0) with the same
- * listen-only load: each target first left to become idle (settle.ts), then sessions opened at a fixed rate, a 200 ms PCMU frame per session every 200 ms (the
- * sessions' frames spread over the 200 ms, see DEFAULT_FRAME_SLOTS) and a ping every 5 s, then a
- * measured window. The generator is kept light so that what it measures is the server's latency, not
+ * listen-only load: each target first left to become idle (settle.ts), then sessions opened at a
+ * fixed rate, a 200 ms PCMU frame per session every 200 ms (the sessions' frames spread over the
+ * 200 ms, see DEFAULT_FRAME_SLOTS) and a ping every 5 s, then a measured window. The generator is kept light so that what it measures is the server's latency, not
  * its own backlog: each frame is framed once (framed-audio.ts). CPU and RSS come from /proc/<pid>, so
  * the target must run on this machine. Prints a table per round (`--rounds`, default 1), with more
  * than one round a table of medians, and, last, one JSON line.

@@ -2,9 +2,9 @@ import { delay, systemClock, type Clock } from '../../src/shared/clock.js';
 
 /**
  * A measured ramp starts on an idle target. Work a target still does for the run before (this
- * server's session ends: one store write each, through the SDK, about a millisecond of CPU apiece,
- * so 4,000 of them hold its core for seconds; or a warm-up's 50) would otherwise land in the ramp
- * and be measured as the ramp's latency. Both targets wait the same way.
+ * server's session ends: their store writes through the SDK, and their garbage; a warm-up's 50
+ * took it about 100 ms) would otherwise land in the ramp and be measured as the ramp's latency.
+ * Both targets wait the same way.
  */
 export interface SettleOptions {
   /** CPU the target has used so far, ms (utime + stime: 10 ms steps on Linux). */
