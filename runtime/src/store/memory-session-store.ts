@@ -52,6 +52,12 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Se
     }
     return byId;
   };
+  /** A session record written whole: a session's create and its finish. */
+  const putSession = (record: SessionRecord): Promise<void> => {
+    assertWritableSession(record);
+    sessionsOf(record.conversationId).set(record.sessionId, entry(record));
+    return Promise.resolve();
+  };
 
   return {
     getConversation: (conversationId) => Promise.resolve(live(conversations.get(conversationId))),
@@ -68,11 +74,7 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Se
       return Promise.resolve();
     },
 
-    createSession(record) {
-      assertWritableSession(record);
-      sessionsOf(record.conversationId).set(record.sessionId, entry(record));
-      return Promise.resolve();
-    },
+    createSession: putSession,
 
     updateSession(record) {
       assertWritableSession(record);
@@ -83,11 +85,7 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Se
       return Promise.resolve();
     },
 
-    finishSession(record) {
-      assertWritableSession(record);
-      sessionsOf(record.conversationId).set(record.sessionId, entry(record));
-      return Promise.resolve();
-    },
+    finishSession: putSession,
 
     getSession: (conversationId, sessionId) => Promise.resolve(live(sessions.get(conversationId)?.get(sessionId))),
 

@@ -24,9 +24,10 @@ import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
  * URL and pid (e.g. the Genesys reference's sample endpoint, started by hand on core 0) with the same
  * listen-only load: each target first left to become idle (settle.ts), then sessions opened at a
  * fixed rate, a 200 ms PCMU frame per session every 200 ms (the sessions' frames spread over the
- * 200 ms, see DEFAULT_FRAME_SLOTS) and a ping every 5 s, then a measured window. The generator is kept light so that what it measures is the server's latency, not
- * its own backlog: each frame is framed once (framed-audio.ts). CPU and RSS come from /proc/<pid>, so
- * the target must run on this machine. Prints a table per round (`--rounds`, default 1), with more
+ * 200 ms, see DEFAULT_FRAME_SLOTS) and a ping every 5 s, then a measured window. The generator is
+ * kept light so that what it measures is the server's latency, not its own backlog: each frame is
+ * framed once (framed-audio.ts). CPU and RSS come from /proc/<pid>, so the target must run on this
+ * machine. Prints a table per round (`--rounds`, default 1), with more
  * than one round a table of medians, and, last, one JSON line.
  */
 
@@ -181,7 +182,8 @@ async function measure(
     onPong: (rttMs) => pings.push(rttMs),
     onLost: () => (failed += 1),
   };
-  const settled = await waitUntilQuiet({ ...SETTLE, cpuMs: () => readCpuMs(target.pid).process });
+  const untilIdle = (): Promise<Settled> => waitUntilQuiet({ ...SETTLE, cpuMs: () => readCpuMs(target.pid).process });
+  const settled = await untilIdle();
   const live: LiveSession[] = [];
   const ticker = new FrameTicker<LiveSession>(FRAME_MS, frameSlots, (session, dueMs) => {
     session.connection.sendFramedAudio(frame);
@@ -260,7 +262,7 @@ async function measure(
   const closeCpuBefore = readCpuMs(target.pid).process;
   const closeStarted = performance.now();
   await Promise.all(live.map((s) => s.connection.close(5_000)));
-  await waitUntilQuiet({ ...SETTLE, cpuMs: () => readCpuMs(target.pid).process });
+  await untilIdle();
   const close = {
     cpuMsPerSession: (readCpuMs(target.pid).process - closeCpuBefore) / Math.max(1, live.length),
     untilIdleMs: performance.now() - closeStarted,
