@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { ServerMessage } from '../../src/protocol/index.js';
 import { createPrng } from '../support/audio-gen.js';
 import { BENCH_KEY, FRAME_MS, PING_EVERY_MS } from './bench-constants.js';
+import { watchAcceptQueue } from './accept-queue.js';
 import { BenchConnection, type ConnectionListener } from './bench-connection.js';
 import { startDynamoDbStub, type DynamoDbStub } from './dynamodb-stub.js';
 import { readCpuMs } from './proc-stat.js';
@@ -49,6 +50,12 @@ const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/
 `;
 /** Sessions opened and closed on each target before the measured ramp, so neither is measured cold. */
 const WARM_UP_SESSIONS = 50;
+/**
+ * How often the target's accept queue is looked at during the ramp. Since libuv 1.45 Node accepts
+ * one connection per event-loop turn, so a busy loop leaves arrivals waiting there, where their
+ * signatures age before the server sees them.
+ */
+const ACCEPT_QUEUE_LOOK_MS = 200;
 /** Before a ramp, the target is watched in looks of this long until one finds it using under 5 % of a core (see settle.ts), for 60 s at most. */
 const SETTLE = { intervalMs: 500, maxShare: 0.05, timeoutMs: 60_000 } as const;
 
@@ -122,25 +129,6 @@ function listenOverflows(): number {
   }
 }
 
-/**
- * Connections waiting in the accept queue of the socket listening on 127.0.0.1:`port` (the
- * rx_queue of its LISTEN row in /proc/net/tcp), or NaN. Since libuv 1.45 Node accepts one
- * connection per event-loop turn, so a busy loop leaves arrivals waiting here, where their
- * signatures age before the server sees them.
- */
-function acceptQueueLength(port: number): number {
-  try {
-    const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-    for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n')) {
-      const fields = line.trim().split(/\s+/);
-      if (fields[1] === local && fields[3] === '0A') return Number.parseInt(fields[4]?.split(':')[1] ?? '', 16);
-    }
-    return Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The traffic every run sends, warm-up or measured. */
@@ -204,8 +192,7 @@ async function measure(
   const overflowsBefore = listenOverflows();
   const storeAtStart = target.store?.byOperation;
   const port = Number(new URL(target.url).port);
-  let rampAcceptQueueMax = acceptQueueLength(port);
-  const queueSampler = setInterval(() => (rampAcceptQueueMax = Math.max(rampAcceptQueueMax, acceptQueueLength(port))), 100);
+  const acceptQueue = watchAcceptQueue(port, ACCEPT_QUEUE_LOOK_MS);
   const rampCpuBefore = readCpuMs(target.pid);
   const rampStarted = performance.now();
   const opening: Promise<void>[] = [];
@@ -236,7 +223,7 @@ async function measure(
   const rampCpuMs = rampCpuAfter.process - rampCpuBefore.process;
   const rampMainThreadCpuMs = rampCpuAfter.mainThread - rampCpuBefore.mainThread;
   const rampElapsedMs = performance.now() - rampStarted;
-  clearInterval(queueSampler);
+  const rampAcceptQueueMax = await acceptQueue.stop();
   generatorLoop.disable();
   const rampListenOverflows = listenOverflows() - overflowsBefore;
   const serverStats = await target.process?.stats(false);
