@@ -15,6 +15,7 @@ import { waitUntilQuiet, type Settled } from './settle.js';
 import { frameCallerAudio } from './framed-audio.js';
 import { FrameTicker } from './frame-ticker.js';
 import { heapProfileFile, roundOrder, roundsTable } from './compare-rounds.js';
+import { holdStill, letGo } from './hold-still.js';
 import { bundleBenchServer, pinSelf, startServerProcess, type ServerProcess } from './server-process.js';
 import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
 
@@ -23,7 +24,8 @@ import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
  * connector (started here, pinned to core 0, speech recognition off: the reference's sample endpoint
  * does protocol, authentication and session handling only) and any other AudioHook server given by
  * URL and pid (e.g. the Genesys reference's sample endpoint, started by hand on core 0) with the same
- * listen-only load: each target first left to become idle (settle.ts), then sessions opened at a
+ * listen-only load, one target at a time with the other stopped (hold-still.ts): each target first
+ * left to become idle (settle.ts), then sessions opened at a
  * fixed rate, a 200 ms PCMU frame per session every 200 ms (the sessions' frames spread over the
  * 200 ms, see DEFAULT_FRAME_SLOTS) and a ping every 5 s, then a measured window. The generator is
  * kept light so that what it measures is the server's latency, not its own backlog: each frame is
@@ -374,6 +376,13 @@ async function main(): Promise<number> {
     { name: 'this server (listen)', url: `ws://127.0.0.1:${server.port}/audiohook/listen`, pid: server.pid, key: BENCH_KEY, process: server, store },
     { name: values['compare-name'], url: values['compare-url'], pid, key: { apiKey: values['compare-api-key'], clientSecret: values['compare-secret'] } },
   ];
+  // Interrupted while one target is stopped: let it go on (the reference is the user's process).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      letGo(targets.map((target) => target.pid));
+      process.exit(130);
+    });
+  }
   /** Each round's results, in the order it measured the targets. */
   const byRound: TargetResult[][] = [];
   try {
@@ -381,9 +390,14 @@ async function main(): Promise<number> {
       const measured: TargetResult[] = [];
       for (const target of roundOrder(targets, round)) {
         process.stdout.write(`${rounds > 1 ? `round ${round}: ` : ''}${target.name}: ${sessions} sessions at ${rate}/s, ${windowS} s window (pid ${target.pid})\n`);
-        await measure(target, WARM_UP_SESSIONS, 1, load);
-        const heapProfile = heapProfileDir === undefined ? undefined : { dir: heapProfileDir, file: heapProfileFile(sessions, round, rounds) };
-        measured.push(await measure(target, sessions, windowS, load, { heapProfile }));
+        const resumeOthers = holdStill(targets.filter((other) => other !== target).map((other) => other.pid));
+        try {
+          await measure(target, WARM_UP_SESSIONS, 1, load);
+          const heapProfile = heapProfileDir === undefined ? undefined : { dir: heapProfileDir, file: heapProfileFile(sessions, round, rounds) };
+          measured.push(await measure(target, sessions, windowS, load, { heapProfile }));
+        } finally {
+          resumeOthers();
+        }
       }
       process.stdout.write(`${table(measured)}\n`);
       byRound.push(measured);
