@@ -25,13 +25,12 @@ import { LAG_RESOLUTION_MS, loopDelayMs, percentile } from './stats.js';
  * does protocol, authentication and session handling only) and any other AudioHook server given by
  * URL and pid (e.g. the Genesys reference's sample endpoint, started by hand on core 0) with the same
  * listen-only load, one target at a time with the other stopped (hold-still.ts): each target first
- * left to become idle (settle.ts), then sessions opened at a
- * fixed rate, a 200 ms PCMU frame per session every 200 ms (the sessions' frames spread over the
- * 200 ms, see DEFAULT_FRAME_SLOTS) and a ping every 5 s, then a measured window. The generator is
- * kept light so that what it measures is the server's latency, not its own backlog: each frame is
- * framed once (framed-audio.ts). CPU and RSS come from /proc/<pid>, so the target must run on this
- * machine. Prints a table per round (`--rounds`, default 1), with more
- * than one round a table of medians, and, last, one JSON line.
+ * left to become idle (settle.ts), then sessions opened at a fixed rate, a 200 ms PCMU frame per
+ * session every 200 ms (the sessions' frames spread over the 200 ms, see DEFAULT_FRAME_SLOTS) and a
+ * ping every 5 s, then a measured window. The generator is kept light so that what it measures is
+ * the server's latency, not its own backlog: each frame is framed once (framed-audio.ts). CPU and
+ * RSS come from /proc/<pid>, so the target must run on this machine. Prints a table per round
+ * (`--rounds`, default 1), with more than one round a table of medians, and, last, one JSON line.
  */
 
 /**
@@ -349,7 +348,7 @@ async function main(): Promise<number> {
   const pid = Number(values['compare-pid']);
   const rounds = Number(values.rounds);
   const frameSlots = Number(values['frame-slots']);
-  if (!(Number.isInteger(rounds) && rounds >= 1) || !(Number.isInteger(frameSlots) && frameSlots >= 1) || !['on', 'off'].includes(values['store-requests']) || values['compare-url'] === undefined || values['compare-api-key'] === undefined || !Number.isInteger(pid) || !(sessions > 0 && rate > 0 && windowS > 0)) {
+  if (!(Number.isInteger(rounds) && rounds >= 1) || !(Number.isInteger(frameSlots) && frameSlots >= 1) || !['on', 'off'].includes(values['store-requests']) || values['compare-url'] === undefined || values['compare-api-key'] === undefined || !Number.isInteger(pid) || pid === process.pid || !(sessions > 0 && rate > 0 && windowS > 0)) {
     process.stderr.write(HELP);
     return 2;
   }
@@ -377,10 +376,10 @@ async function main(): Promise<number> {
     { name: values['compare-name'], url: values['compare-url'], pid, key: { apiKey: values['compare-api-key'], clientSecret: values['compare-secret'] } },
   ];
   // Interrupted while one target is stopped: let it go on (the reference is the user's process).
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.once(signal, () => {
       letGo(targets.map((target) => target.pid));
-      process.exit(130);
+      process.exit(code);
     });
   }
   /** Each round's results, in the order it measured the targets. */
