@@ -2,18 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LISTEN_BACKLOG } from '../../runtime/src/config/server-limits.js';
+import { hasCommand } from '../support/host-commands.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /** The kernel's cap on any listen backlog (Linux). */
 const SOMAXCONN = '/proc/sys/net/core/somaxconn';
-const hasSs = ((): boolean => {
-  try {
-    execFileSync('ss', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasSs = hasCommand('ss');
 
 /**
  * Node listens with a backlog of 511. When a burst of upgrades meets a busy event loop, connections

@@ -1,16 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { hasCommand } from '../../support/host-commands.js';
 import { listenQueueFromSs, watchAcceptQueue } from '../../../runtime/tools/bench/accept-queue.js';
 
-const hasSs = ((): boolean => {
-  try {
-    execFileSync('ss', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasSs = hasCommand('ss');
 
 describe('listenQueueFromSs', () => {
   it("reads a listening socket's Recv-Q, the deepest of its rows", () => {
