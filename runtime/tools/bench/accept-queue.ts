@@ -25,8 +25,8 @@ export interface AcceptQueueWatch {
  * time, and keeps the deepest seen. Each look is `ss` in a child process at the lowest CPU priority,
  * so the generator's event loop never waits for it. Not /proc/net/tcp read in this process: that file
  * lists every socket on the machine (8,000 at 4,000 sessions, 1.2 MB), and reading it every 100 ms
- * took a third of the generator's CPU during the ramp, in 15–40 ms blocks that delayed the
- * `opened` and pongs it was timing.
+ * of a ramp took a third of the generator's busy CPU over a run, in 14–38 ms blocks that delayed
+ * the `opened` and pongs it was timing.
  */
 export function watchAcceptQueue(port: number, intervalMs: number): AcceptQueueWatch {
   let deepest = Number.NaN;
