@@ -8,25 +8,26 @@ import { ENV } from '../../runtime/src/config/env-keys.js';
  * Actions the store no longer sends but the release before it did: kept for one release, because
  * during a rolling deployment the policy changes before the old tasks are replaced, and an old
  * task denied its reads would start stored conversations afresh (and fail its conflict re-reads for
- * good). GetItem: the reads became BatchGetItem. Remove in the release after it.
+ * good), and one denied its session finishes would lose each call's outcome. GetItem: the reads
+ * became BatchGetItem. UpdateItem: a session's finish became a put in a shared BatchWriteItem.
+ * Remove both in the release after it.
  */
-export const RETIRING_SESSION_TABLE_ACTIONS = Object.freeze(['dynamodb:GetItem'] as const);
+export const RETIRING_SESSION_TABLE_ACTIONS = Object.freeze(['dynamodb:GetItem', 'dynamodb:UpdateItem'] as const);
 
 /**
  * The item-level actions the session store sends (runtime/src/store; test/cdk/session-table-grants
  * checks the two lists match, {@link RETIRING_SESSION_TABLE_ACTIONS} apart): BatchGetItem for its
- * reads (reads made together share a request), PutItem and UpdateItem for sessions, conversations
- * and nonces, BatchWriteItem for transcript lines, Query for a conversation's sessions, transcript
- * and state chunks, and DeleteItem for the chunk items a rewritten large conversation state no
- * longer references (without it every rewrite would leave its old chunks until their TTL). No scans
- * or stream reads.
+ * reads (reads made together share a request), PutItem for conversations and nonces (a nonce
+ * transaction's Puts too), BatchWriteItem for session records and transcript lines, Query for a
+ * conversation's sessions, transcript and state chunks, and DeleteItem for the chunk items a
+ * rewritten large conversation state no longer references (without it every rewrite would leave
+ * its old chunks until their TTL). No scans or stream reads.
  */
 export const SESSION_TABLE_ACTIONS = Object.freeze([
   ...RETIRING_SESSION_TABLE_ACTIONS,
   'dynamodb:BatchGetItem',
   'dynamodb:BatchWriteItem',
   'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
   'dynamodb:Query',
   'dynamodb:DeleteItem',
 ] as const);

@@ -123,24 +123,9 @@ describe.each(factories)('SessionStore contract: %s', (_name, create) => {
     expect(await store.getSession('conv-1', 'sess-1')).toEqual(session({ language: 'fr-FR' }));
   });
 
-  it('replaces only the mutable session fields on update', async () => {
+  it('writes the session\'s last record whole on finish, over its create (a put: no field of the create survives)', async () => {
     await store.createSession(session());
-    await store.updateSession(
-      session({ outcome: 'completed', outputVariables: { intent: 'billing' }, turnCount: 3, endedAtMs: 1_700_000_060_000, language: 'xx-XX' }),
-    );
-    expect(await store.getSession('conv-1', 'sess-1')).toEqual(
-      session({ outcome: 'completed', outputVariables: { intent: 'billing' }, turnCount: 3, endedAtMs: 1_700_000_060_000 }),
-    );
-  });
-
-  it('writes the whole session on update when the create never landed', async () => {
-    await store.updateSession(session({ outcome: 'callerHungUp', endedAtMs: 1_700_000_001_000 }));
-    expect(await store.getSession('conv-1', 'sess-1')).toEqual(session({ outcome: 'callerHungUp', endedAtMs: 1_700_000_001_000 }));
-  });
-
-  it('writes the session\'s last record whole on finish, over its create', async () => {
-    await store.createSession(session());
-    const last = session({ outcome: 'completed', outputVariables: { intent: 'billing' }, turnCount: 3, endedAtMs: 1_700_000_060_000 });
+    const last = session({ outcome: 'completed', outputVariables: { intent: 'billing' }, turnCount: 3, endedAtMs: 1_700_000_060_000, language: 'xx-XX' });
     await store.finishSession(last);
     expect(await store.getSession('conv-1', 'sess-1')).toEqual(last);
   });
@@ -250,7 +235,7 @@ describe('DynamoDbSessionStore items', () => {
   it('stores a session under CONV#<id>/SESSION#<sessionId> with its own expiresAt', async () => {
     await store.createSession(session());
     clock.advance(DAY_MS);
-    await store.updateSession(session({ outcome: 'completed' }));
+    await store.finishSession(session({ outcome: 'completed' }));
     const item = await rawItem('CONV#conv-1', 'SESSION#sess-1');
     expect({ entity: item?.entity, outcome: item?.outcome, expiresAt: item?.expiresAt }).toEqual({
       entity: 'session',

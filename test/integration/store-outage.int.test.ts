@@ -41,9 +41,9 @@ describe('write-behind writes through a DynamoDB outage (dynalite stopped and re
 
     await dynalite.stop();
     writer.putConversation(conversation({ version: 1 }));
-    writer.updateSession(session({ turnCount: 1 }));
+    writer.appendTranscript('conv-1', [{ seq: 0, text: 'hello', atEpochMs: 1_700_000_010_000, speaker: 'caller' }]);
     writer.putConversation(conversation({ version: 2, turnCount: 2 }));
-    writer.updateSession(session({ turnCount: 2, outcome: 'completed', endedAtMs: 1_700_000_090_000 }));
+    writer.finishSession(session({ turnCount: 2, outcome: 'completed', endedAtMs: 1_700_000_090_000 }));
     await until(() => queue.stats().retried >= 2);
     const duringOutage = { pending: queue.stats().pending, written: queue.stats().written };
 
@@ -55,6 +55,7 @@ describe('write-behind writes through a DynamoDB outage (dynalite stopped and re
       drained,
       stats: { dropped: queue.stats().dropped, failed: queue.stats().failed, pending: queue.stats().pending },
       conversation: await store.getConversation('conv-1'),
+      transcript: (await store.readTranscript('conv-1')).map((line) => line.text),
       session: await store.getSession('conv-1', 'sess-1'),
     }).toEqual({
       duringOutage: { pending: 4, written: 1 },
@@ -62,6 +63,7 @@ describe('write-behind writes through a DynamoDB outage (dynalite stopped and re
       // Version 2 after version 1: out of order it would have failed as a conflict.
       stats: { dropped: 0, failed: 0, pending: 0 },
       conversation: conversation({ version: 2, turnCount: 2 }),
+      transcript: ['hello'],
       session: session({ turnCount: 2, outcome: 'completed', endedAtMs: 1_700_000_090_000 }),
     });
   });

@@ -14,15 +14,15 @@ describe('write-behind queue sized by MAX_SESSIONS', () => {
   });
   afterAll(async () => server.close());
 
-  it('keeps a closing record (and a later update of each) for every session while no write completes', async () => {
+  it('keeps the two record writes of every session (its create and its finish) while no write completes', async () => {
     let release!: () => void;
     const storeAnswers = new Promise<void>((resolve) => (release = resolve));
     const accepted: boolean[] = [];
     for (let session = 0; session < maxSessions; session += 1) {
       const key = `SESSION#${session}`;
-      accepted.push(server.app.writeQueue.enqueue({ key, label: 'updateSession', coalesce: true, write: () => storeAnswers }));
-      // The session's final update arrives while the first is still waiting: it coalesces or queues.
-      accepted.push(server.app.writeQueue.enqueue({ key, label: 'updateSession', coalesce: true, write: () => storeAnswers }));
+      accepted.push(server.app.writeQueue.enqueue({ key, label: 'createSession', write: () => storeAnswers }));
+      // The session's finish arrives while its create is still waiting: it queues behind it.
+      accepted.push(server.app.writeQueue.enqueue({ key, label: 'finishSession', write: () => storeAnswers }));
     }
     expect(accepted.every(Boolean)).toBe(true);
     expect(server.app.writeQueue.stats().dropped).toBe(0);

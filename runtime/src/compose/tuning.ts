@@ -14,7 +14,7 @@ export const TUNING = {
   /**
    * Writes the queue holds per session the process may hold (MAX_SESSIONS), at least 1,000: when every
    * session closes at once against a slow store, each leaves its record, its conversation state and
-   * transcript lines queued (a session's repeated record writes coalesce). A queued write holds one
+   * transcript lines queued (its record's create and finish among them). A queued write holds one
    * item of a few KB, so 2,000 sessions hold at most about 8,000 of them, tens of MB.
    */
   writeQueueSlotsPerSession: 4,

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../shared/errors.js';
 import type { Clock } from '../shared/clock.js';
 import { createBatchedItemReader } from './batched-item-reader.js';
@@ -24,7 +24,6 @@ import {
   checkRetention,
   expiresAtSeconds,
   isExpired,
-  MUTABLE_SESSION_FIELDS,
   sameRecord,
   type RetentionOptions,
 } from './store-records.js';
@@ -114,26 +113,6 @@ function conditionalConversationPut(TableName: string, item: Record<string, unkn
   });
 }
 
-/** The update of a session item: mutable fields (and the TTL) replaced, the others only filled in if the create was lost. */
-function sessionUpdate(item: Record<string, unknown>): {
-  UpdateExpression: string;
-  ExpressionAttributeNames: Record<string, string>;
-  ExpressionAttributeValues: Record<string, unknown>;
-} {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  let index = 0;
-  for (const [field, value] of Object.entries(item)) {
-    if (field === 'pk' || field === 'sk' || value === undefined) continue;
-    index += 1;
-    names[`#f${index}`] = field;
-    values[`:v${index}`] = value;
-    sets.push(MUTABLE_OR_TTL.has(field) ? `#f${index} = :v${index}` : `#f${index} = if_not_exists(#f${index}, :v${index})`);
-  }
-  return { UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
-}
-
 /**
  * The {@link SessionStore} on one DynamoDB table (design in `session-items.ts`). Conversation writes
  * use optimistic concurrency on `version`, and every write sets the TTL attribute `expiresAt`; reads
@@ -204,18 +183,6 @@ export function createDynamoDbSessionStore(options: DynamoDbSessionStoreOptions)
 
     createSession: putSession,
 
-    async updateSession(record) {
-      assertWritableSession(record);
-      const item = toSessionItem(record, expiresAtSeconds(clock.epochMs(), retention));
-      try {
-        await client.send(
-          new UpdateCommand({ TableName, Key: sessionKey(record.conversationId, record.sessionId), ...sessionUpdate(item) }),
-        );
-      } catch (error) {
-        throw toStoreError('UpdateItem', error);
-      }
-    },
-
     // The same batched put as the create: 4,000 calls ending together were 4,000 UpdateItems, about a ms of CPU each.
     finishSession: putSession,
 
@@ -284,8 +251,6 @@ async function appendTranscriptItems(
     }
   }
 }
-
-const MUTABLE_OR_TTL: ReadonlySet<string> = new Set([...MUTABLE_SESSION_FIELDS, TTL_ATTRIBUTE]);
 
 /** Conversation attributes that may outgrow an item (a long call's bot state: its transcript). */
 const CHUNKED_ATTRIBUTES = ['botState'] as const;

@@ -7,7 +7,6 @@ import {
   checkRetention,
   expiresAtSeconds,
   isExpired,
-  mergeSessionUpdate,
   sameRecord,
   toPlainJson,
   type RetentionOptions,
@@ -75,15 +74,6 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Se
     },
 
     createSession: putSession,
-
-    updateSession(record) {
-      assertWritableSession(record);
-      const byId = sessionsOf(record.conversationId);
-      // Like DynamoDB's update: an expired leftover still provides the fields fixed at create.
-      const existing = byId.get(record.sessionId)?.value;
-      byId.set(record.sessionId, entry(existing === undefined ? record : mergeSessionUpdate(existing, record)));
-      return Promise.resolve();
-    },
 
     finishSession: putSession,
 

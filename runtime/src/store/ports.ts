@@ -90,19 +90,14 @@ export interface SessionStore {
   /**
    * Writes the session record as created, over any record of the same session: a retried create
    * rewrites what it wrote. Session ids are unique per connection, and the session writer queues a
-   * session's create ahead of its other writes, so a create never lands over an update.
+   * session's create ahead of its finish, so a create never lands over the finished record.
    */
   createSession(record: SessionRecord): Promise<void>;
   /**
-   * Replaces the session's mutable fields (outcome, output variables, turn count, end time). If the
-   * create never landed, the whole record is written, so a lost create cannot lose the session.
-   */
-  updateSession(record: SessionRecord): Promise<void>;
-  /**
    * Writes the session's last record whole, over the one its create wrote. Only for the record a
    * session's own writer holds (its create and its finish are the only writes to it, queued in that
-   * order): unlike an update, every field is taken from `record`. A put, not an update, so the
-   * finishes of calls that end together can share a request.
+   * order): every field is taken from `record`. A put, not an update, so the finishes of calls
+   * that end together can share a request.
    */
   finishSession(record: SessionRecord): Promise<void>;
   /** One session record, or `undefined` when absent or expired. (Added with the DynamoDB adapter.) */

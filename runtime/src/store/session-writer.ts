@@ -14,8 +14,6 @@ export interface SessionWriter {
    * finish.
    */
   createSession(record: SessionRecord): void;
-  /** Queues a session update; a newer update replaces an older one not yet started. */
-  updateSession(record: SessionRecord): void;
   /**
    * Queues a versioned conversation write, in order after earlier ones. The voice call owns its
    * conversation: when another writer won a race (a Data Action turn in flight as the call
@@ -25,8 +23,8 @@ export interface SessionWriter {
   putConversation(next: ConversationState): void;
   /**
    * Queues transcript lines in the conversation's lane, so the lines of a checkpoint land before the
-   * state written after them. Never coalesced (each append holds other lines); retried like every
-   * write, and idempotent per line, so a retry after a lost answer stores nothing twice.
+   * state written after them. Retried like every write, and idempotent per line, so a retry after
+   * a lost answer stores nothing twice.
    */
   appendTranscript(conversationId: string, entries: readonly TranscriptEntry[]): void;
   /**
@@ -39,7 +37,7 @@ export interface SessionWriter {
 
 /**
  * Queue key of a conversation: its versioned state, its transcript and its sessions' records are
- * written in the order queued (one lane), so a session's create lands before its updates.
+ * written in the order queued (one lane), so a session's create lands before its finish.
  */
 export const conversationWriteKey = (conversationId: string): string => `conversation:${conversationId}`;
 
@@ -51,14 +49,6 @@ export function createSessionWriter(store: SessionStore, queue: WriteBehindQueue
         key: conversationWriteKey(record.conversationId),
         label: 'createSession',
         write: () => store.createSession(record),
-      });
-    },
-    updateSession(record) {
-      queue.enqueue({
-        key: conversationWriteKey(record.conversationId),
-        label: 'updateSession',
-        write: () => store.updateSession(record),
-        coalesce: true,
       });
     },
     putConversation(next) {

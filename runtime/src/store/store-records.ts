@@ -61,17 +61,3 @@ export function assertWritableSession(record: SessionRecord): void {
     throw new RangeError('conversationId and sessionId must not be empty');
   }
 }
-
-/** The fields `updateSession` replaces; the others are fixed when the session is created. */
-export const MUTABLE_SESSION_FIELDS = ['outcome', 'outputVariables', 'turnCount', 'endedAtMs'] as const satisfies readonly (keyof SessionRecord)[];
-
-/** A session record with its mutable fields taken from `update` and the rest from `existing`. */
-export function mergeSessionUpdate(existing: SessionRecord, update: SessionRecord): SessionRecord {
-  return {
-    ...existing,
-    outcome: update.outcome,
-    outputVariables: update.outputVariables,
-    turnCount: update.turnCount,
-    ...(update.endedAtMs === undefined ? {} : { endedAtMs: update.endedAtMs }),
-  };
-}

@@ -22,15 +22,10 @@ export interface WriteBehindOptions {
 /** One write: `key` names the record, so writes to the same record run in order. */
 export interface WriteJob {
   readonly key: string;
-  /** For logs and metrics, e.g. `updateSession`; never holds caller data. */
+  /** For logs and metrics, e.g. `finishSession`; never holds caller data. */
   readonly label: string;
   /** Rejects with an AppError; retryable categories (throttled, unavailable) are retried. */
   readonly write: () => Promise<void>;
-  /**
-   * The write carries the record's whole latest value, so a newer one may replace an older one
-   * that has not started yet (coalescing). Default false.
-   */
-  readonly coalesce?: boolean;
 }
 
 /** Counters since the queue was created, plus what is held now. */
@@ -45,8 +40,6 @@ export interface WriteBehindStats {
   readonly dropped: number;
   /** Writes given up after a non-retryable failure (e.g. a version conflict). */
   readonly failed: number;
-  /** Older writes replaced by a newer one for the same record. */
-  readonly coalesced: number;
   /** Writes held now (waiting, in flight or backing off). */
   readonly pending: number;
 }
@@ -90,7 +83,7 @@ export function createWriteBehindQueue(deps: { clock: Clock; logger: Logger; opt
   const scheduleRetry = createRetryScheduler({ clock, logger, policy });
 
   const lanes = createWriteLanes();
-  const counts = { queued: 0, written: 0, retried: 0, dropped: 0, failed: 0, coalesced: 0 };
+  const counts = { queued: 0, written: 0, retried: 0, dropped: 0, failed: 0 };
   let pending = 0;
   let inFlight = 0;
   let closed = false;
@@ -171,10 +164,6 @@ export function createWriteBehindQueue(deps: { clock: Clock; logger: Logger; opt
   return {
     enqueue(job) {
       if (closed) return drop(job);
-      if (lanes.coalesce(job)) {
-        counts.coalesced += 1;
-        return true;
-      }
       if (pending >= maxQueued) return drop(job);
       pending += 1;
       counts.queued += 1;

@@ -16,8 +16,6 @@ export interface Lane {
  * the order in which lanes are ready to write their head. Bookkeeping only; the queue runs the writes.
  */
 export interface WriteLanes {
-  /** Replaces the record's newest write with `job` when both coalesce and that write has not started. */
-  coalesce(job: WriteJob): boolean;
   /** Appends `job` behind its record's writes; true when it opened a new lane, which is ready at once. */
   add(job: WriteJob): boolean;
   /** The next ready lane whose head can start, marked running, with that head; undefined when none is ready. */
@@ -37,15 +35,6 @@ export function createWriteLanes(): WriteLanes {
   const lanes = new Map<string, Lane>();
   const ready: string[] = [];
   return {
-    coalesce(job) {
-      const lane = lanes.get(job.key);
-      if (job.coalesce !== true || lane === undefined) return false;
-      const last = lane.jobs.length - 1;
-      const replaceable = last > 0 || (last === 0 && !lane.running);
-      if (!replaceable || lane.jobs[last]?.coalesce !== true) return false;
-      lane.jobs[last] = job;
-      return true;
-    },
     add(job) {
       const lane = lanes.get(job.key);
       if (lane !== undefined) {

@@ -44,7 +44,6 @@ export function switchableStore(store: SessionStore): SessionStore & { down: boo
     getConversation: (id: string) => (wrapper.down ? fail() : store.getConversation(id)),
     putConversation: (next: Parameters<SessionStore['putConversation']>[0]) => (wrapper.down ? fail() : store.putConversation(next)),
     createSession: (record: Parameters<SessionStore['createSession']>[0]) => (wrapper.down ? fail() : store.createSession(record)),
-    updateSession: (record: Parameters<SessionStore['updateSession']>[0]) => (wrapper.down ? fail() : store.updateSession(record)),
     finishSession: (record: Parameters<SessionStore['finishSession']>[0]) => (wrapper.down ? fail() : store.finishSession(record)),
     getSession: (c: string, s: string) => (wrapper.down ? fail() : store.getSession(c, s)),
     listSessions: (c: string) => (wrapper.down ? fail() : store.listSessions(c)),

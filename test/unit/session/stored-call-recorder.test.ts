@@ -9,7 +9,7 @@ import { FakeClock } from '../../support/fake-clock.js';
 import { conversation } from '../store/store-builders.js';
 
 type Write =
-  | { readonly op: 'createSession' | 'updateSession' | 'finishSession'; readonly record: SessionRecord }
+  | { readonly op: 'createSession' | 'finishSession'; readonly record: SessionRecord }
   | { readonly op: 'putConversation'; readonly state: ConversationState }
   | { readonly op: 'appendTranscript'; readonly conversationId: string; readonly entries: readonly TranscriptEntry[] };
 
@@ -20,7 +20,6 @@ function recordingWriter(): SessionWriter & { readonly writes: Write[]; conversa
     writes,
     conversations: () => writes.flatMap((w) => (w.op === 'putConversation' ? [w.state] : [])),
     createSession: (record) => writes.push({ op: 'createSession', record }),
-    updateSession: (record) => writes.push({ op: 'updateSession', record }),
     finishSession: (record) => writes.push({ op: 'finishSession', record }),
     putConversation: (state) => writes.push({ op: 'putConversation', state }),
     appendTranscript: (conversationId, entries) => writes.push({ op: 'appendTranscript', conversationId, entries }),

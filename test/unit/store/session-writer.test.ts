@@ -9,16 +9,15 @@ import type { SessionStore } from '../../../runtime/src/store/ports.js';
 import { conversation, session } from './store-builders.js';
 
 describe('createSessionWriter', () => {
-  it('lands a voice call\'s create, updates and versioned conversation writes in order', async () => {
+  it('lands a voice call\'s create, versioned conversation writes and finish in order', async () => {
     const clock = new FakeClock();
     const store = createMemorySessionStore({ clock });
     const queue = createWriteBehindQueue({ clock, logger: silentLogger });
     const writer = createSessionWriter(store, queue);
     writer.createSession(session());
     writer.putConversation(conversation({ version: 1 }));
-    writer.updateSession(session({ turnCount: 1 }));
     writer.putConversation(conversation({ version: 2, turnCount: 2 }));
-    writer.updateSession(session({ turnCount: 2, outcome: 'completed' }));
+    writer.finishSession(session({ turnCount: 2, outcome: 'completed' }));
     expect(await queue.flush(1_000)).toBe(true);
     expect({
       session: await store.getSession('conv-1', 'sess-1'),

@@ -26,11 +26,10 @@ class FakeTarget {
   readonly landed: string[] = [];
   attempts = 0;
 
-  job(key: string, value: string, coalesce = false): WriteJob {
+  job(key: string, value: string): WriteJob {
     return {
       key,
       label: 'put',
-      coalesce,
       write: () => {
         this.attempts += 1;
         if (this.down) return Promise.reject(unavailable());
@@ -66,7 +65,7 @@ describe('createWriteBehindQueue', () => {
     expect({ accepted, pendingBefore, stats: queue.stats() }).toEqual({
       accepted: true,
       pendingBefore: 1,
-      stats: { queued: 1, written: 1, retried: 0, dropped: 0, failed: 0, coalesced: 0, pending: 0 },
+      stats: { queued: 1, written: 1, retried: 0, dropped: 0, failed: 0, pending: 0 },
     });
   });
 
@@ -145,19 +144,6 @@ describe('createWriteBehindQueue', () => {
     });
   });
 
-  it('replaces a waiting coalescable write with a newer one for the same key', async () => {
-    target.down = true;
-    queue.enqueue(target.job('s', 'create'));
-    queue.enqueue(target.job('s', 'update-1', true));
-    queue.enqueue(target.job('s', 'update-2', true));
-    await settle();
-    target.down = false;
-    clock.advance(100);
-    await settle();
-    await settle();
-    expect({ landed: target.landed, coalesced: queue.stats().coalesced }).toEqual({ landed: ['s=create', 's=update-2'], coalesced: 1 });
-  });
-
   it('gives up a write that fails for good (a version conflict), logs it and goes on with the next', async () => {
     queue.enqueue({ key: 'c', label: 'putConversation', write: () => Promise.reject(conflict()) });
     queue.enqueue(target.job('c', 'next'));
@@ -219,7 +205,7 @@ describe('createWriteBehindQueue', () => {
     const refused = queue.enqueue(target.job('b', '1'));
     expect({ result, stats: queue.stats(), timers: clock.pendingTimers, refused }).toEqual({
       result: false,
-      stats: { queued: 2, written: 0, retried: 1, dropped: 3, failed: 0, coalesced: 0, pending: 0 },
+      stats: { queued: 2, written: 0, retried: 1, dropped: 3, failed: 0, pending: 0 },
       timers: 0,
       refused: false,
     });
