@@ -44,7 +44,7 @@ export interface TestServer {
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  inject: Partial<Pick<AppDeps, 'speech' | 'secretsManager' | 'clock' | 'dynamoDb' | 'bedrock' | 's3'>> = {},
+  inject: Partial<Pick<AppDeps, 'speech' | 'secretsManager' | 'clock' | 'dynamoDb' | 'sharedNonces' | 'bedrock' | 's3'>> = {},
 ): Promise<TestServer> {
   // Each server gets its own embedded table: LevelDB allows one process-wide owner per folder.
   const dataDir = mkdtempSync(join(tmpdir(), 'voice-bot-data-'));

@@ -16,7 +16,7 @@ import { composeRecordings } from './recordings.js';
 import { VadSegmentRecognizer } from '../speech/offline/vad-segment-recognizer.js';
 import { composeStore, type ComposedStore } from './store.js';
 import { createDataActionHttpHandler } from '../data-action/node-http-handler.js';
-import { createDynamoDbNonceStore } from '../store/dynamodb-nonce-store.js';
+import { createDynamoDbNonceStore, type SharedNonceStore } from '../store/dynamodb-nonce-store.js';
 import { createSessionWriter } from '../store/session-writer.js';
 import { createThrottledLogger } from '../shared/throttled-logger.js';
 import { createWriteBehindQueue, type WriteBehindQueue } from '../store/write-behind-queue.js';
@@ -60,6 +60,11 @@ export interface AppDeps {
   readonly secretsManager?: SecretsManagerClient;
   /** Injected in tests (a client for a local DynamoDB-compatible server); built here otherwise. */
   readonly dynamoDb?: DynamoDBClient;
+  /**
+   * Injected in tests and in the benchmark's `--shared-nonces off`; otherwise the DynamoDB nonce
+   * store for a configured table, and none for the embedded one (the task's own cache only).
+   */
+  readonly sharedNonces?: SharedNonceStore;
   /** Injected in tests and the benchmark; chosen from the environment otherwise (AWS or offline). */
   readonly speech?: SpeechServices;
   /** Injected in tests (mocked at the SDK boundary); built here when an `llm` bot needs it. */
@@ -106,7 +111,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     onLost: () => metrics.recordingLost(),
     ...(deps.s3 === undefined ? {} : { s3: deps.s3 }),
   });
-  const authenticate = composeAuthentication(config, keys, storage, clock, logger);
+  const authenticate = composeAuthentication(config, keys, deps.sharedNonces ?? sharedNoncesOf(storage, clock), clock, logger);
   const sessionOptions: SessionOptions = {
     openTimeoutMs: config.openTimeoutMs,
     closeTimeoutMs: config.closeTimeoutMs,
@@ -265,12 +270,20 @@ async function composeBots(config: Config, deps: AppDeps, speech: SpeechServices
   return bots;
 }
 
-/** Upgrade authentication: API key and signature, nonces in this process and, with a real table, in DynamoDB. */
-function composeAuthentication(config: Config, keys: KeyStore, storage: ComposedStore, clock: Clock, logger: Logger): UpgradeGateDeps['authenticate'] {
+/** With a real session table, nonces are shared by every task (a replay to another task is refused). */
+function sharedNoncesOf(storage: ComposedStore, clock: Clock): SharedNonceStore | undefined {
+  return storage.nonceClient === undefined ? undefined : createDynamoDbNonceStore({ client: storage.nonceClient, tableName: storage.tableName, clock });
+}
+
+/** Upgrade authentication: API key and signature, nonces in this process and, when given, in the shared store. */
+function composeAuthentication(
+  config: Config,
+  keys: KeyStore,
+  sharedNonces: SharedNonceStore | undefined,
+  clock: Clock,
+  logger: Logger,
+): UpgradeGateDeps['authenticate'] {
   const replayCache = createNonceReplayCache({ clock });
-  // With a real session table, nonces are shared by every task (a replay to another task is refused).
-  const sharedNonces =
-    storage.nonceClient === undefined ? undefined : createDynamoDbNonceStore({ client: storage.nonceClient, tableName: storage.tableName, clock });
   const nonceLog = createThrottledLogger(logger.child({ component: 'nonce-store' }), { maxLinesPerWindow: 1, windowMs: 60_000, maxStringChars: 64 }, clock);
   const onSharedNoncesUnavailable = (): void => {
     nonceLog.warn({ code: 'ERR_AUTH_NONCE_STORE_UNAVAILABLE' }, 'shared nonce store unavailable: upgrade accepted on the local replay cache');

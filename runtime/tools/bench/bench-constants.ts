@@ -98,4 +98,10 @@ export interface BenchServerSettings {
    * the real client against the generator's stub endpoint.
    */
   readonly dynamoDb?: 'no-requests';
+  /**
+   * `off` (diagnostic, `bench:compare --shared-nonces off`): no nonce is written to the session
+   * table; replays are refused by the task's own cache only, as by a single task or by a server
+   * that, like the AudioHook reference, does not share its nonces. Absent = the shipped check.
+   */
+  readonly sharedNonces?: 'off';
 }

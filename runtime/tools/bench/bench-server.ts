@@ -3,6 +3,7 @@ import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:pe
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApp } from '../../src/compose/app.js';
 import { createDynamoDbClient } from '../../src/compose/aws-clients.js';
+import type { SharedNonceStore } from '../../src/store/dynamodb-nonce-store.js';
 import type { SpeechServices } from '../../src/compose/speech.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createRootLogger } from '../../src/compose/logger.js';
@@ -66,6 +67,9 @@ function speechDoubles(clock: Clock): SpeechServices {
   return { mode: 'custom', recognizer, synthesizer };
 }
 
+/** A shared nonce store every nonce is new to (BenchServerSettings.sharedNonces): the task's own replay cache decides. */
+const TASK_CACHE_ONLY: SharedNonceStore = { recordOnce: () => Promise.resolve('recorded') };
+
 /** A DynamoDB client whose every call succeeds with an empty answer at its first middleware step (BenchServerSettings.dynamoDb). */
 function shortCircuitedDynamoDbClient(): DynamoDBClient {
   const client = createDynamoDbClient({ region: 'us-east-1' });
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
   const logger = createRootLogger(config.logLevel);
   const app = await createApp(config, {
     ...(settings.dynamoDb === 'no-requests' ? { dynamoDb: shortCircuitedDynamoDbClient() } : {}),
+    ...(settings.sharedNonces === 'off' ? { sharedNonces: TASK_CACHE_ONLY } : {}),
     clock,
     logger,
     defaultBotsDir: BENCH_BOTS_DIR,

@@ -46,6 +46,7 @@ const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/
   [--heap-profile DIR]   write what holds this server's memory at the end of the window (sampled live objects by allocation site) to DIR/this-server-<sessions>[-round-<n>].heapprofile
   [--node-flags="<flags>"]   extra Node/V8 flags for this server, after the image's (e.g. --max-semi-space-size=32)
   [--store-requests off]   diagnostic: this server's DynamoDB client answers at its first middleware step (nothing serialized, signed or sent)
+  [--shared-nonces off]   diagnostic: this server refuses replays on each task's own cache only (no nonce written to the session table), as the reference does without any
   [--rounds N]   repeat the pair N times, alternating which target goes first, and add a table of medians (min–max)
   [--frame-slots N]   send the sessions' frames in N groups spread over each 200 ms (default ${DEFAULT_FRAME_SLOTS}: a group every 2 ms; 10 = the old schedule, bursts every 20 ms)
 `;
@@ -338,6 +339,7 @@ async function main(): Promise<number> {
       'heap-profile': { type: 'string' },
       'node-flags': { type: 'string', default: '' },
       'store-requests': { type: 'string', default: 'on' },
+      'shared-nonces': { type: 'string', default: 'on' },
       rounds: { type: 'string', default: '1' },
       'frame-slots': { type: 'string', default: String(DEFAULT_FRAME_SLOTS) },
     },
@@ -348,7 +350,7 @@ async function main(): Promise<number> {
   const pid = Number(values['compare-pid']);
   const rounds = Number(values.rounds);
   const frameSlots = Number(values['frame-slots']);
-  if (!(Number.isInteger(rounds) && rounds >= 1) || !(Number.isInteger(frameSlots) && frameSlots >= 1) || !['on', 'off'].includes(values['store-requests']) || values['compare-url'] === undefined || values['compare-api-key'] === undefined || !Number.isInteger(pid) || pid === process.pid || !(sessions > 0 && rate > 0 && windowS > 0)) {
+  if (!(Number.isInteger(rounds) && rounds >= 1) || !(Number.isInteger(frameSlots) && frameSlots >= 1) || !['on', 'off'].includes(values['store-requests']) || !['on', 'off'].includes(values['shared-nonces']) || values['compare-url'] === undefined || values['compare-api-key'] === undefined || !Number.isInteger(pid) || pid === process.pid || !(sessions > 0 && rate > 0 && windowS > 0)) {
     process.stderr.write(HELP);
     return 2;
   }
@@ -362,7 +364,13 @@ async function main(): Promise<number> {
     dynamoDbEndpoint: store.endpoint,
     nice: 0,
     nodeFlags: values['node-flags'].split(/\s+/).filter((flag) => flag !== ''),
-    settings: { logLevel: 'warn', maxSessions: sessions + 100, speech: 'off', ...(values['store-requests'] === 'off' ? { dynamoDb: 'no-requests' } : {}) },
+    settings: {
+      logLevel: 'warn',
+      maxSessions: sessions + 100,
+      speech: 'off',
+      ...(values['store-requests'] === 'off' ? { dynamoDb: 'no-requests' } : {}),
+      ...(values['shared-nonces'] === 'off' ? { sharedNonces: 'off' } : {}),
+    },
     core: SERVER_CORE,
     cpuProfileDir: values.profile,
     logFile: join(work, 'server.log'),
@@ -372,7 +380,7 @@ async function main(): Promise<number> {
   const frame = frameCallerAudio(Uint8Array.from({ length: 1600 }, () => 0xf8 + Math.floor(random() * 8)));
   const load: Load = { ratePerS: rate, frame, frameSlots };
   const targets: Target[] = [
-    { name: 'this server (listen)', url: `ws://127.0.0.1:${server.port}/audiohook/listen`, pid: server.pid, key: BENCH_KEY, process: server, store },
+    { name: values['shared-nonces'] === 'off' ? 'this server (listen, no shared nonces)' : 'this server (listen)', url: `ws://127.0.0.1:${server.port}/audiohook/listen`, pid: server.pid, key: BENCH_KEY, process: server, store },
     { name: values['compare-name'], url: values['compare-url'], pid, key: { apiKey: values['compare-api-key'], clientSecret: values['compare-secret'] } },
   ];
   // Interrupted while one target is stopped: let it go on (the reference is the user's process).

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpgradeRefusedError } from '../../../runtime/tools/simulator/genesys-client.js';
 import { startDynalite, type TestDynalite } from '../../support/dynalite.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
+import type { SharedNonceOutcome } from '../../../runtime/src/store/dynamodb-nonce-store.js';
 
 /** Two tasks behind one load balancer: the same Host header, one session table (dynalite). */
 describe('replay protection across tasks', () => {
@@ -50,6 +51,36 @@ describe('replay protection across tasks', () => {
       expect({ opened: opened.type, logged: b.logs.some((line) => line.code === 'ERR_AUTH_NONCE_STORE_UNAVAILABLE') }).toEqual({ opened: 'opened', logged: true });
     } finally {
       await dynalite.restart();
+    }
+  });
+});
+
+describe('an injected shared nonce store', () => {
+  it('is the one an upgrade consults, in place of none for the embedded table', async () => {
+    const seenElsewhere = randomUUID().replaceAll('-', '');
+    const asked: string[] = [];
+    const server = await startTestServer(
+      {},
+      {
+        sharedNonces: {
+          recordOnce: (nonce): Promise<SharedNonceOutcome> => {
+            asked.push(nonce);
+            return Promise.resolve(nonce === seenElsewhere ? 'replayed' : 'recorded');
+          },
+        },
+      },
+    );
+    try {
+      const fresh = randomUUID().replaceAll('-', '');
+      const accepted = await server.connect({ nonce: fresh });
+      accepted.drop();
+      const replay = await server.connect({ nonce: seenElsewhere }).then(
+        () => 'accepted',
+        (error: unknown) => (error instanceof UpgradeRefusedError ? error.status : String(error)),
+      );
+      expect({ asked, replay, logged: server.logs.some((line) => line.code === 'ERR_AUTH_NONCE_REPLAYED') }).toEqual({ asked: [fresh, seenElsewhere], replay: 401, logged: true });
+    } finally {
+      await server.close();
     }
   });
 });
