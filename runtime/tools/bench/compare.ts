@@ -46,7 +46,7 @@ const HELP = `npm run bench:compare -- --compare-url ws://127.0.0.1:3001/api/v1/
   [--heap-profile DIR]   write what holds this server's memory at the end of the window (sampled live objects by allocation site) to DIR/this-server-<sessions>[-round-<n>].heapprofile
   [--node-flags="<flags>"]   extra Node/V8 flags for this server, after the image's (e.g. --max-semi-space-size=32)
   [--store-requests off]   diagnostic: this server's DynamoDB client answers at its first middleware step (nothing serialized, signed or sent)
-  [--shared-nonces off]   diagnostic: this server refuses replays on each task's own cache only (no nonce written to the session table), as the reference does without any
+  [--shared-nonces off]   diagnostic: this server refuses replays on each task's own cache only (no nonce written to the session table; the reference keeps no nonces at all)
   [--rounds N]   repeat the pair N times, alternating which target goes first, and add a table of medians (min–max)
   [--frame-slots N]   send the sessions' frames in N groups spread over each 200 ms (default ${DEFAULT_FRAME_SLOTS}: a group every 2 ms; 10 = the old schedule, bursts every 20 ms)
 `;
